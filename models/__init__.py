@@ -1,0 +1,1 @@
+"""Plain-Python domain layer: ORM models, database access, validation, queries. Never imports Qt."""

@@ -1,0 +1,186 @@
+"""Opening the local database: checks, single-instance lock, engine, migrations, sessions.
+
+Every way an open can fail becomes a :class:`DatabaseOpenError` whose message names the file and what
+to do, so the GUI and the command line can show it instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import sessionmaker
+
+from models import migrate
+from models.i18n import QT_TRANSLATE_NOOP
+from models.tracking import LedgerSession
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseOpenError(Exception):
+    """Why a database could not be opened; ``message`` is an English source string with ``{path}``."""
+
+    def __init__(self, message: str, path: Path, detail: str = "") -> None:
+        self.message = message
+        self.path = path
+        self.detail = detail
+        super().__init__(message.format(path=path, detail=detail))
+
+
+NOT_A_DATABASE = QT_TRANSLATE_NOOP(
+    "Database", "{path} is not an Outreach Ledger database, or it is damaged ({detail})."
+)
+UNREADABLE = QT_TRANSLATE_NOOP("Database", "{path} cannot be read or written: {detail}")
+IN_USE = QT_TRANSLATE_NOOP(
+    "Database",
+    "{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.",
+)
+TOO_NEW = QT_TRANSLATE_NOOP(
+    "Database",
+    "{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.",
+)
+
+
+class InstanceLock:
+    """An OS-level exclusive lock on ``<db>.lock``: released by the OS even if the app crashes."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path.with_name(db_path.name + ".lock")
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the app's lifetime
+        try:
+            _lock_file(handle)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "unknown process"
+            handle.close()
+            raise DatabaseOpenError(IN_USE, self.path.with_name(self.path.name[:-5]), owner) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock_file(handle: IO[str]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+else:
+    import fcntl
+
+    def _lock_file(handle: IO[str]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:
+    # Let SQLAlchemy issue BEGIN itself so that DDL in migrations is transactional too.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+    if header and header != SQLITE_HEADER:
+        raise DatabaseOpenError(NOT_A_DATABASE, path, "not an SQLite file")
+    if not os.access(path, os.W_OK):
+        raise DatabaseOpenError(UNREADABLE, path, "the file is read-only")
+
+
+class Database:
+    """The open local database of one running app: owns the engine and the instance lock."""
+
+    def __init__(self, path: Path, engine: Engine, lock: InstanceLock) -> None:
+        self.path = path
+        self.engine = engine
+        self._lock = lock
+        self._sessions = sessionmaker(engine, class_=LedgerSession, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, path: Path) -> Database:
+        path = Path(path).expanduser().resolve()
+        _check_header(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+        lock = InstanceLock(path)
+        try:
+            lock.acquire()
+        except PermissionError as error:
+            raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+        engine = create_engine(f"sqlite:///{path}")
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin)
+        try:
+            with engine.connect() as connection:
+                problem = connection.exec_driver_sql("PRAGMA quick_check(1)").scalar()
+            if problem != "ok":
+                raise DatabaseOpenError(NOT_A_DATABASE, path, str(problem))
+            migrate.upgrade(engine, path)
+        except DBAPIError as error:
+            engine.dispose()
+            lock.release()
+            raise _translate(error, path) from None
+        except BaseException:
+            engine.dispose()
+            lock.release()
+            raise
+        return cls(path, engine, lock)
+
+    @contextmanager
+    def session(self, user: str = "") -> Iterator[LedgerSession]:
+        """One unit of work: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            session.info["user"] = user
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._lock.release()
+
+    def state(self, key: str, default: str = "") -> str:
+        with self.engine.connect() as connection:
+            value = connection.execute(text("SELECT value FROM db_state WHERE key = :k"), {"k": key}).scalar()
+        return default if value is None else str(value)
+
+
+def _translate(error: DBAPIError, path: Path) -> DatabaseOpenError:
+    detail = str(error.orig) if error.orig is not None else str(error)
+    if "locked" in detail or "busy" in detail:
+        return DatabaseOpenError(IN_USE, path, detail)
+    if "unable to open" in detail or "readonly" in detail or "permission" in detail.lower():
+        return DatabaseOpenError(UNREADABLE, path, detail)
+    return DatabaseOpenError(NOT_A_DATABASE, path, detail)

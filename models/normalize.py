@@ -1,0 +1,82 @@
+"""Normalised forms used for duplicate detection and for comparing hand-typed values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Longest first, so that 股份有限公司 is removed whole rather than leaving 股份.
+_LEGAL_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "股份有限公司",
+            "有限责任公司",
+            "有限公司",
+            "集团公司",
+            "公司",
+            "coltd",
+            "colimited",
+            "companylimited",
+            "limited",
+            "ltd",
+            "incorporated",
+            "inc",
+            "corporation",
+            "corp",
+            "company",
+            "co",
+            "llc",
+            "gmbh",
+            "plc",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_NOISE = re.compile(r"[\s\.,，。、·\-_/\\()（）\[\]【】\"'“”‘’&]+")
+
+
+def normalise_name(name: str) -> str:
+    """Key under which two enterprise names count as the same enterprise.
+
+    Ignores case, full-width/half-width forms, spaces and punctuation, and trailing legal forms
+    (有限公司, 股份有限公司, Co., Ltd. …), so 「肇庆 ABC 有限公司」 and 「肇庆abc」 share a key.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _NOISE.sub("", text)
+    stripped = True
+    while stripped and text:
+        stripped = False
+        for suffix in _LEGAL_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+                stripped = True
+                break
+    return text
+
+
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def normalise_credit_code(code: str) -> str:
+    return unicodedata.normalize("NFKC", code).strip().upper().replace(" ", "")
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The 18th character of a unified social credit code (GB 32100-2015)."""
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """None when ``code`` is a well-formed credit code, else what is wrong with it (English source text)."""
+    code = normalise_credit_code(code)
+    if len(code) != 18:
+        return "must be 18 characters"
+    bad = [c for c in code if c not in CREDIT_CODE_ALPHABET]
+    if bad:
+        return "contains a character not allowed in a credit code"
+    if credit_code_check_char(code[:17]) != code[17]:
+        return "check digit does not match"
+    return None

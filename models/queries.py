@@ -1,0 +1,125 @@
+"""SQL behind the ledger tables: ordered id lists and pages of display rows.
+
+A table asks for the ids of the rows it shows (searched and sorted in SQL; 100,000 ids are cheap), then
+for the display values of the few hundred rows on screen, by id. Nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Select, String, cast, false, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import literal
+
+from models import controlled
+from models.database import Database
+from models.fields import LEDGERS, Field, Kind
+from models.schema import LEDGER_MODELS
+
+_PAGE_CHUNK = 500
+
+
+def display_expression(ledger_name: str, table: Any) -> ColumnElement[Any]:
+    """How a record of ``ledger_name`` is named when another record refers to it."""
+    if ledger_name == "trips":
+        return table.destination_city.concat(literal(" ")).concat(cast(table.start_date, String))
+    return getattr(table, LEDGERS[ledger_name].display_field)
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    field: Field
+    expression: ColumnElement[Any]
+
+
+class LedgerQuery:
+    """The rows of one ledger as a table shows them: live or deleted, searched, sorted."""
+
+    def __init__(self, database: Database, ledger_name: str, *, deleted: bool = False) -> None:
+        self.database = database
+        self.ledger = LEDGERS[ledger_name]
+        self.model = LEDGER_MODELS[ledger_name]
+        self.deleted = deleted
+        self._from: FromClause = self.model.__table__
+        columns = []
+        for field in self.ledger.table_fields:
+            if field.kind is Kind.REF and field.ref:
+                target = aliased(LEDGER_MODELS[field.ref], name=f"ref_{field.name}")
+                self._from = self._from.outerjoin(target, getattr(self.model, field.name) == target.id)
+                expression = display_expression(field.ref, target)
+            else:
+                expression = getattr(self.model, field.name)
+            columns.append(TableColumn(field, expression))
+        self.columns: tuple[TableColumn, ...] = tuple(columns)
+
+    def _filtered(self, statement: Select[Any], search: str) -> Select[Any]:
+        statement = statement.select_from(self._from).where(self.model.deleted.is_(self.deleted))
+        for term in search.split():
+            pattern = _like_pattern(term)
+            alternatives: list[ColumnElement[bool]] = []
+            for column in self.columns:
+                kind = column.field.kind
+                if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF, Kind.DATE):
+                    alternatives.append(column.expression.like(pattern, escape="\\"))
+                elif kind is Kind.CHOICE and column.field.choices:
+                    codes = controlled.codes_matching(column.field.choices, term)
+                    if codes:
+                        alternatives.append(column.expression.in_(codes))
+            statement = statement.where(or_(*alternatives) if alternatives else false())
+        return statement
+
+    def ids(self, search: str = "", sort_field: str | None = None, descending: bool = False) -> list[str]:
+        sort_name = sort_field or self.ledger.default_sort
+        sort_column = next((c.expression for c in self.columns if c.field.name == sort_name), None)
+        statement = self._filtered(select(self.model.id), search)
+        key = sort_column if sort_column is not None else self.model.created_at
+        ordering = [key.desc() if descending else key.asc(), self.model.id]
+        with self.database.engine.connect() as connection:
+            return list(connection.execute(statement.order_by(*ordering)).scalars())
+
+    def rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """Display values by id, one value per column in :attr:`columns` order."""
+        found: dict[str, tuple[Any, ...]] = {}
+        expressions = [c.expression for c in self.columns]
+        with self.database.engine.connect() as connection:
+            for start in range(0, len(ids), _PAGE_CHUNK):
+                chunk = list(ids[start : start + _PAGE_CHUNK])
+                statement = (
+                    select(self.model.id, *expressions)
+                    .select_from(self._from)
+                    .where(self.model.id.in_(chunk))
+                )
+                for row in connection.execute(statement):
+                    found[row[0]] = tuple(row[1:])
+        return found
+
+    def count(self, search: str = "") -> int:
+        statement = self._filtered(select(func.count()), search)
+        with self.database.engine.connect() as connection:
+            return int(connection.execute(statement).scalar_one())
+
+
+def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(id, name) of live records whose name contains ``text``, names starting with it first."""
+    model = LEDGER_MODELS[ledger_name]
+    name = display_expression(ledger_name, model)
+    statement = select(model.id, name).where(model.deleted.is_(False))
+    if text.strip():
+        statement = statement.where(name.like(_like_pattern(text.strip()), escape="\\"))
+        starts = name.like(text.strip().replace("%", "").replace("_", "") + "%")
+        statement = statement.order_by(starts.desc(), name)
+    else:
+        statement = statement.order_by(name)
+    with database.engine.connect() as connection:
+        return [(row[0], row[1] or "") for row in connection.execute(statement.limit(limit))]
+
+
+__all__ = ["LedgerQuery", "TableColumn", "display_expression", "lookup"]

@@ -1,0 +1,306 @@
+"""Record operations as the app performs them, one unit of work each, plain values in and out.
+
+The GUI (and later the command line and sync) never hold ORM objects: they get dicts and ids back,
+so nothing outlives its session and a worker thread can be handed a snapshot safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from models.controlled import PROJECT_STAGES
+from models.database import Database
+from models.fields import LEDGERS, MILESTONES
+from models.i18n import QT_TRANSLATE_NOOP
+from models.normalize import normalise_credit_code, normalise_name
+from models.queries import display_expression
+from models.schema import (
+    LEDGER_MODELS,
+    ChangeEntry,
+    Enterprise,
+    Lead,
+    LedgerRecord,
+    Project,
+    Team,
+    Trip,
+    Visit,
+)
+from models.tracking import SYNCED_VERSION_KEY
+from models.validation import Problem, ValidationError, validate
+
+LAST_STAGE = QT_TRANSLATE_NOOP("Validation", "The project has already reached its last stage.")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    field: str  # a field name, or CREATED
+    old_value: str | None
+    new_value: str | None
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class RelatedGroup:
+    title: str  # English source string, context "Related"
+    ledger: str
+    rows: tuple[tuple[str, str], ...]  # (record id, one-line description)
+
+
+@dataclass(frozen=True)
+class LastVisit:
+    visit_date: date
+    team: str
+    staff: str
+
+
+def _fields(ledger_name: str) -> list[str]:
+    return [f.name for f in LEDGERS[ledger_name].fields]
+
+
+def _as_dict(record: LedgerRecord, ledger_name: str) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in _fields(ledger_name)}
+    values.update(
+        id=record.id,
+        deleted=record.deleted,
+        updated_by=record.updated_by,
+        updated_at=record.updated_at,
+        created_at=record.created_at,
+    )
+    return values
+
+
+_RELATED_LIMIT = 200
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _visit_line(m: Any) -> tuple[Any, ...]:
+    return (m.visit_date, m.kind, m.staff, m.summary)
+
+
+def _lead_line(m: Any) -> tuple[Any, ...]:
+    return (m.discovered_on, m.title, m.status)
+
+
+def _project_line(m: Any) -> tuple[Any, ...]:
+    return (m.signed_on, m.name, m.stage)
+
+
+def _trip_line(m: Any) -> tuple[Any, ...]:
+    return (m.start_date, m.destination_city, m.purpose)
+
+
+_RELATIONS: dict[str, tuple[tuple[str, Any, str, Any, Any], ...]] = {
+    "enterprises": (
+        (QT_TRANSLATE_NOOP("Related", "Visits"), Visit, "enterprise_id", _visit_line, lambda m: m.visit_date),
+        (QT_TRANSLATE_NOOP("Related", "Leads"), Lead, "enterprise_id", _lead_line, lambda m: m.discovered_on),
+        (
+            QT_TRANSLATE_NOOP("Related", "Projects"),
+            Project,
+            "enterprise_id",
+            _project_line,
+            lambda m: m.signed_on,
+        ),
+    ),
+    "teams": (
+        (QT_TRANSLATE_NOOP("Related", "Trips"), Trip, "team_id", _trip_line, lambda m: m.start_date),
+        (QT_TRANSLATE_NOOP("Related", "Visits"), Visit, "team_id", _visit_line, lambda m: m.visit_date),
+        (QT_TRANSLATE_NOOP("Related", "Leads"), Lead, "team_id", _lead_line, lambda m: m.discovered_on),
+    ),
+    "trips": (
+        (QT_TRANSLATE_NOOP("Related", "Visits"), Visit, "trip_id", _visit_line, lambda m: m.visit_date),
+    ),
+    "leads": (
+        (QT_TRANSLATE_NOOP("Related", "Projects"), Project, "lead_id", _project_line, lambda m: m.signed_on),
+    ),
+}
+
+
+class LedgerStore:
+    """Create, edit, delete and restore ledger records as ``user``, with validation and history."""
+
+    def __init__(self, database: Database, user: str) -> None:
+        self.database = database
+        self.user = user
+
+    def get(self, ledger_name: str, record_id: str) -> dict[str, Any]:
+        with self.database.session(self.user) as session:
+            record = session.get(LEDGER_MODELS[ledger_name], record_id)
+            if record is None:
+                raise KeyError(record_id)
+            return _as_dict(record, ledger_name)
+
+    def create(self, ledger_name: str, values: Mapping[str, Any]) -> str:
+        clean = {name: values.get(name) for name in _fields(ledger_name) if name in values}
+        problems = validate(ledger_name, clean)
+        if problems:
+            raise ValidationError(problems)
+        with self.database.session(self.user) as session:
+            record = LEDGER_MODELS[ledger_name](**clean)
+            session.add(record)
+            session.flush()
+            return record.id
+
+    def update(self, ledger_name: str, record_id: str, values: Mapping[str, Any]) -> None:
+        with self.database.session(self.user) as session:
+            record = session.get(LEDGER_MODELS[ledger_name], record_id)
+            if record is None:
+                raise KeyError(record_id)
+            merged = _as_dict(record, ledger_name)
+            merged.update({k: v for k, v in values.items() if k in merged})
+            problems = validate(ledger_name, merged)
+            if problems:
+                raise ValidationError(problems)
+            for name in _fields(ledger_name):
+                if name in values:
+                    setattr(record, name, values[name])
+
+    def set_deleted(self, ledger_name: str, record_ids: Iterable[str], deleted: bool) -> list[str]:
+        """Soft-delete (or restore) records; returns the ids whose state actually changed."""
+        changed = []
+        with self.database.session(self.user) as session:
+            for record_id in record_ids:
+                record = session.get(LEDGER_MODELS[ledger_name], record_id)
+                if record is not None and record.deleted != deleted:
+                    record.deleted = deleted
+                    changed.append(record_id)
+        return changed
+
+    def history(self, ledger_name: str, record_id: str) -> list[HistoryEntry]:
+        statement = (
+            select(ChangeEntry)
+            .where(ChangeEntry.ledger == ledger_name, ChangeEntry.record_id == record_id)
+            .order_by(ChangeEntry.id.desc())
+        )
+        with self.database.session(self.user) as session:
+            return [
+                HistoryEntry(e.field, e.old_value, e.new_value, e.changed_by, e.changed_at)
+                for e in session.scalars(statement)
+            ]
+
+    def display_name(self, ledger_name: str, record_id: str | None) -> str:
+        if not record_id:
+            return ""
+        model = LEDGER_MODELS[ledger_name]
+        with self.database.session(self.user) as session:
+            name = session.execute(
+                select(display_expression(ledger_name, model)).where(model.id == record_id)
+            ).scalar()
+        return name or ""
+
+    def related(self, ledger_name: str, record_id: str) -> list[RelatedGroup]:
+        """The records that refer to this one, newest first, grouped by ledger."""
+        groups = []
+        for title, model, column, describe, order in _RELATIONS.get(ledger_name, ()):
+            statement = (
+                select(model.id, *describe(model))
+                .where(getattr(model, column) == record_id, model.deleted.is_(False))
+                .order_by(order(model).desc())
+                .limit(_RELATED_LIMIT)
+            )
+            with self.database.session(self.user) as session:
+                rows = tuple(
+                    (row[0], "  ·  ".join(_plain(v) for v in row[1:] if v not in (None, "")))
+                    for row in session.execute(statement)
+                )
+            groups.append(RelatedGroup(title, model.__tablename__, rows))
+        return groups
+
+    # --- enterprises -------------------------------------------------------------------------------
+
+    def find_duplicate_enterprises(
+        self, name: str, credit_code: str | None = None, exclude_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Live enterprises with the same credit code or the same normalised name."""
+        conditions = [Enterprise.name_key == normalise_name(name)] if name.strip() else []
+        if credit_code and credit_code.strip():
+            conditions.append(Enterprise.credit_code == normalise_credit_code(credit_code))
+        if not conditions:
+            return []
+        statement = select(Enterprise).where(Enterprise.deleted.is_(False), or_(*conditions))
+        if exclude_id:
+            statement = statement.where(Enterprise.id != exclude_id)
+        with self.database.session(self.user) as session:
+            return [_as_dict(e, "enterprises") for e in session.scalars(statement.limit(10))]
+
+    def last_visit(self, enterprise_id: str) -> LastVisit | None:
+        statement = (
+            select(Visit.visit_date, Team.name, Visit.staff)
+            .join(Team, Team.id == Visit.team_id)
+            .where(Visit.enterprise_id == enterprise_id, Visit.deleted.is_(False))
+            .order_by(Visit.visit_date.desc())
+            .limit(1)
+        )
+        with self.database.session(self.user) as session:
+            row = session.execute(statement).first()
+        return None if row is None else LastVisit(row[0], row[1] or "", row[2] or "")
+
+    # --- leads and projects ------------------------------------------------------------------------
+
+    def convert_lead(self, lead_id: str, signed_on: date) -> str:
+        """Create a signed project from a lead, carrying over what the lead knows; mark the lead signed."""
+        with self.database.session(self.user) as session:
+            lead = session.get(Lead, lead_id)
+            if lead is None:
+                raise KeyError(lead_id)
+            enterprise_name = session.get(Enterprise, lead.enterprise_id).name if lead.enterprise_id else ""
+            values = {
+                "name": lead.title or enterprise_name,
+                "lead_id": lead.id,
+                "enterprise_id": lead.enterprise_id,
+                "team_id": lead.team_id,
+                "industry": lead.industry,
+                "manufacturing": True,
+                "planned_investment": lead.planned_investment,
+                "stage": "signed",
+                "signed_on": signed_on,
+            }
+            problems = validate("projects", values)
+            if problems:
+                raise ValidationError(problems)
+            project = Project(**values)
+            session.add(project)
+            lead.status = "signed"
+            session.flush()
+            return project.id
+
+    def advance_stage(self, project_id: str, reached_on: date) -> str:
+        """Move a project to its next stage, recording ``reached_on`` as that milestone's actual date."""
+        with self.database.session(self.user) as session:
+            project = session.get(Project, project_id)
+            if project is None:
+                raise KeyError(project_id)
+            position = PROJECT_STAGES.index(project.stage)
+            if position + 1 >= len(PROJECT_STAGES):
+                raise ValidationError([Problem("stage", LAST_STAGE)])
+            next_stage = PROJECT_STAGES[position + 1]
+            actual_field = next(actual for stage, _, actual in MILESTONES if stage == next_stage)
+            values = _as_dict(project, "projects")
+            values.update({"stage": next_stage, actual_field: getattr(project, actual_field) or reached_on})
+            problems = validate("projects", values)
+            if problems:
+                raise ValidationError(problems)
+            project.stage = next_stage
+            setattr(project, actual_field, values[actual_field])
+            return next_stage
+
+    # --- sync bookkeeping --------------------------------------------------------------------------
+
+    def pending_changes(self) -> int:
+        """Records changed locally since the last successful sync (all of them before any sync)."""
+        synced = int(self.database.state(SYNCED_VERSION_KEY, "0"))
+        with self.database.session(self.user) as session:
+            return sum(
+                session.execute(select(func.count()).where(model.row_version > synced)).scalar_one()
+                for model in LEDGER_MODELS.values()
+            )

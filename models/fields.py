@@ -198,7 +198,7 @@ PROJECTS = Ledger(
         _f("lead_id", QT_TRANSLATE_NOOP("Field", "From lead"), Kind.REF, ref="leads", in_table=False),
         _f("team_id", QT_TRANSLATE_NOOP("Field", "Team"), Kind.REF, ref="teams", width=150),
         _f("industry", QT_TRANSLATE_NOOP("Field", "Industry"), Kind.CHOICE, choices="industry", width=170),
-        _f("manufacturing", QT_TRANSLATE_NOOP("Field", "Manufacturing"), Kind.BOOL, width=60),
+        _f("manufacturing", QT_TRANSLATE_NOOP("Field", "Manufacturing"), Kind.BOOL, width=100),
         _f(
             "planned_investment",
             QT_TRANSLATE_NOOP("Field", "Planned investment (10k yuan)"),

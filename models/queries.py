@@ -67,8 +67,10 @@ class LedgerQuery:
             alternatives: list[ColumnElement[bool]] = []
             for column in self.columns:
                 kind = column.field.kind
-                if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF, Kind.DATE):
+                if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
                     alternatives.append(column.expression.like(pattern, escape="\\"))
+                elif kind is Kind.DATE:
+                    alternatives.append(cast(column.expression, String).like(pattern, escape="\\"))
                 elif kind is Kind.CHOICE and column.field.choices:
                     codes = controlled.codes_matching(column.field.choices, term)
                     if codes:

@@ -151,6 +151,31 @@ class LedgerStore:
             session.flush()
             return record.id
 
+    def log_visit(
+        self, values: Mapping[str, Any], new_enterprise: str | None = None
+    ) -> tuple[str, str | None]:
+        """Save a visit, creating its enterprise from a typed name in the same transaction if asked.
+
+        Returns (visit id, enterprise id). Either both are saved or neither.
+        """
+        visit = {name: values.get(name) for name in _fields("visits") if name in values}
+        enterprise_values = {"name": new_enterprise} if new_enterprise else None
+        problems = validate("visits", visit)
+        if enterprise_values is not None:
+            problems += validate("enterprises", enterprise_values)
+        if problems:
+            raise ValidationError(problems)
+        with self.database.session(self.user) as session:
+            if enterprise_values is not None:
+                enterprise = Enterprise(**enterprise_values)
+                session.add(enterprise)
+                session.flush()
+                visit["enterprise_id"] = enterprise.id
+            record = Visit(**visit)
+            session.add(record)
+            session.flush()
+            return record.id, record.enterprise_id
+
     def update(self, ledger_name: str, record_id: str, values: Mapping[str, Any]) -> None:
         with self.database.session(self.user) as session:
             record = session.get(LEDGER_MODELS[ledger_name], record_id)
@@ -222,7 +247,8 @@ class LedgerStore:
         self, name: str, credit_code: str | None = None, exclude_id: str | None = None
     ) -> list[dict[str, Any]]:
         """Live enterprises with the same credit code or the same normalised name."""
-        conditions = [Enterprise.name_key == normalise_name(name)] if name.strip() else []
+        key = normalise_name(name)
+        conditions = [Enterprise.name_key == key] if key else []
         if credit_code and credit_code.strip():
             conditions.append(Enterprise.credit_code == normalise_credit_code(credit_code))
         if not conditions:

@@ -1,0 +1,177 @@
+"""Logging a visit the way a field officer does: keyboard only, from the main window."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from models.database import Database
+from models.queries import LedgerQuery, lookup
+from models.store import LedgerStore
+from ui.main_window import MainWindow
+from ui.services import Choice
+from ui.settings import Settings
+from ui.visit_dialog import VisitDialog
+
+
+@pytest.fixture
+def settings() -> Settings:
+    settings = Settings()
+    settings.user_name = "张三"
+    return settings
+
+
+@pytest.fixture
+def bureau(store: LedgerStore, settings: Settings) -> dict[str, str]:
+    team = store.create("teams", {"name": "端州区招商一组", "unit": "端州区"})
+    other = store.create("teams", {"name": "四会市招商小分队", "unit": "四会市"})
+    enterprise = store.create("enterprises", {"name": "深圳氢蓝时代动力科技有限公司", "industry": "hydrogen"})
+    store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 1),
+            "kind": "enterprise_visit",
+            "enterprise_id": enterprise,
+            "team_id": other,
+            "staff": "李四",
+        },
+    )
+    settings.team_id = team
+    return {"team": team, "other": other, "enterprise": enterprise}
+
+
+def _window(
+    qtbot, database: Database, settings: Settings, dialogs: ScriptedDialogs | None = None
+) -> MainWindow:
+    window = MainWindow(database, settings, dialogs or ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def _type(qtbot, text: str) -> None:
+    type_text(QApplication.focusWidget(), text)
+
+
+def _tab(qtbot, times: int = 1) -> None:
+    for _ in range(times):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+
+
+def test_log_a_visit_with_the_keyboard_alone(qtbot, database, db_path: Path, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, VisitDialog)
+        # date is today and focused; kind, team and staff come filled in
+        assert QApplication.focusWidget() is dialog.editors["visit_date"]
+        assert dialog.editors["visit_date"].value() == date.today()
+        assert dialog.editors["team_id"].text() == "端州区招商一组"
+        assert dialog.editors["staff"].text() == "张三"
+        _tab(qtbot, 2)  # date → kind → enterprise
+        assert QApplication.focusWidget() is dialog.editors["enterprise_id"]
+        _type(qtbot, "氢蓝")
+        popup = dialog.editors["enterprise_id"].completer().popup()
+        qtbot.waitUntil(popup.isVisible)
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        seen["note"] = dialog.enterprise_note.text()
+        _tab(qtbot, 5)  # enterprise → team → staff → trip → location → summary
+        assert QApplication.focusWidget() is dialog.editors["summary"]
+        _type(qtbot, "洽谈氢燃料电池项目落地")
+        _tab(qtbot)
+        _type(qtbot, "对方有意向")
+        _tab(qtbot)
+        _type(qtbot, "安排来肇考察")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(fill)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    script.check()
+
+    assert "Last visited on 2024-03-01 by 四会市招商小分队 (李四)" in seen["note"]
+    page = window.pages["visits"]
+    assert window.tabs.currentWidget() is page
+    assert page.model.rowCount() == 2
+    new_id = page.current_id()
+    assert new_id is not None
+    row = page.model.row_of(new_id)
+    shown = [page.model.index(row, c).data() for c in range(page.model.columnCount())]
+    assert "深圳氢蓝时代动力科技有限公司" in shown and "洽谈氢燃料电池项目落地" in shown
+    window.close()
+    database.close()
+
+    reopened = Database.open(db_path)
+    try:
+        visit = LedgerStore(reopened, "x").get("visits", new_id)
+        assert (visit["enterprise_id"], visit["team_id"], visit["staff"], visit["next_action"]) == (
+            bureau["enterprise"],
+            bureau["team"],
+            "张三",
+            "安排来肇考察",
+        )
+        assert visit["visit_date"] == date.today() and visit["updated_by"] == "张三"
+    finally:
+        reopened.close()
+
+
+def test_a_new_name_creates_the_enterprise_inline(qtbot, database, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+
+    def fill(dialog: QWidget) -> None:
+        _tab(qtbot, 2)
+        _type(qtbot, "肇庆新能源材料有限公司")
+        assert "will be added when you save" in dialog.enterprise_note.text()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    script = when_modal_opens(fill)
+    window.log_visit()
+    script.check()
+    names = [name for _, name in lookup(database, "enterprises", "")]
+    assert "肇庆新能源材料有限公司" in names
+    assert window.pages["visits"].model.rowCount() == 2
+
+
+def test_a_near_duplicate_name_warns_and_offers_the_existing_enterprise(
+    qtbot, database, settings, bureau
+) -> None:
+    dialogs = ScriptedDialogs([Choice.PRIMARY])  # "use the existing enterprise"
+    window = _window(qtbot, database, settings, dialogs)
+
+    def fill(dialog: QWidget) -> None:
+        dialog.editors["enterprise_id"].setFocus()
+        _type(qtbot, "深圳 氢蓝时代动力科技 股份有限公司")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(fill)
+    window.log_visit()
+    script.check()
+    assert len(dialogs.questions) == 1 and "深圳氢蓝时代动力科技有限公司" in dialogs.questions[0]
+    assert len(LedgerQuery(database, "enterprises").ids()) == 1  # no second enterprise
+    new_visit = window.pages["visits"].current_id()
+    assert LedgerStore(database, "x").get("visits", new_visit)["enterprise_id"] == bureau["enterprise"]
+
+
+def test_missing_required_fields_are_shown_beside_the_field_and_nothing_is_saved(
+    qtbot, database, settings, store
+) -> None:
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.editors["team_id"].set_value(None, "")
+    qtbot.keyClick(dialog.editors["summary"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert dialog.error_labels["team_id"].isVisible()
+    assert dialog.error_labels["team_id"].text() == "This field is required."
+    assert not dialog.error_labels["summary"].isVisible()
+    assert LedgerQuery(database, "visits").ids() == []

@@ -1,0 +1,162 @@
+"""Record operations and the SQL behind the ledger tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from models.queries import LedgerQuery, lookup
+from models.store import LedgerStore
+from models.validation import ValidationError
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    team = store.create("teams", {"name": "端州区招商一组", "unit": "端州区"})
+    other_team = store.create("teams", {"name": "四会市招商小分队", "unit": "四会市"})
+    hydrogen = store.create("enterprises", {"name": "深圳氢蓝时代动力科技有限公司", "industry": "hydrogen"})
+    battery = store.create("enterprises", {"name": "东莞曼富电池部件有限公司", "industry": "nev_auto"})
+    store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 1, 10),
+            "kind": "enterprise_visit",
+            "enterprise_id": hydrogen,
+            "team_id": team,
+            "staff": "张三",
+            "summary": "洽谈燃料电池项目",
+        },
+    )
+    store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 19),
+            "kind": "association_meeting",
+            "enterprise_id": battery,
+            "team_id": other_team,
+            "staff": "李四",
+            "summary": "商会座谈，获悉搬迁需求",
+        },
+    )
+    lead = store.create(
+        "leads",
+        {
+            "title": "电池部件生产项目",
+            "enterprise_id": battery,
+            "industry": "nev_auto",
+            "planned_investment": Decimal("1.5") * 10000,
+            "discovered_on": date(2024, 3, 19),
+            "team_id": other_team,
+            "status": "negotiating",
+            "effective": True,
+        },
+    )
+    return {"team": team, "other_team": other_team, "hydrogen": hydrogen, "battery": battery, "lead": lead}
+
+
+def test_search_matches_text_referenced_names_and_list_labels(database, bureau) -> None:
+    visits = LedgerQuery(database, "visits")
+    assert len(visits.ids("燃料电池")) == 1
+    assert len(visits.ids("曼富")) == 1  # the enterprise's name, through the reference
+    assert len(visits.ids("Association")) == 1  # the label of a controlled value
+    assert len(visits.ids("2024-03")) == 1
+    assert visits.ids("曼富 张三") == []  # every word must match
+    assert visits.ids("100%_") == []  # LIKE wildcards are searched literally
+
+
+def test_sorting_happens_in_sql_including_referenced_names(database, bureau) -> None:
+    visits = LedgerQuery(database, "visits")
+    by_date = visits.ids(sort_field="visit_date", descending=True)
+    rows = visits.rows(by_date)
+    assert [rows[i][0] for i in by_date] == [date(2024, 3, 19), date(2024, 1, 10)]
+    by_enterprise = visits.ids(sort_field="enterprise_id")
+    names = [visits.rows(by_enterprise)[i][2] for i in by_enterprise]
+    assert names == sorted(names)
+
+
+def test_deleted_records_leave_the_ledger_and_appear_in_the_deleted_view(database, store, bureau) -> None:
+    store.set_deleted("enterprises", [bureau["hydrogen"]], True)
+    assert bureau["hydrogen"] not in LedgerQuery(database, "enterprises").ids()
+    assert LedgerQuery(database, "enterprises", deleted=True).ids() == [bureau["hydrogen"]]
+    assert all(rid != bureau["hydrogen"] for rid, _ in lookup(database, "enterprises", "氢蓝"))
+    store.set_deleted("enterprises", [bureau["hydrogen"]], False)
+    assert bureau["hydrogen"] in LedgerQuery(database, "enterprises").ids()
+
+
+def test_lookup_puts_names_starting_with_the_text_first(database, store, bureau) -> None:
+    store.create("enterprises", {"name": "氢能装备（深圳）有限公司"})
+    names = [name for _, name in lookup(database, "enterprises", "氢")]
+    assert names[0].startswith("氢")
+    assert len(names) == 2
+
+
+def test_duplicates_are_found_by_normalised_name_or_credit_code(store, bureau) -> None:
+    assert [d["id"] for d in store.find_duplicate_enterprises("深圳氢蓝时代动力科技 股份有限公司")] == [
+        bureau["hydrogen"]
+    ]
+    coded = store.create("enterprises", {"name": "肇庆某公司", "credit_code": "91350100M000100Y43"})
+    assert [d["id"] for d in store.find_duplicate_enterprises("完全不同", "91350100m000100y43")] == [coded]
+    assert store.find_duplicate_enterprises("深圳氢蓝", exclude_id=bureau["hydrogen"]) == []
+
+
+def test_last_visit_of_an_enterprise_names_the_team(store, bureau) -> None:
+    last = store.last_visit(bureau["battery"])
+    assert last is not None
+    assert (last.visit_date, last.team, last.staff) == (date(2024, 3, 19), "四会市招商小分队", "李四")
+    assert store.last_visit(store.create("enterprises", {"name": "新企业"})) is None
+
+
+def test_related_records_of_an_enterprise(store, bureau) -> None:
+    groups = {g.title: g for g in store.related("enterprises", bureau["battery"])}
+    assert len(groups["Visits"].rows) == 1 and "商会座谈" in groups["Visits"].rows[0][1]
+    assert len(groups["Leads"].rows) == 1
+    assert groups["Projects"].rows == ()
+
+
+def test_converting_a_lead_carries_its_facts_into_a_signed_project(store, bureau) -> None:
+    project_id = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    project = store.get("projects", project_id)
+    assert (
+        project["enterprise_id"],
+        project["industry"],
+        project["planned_investment"],
+        project["team_id"],
+    ) == (bureau["battery"], "nev_auto", Decimal(15000), bureau["other_team"])
+    assert (project["stage"], project["signed_on"], project["lead_id"]) == (
+        "signed",
+        date(2024, 3, 22),
+        bureau["lead"],
+    )
+    assert store.get("leads", bureau["lead"])["status"] == "signed"
+
+
+def test_advancing_a_project_records_the_milestone_date(store, bureau) -> None:
+    project_id = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    assert store.advance_stage(project_id, date(2024, 4, 1)) == "land_supplied"
+    assert store.advance_stage(project_id, date(2024, 6, 1)) == "construction_started"
+    project = store.get("projects", project_id)
+    assert (project["land_actual"], project["start_actual"]) == (date(2024, 4, 1), date(2024, 6, 1))
+    with pytest.raises(ValidationError):  # completion cannot precede the construction start
+        store.advance_stage(project_id, date(2024, 5, 1))
+    assert store.get("projects", project_id)["stage"] == "construction_started"
+
+
+def test_invalid_records_are_not_saved(store, database) -> None:
+    with pytest.raises(ValidationError) as raised:
+        store.create("enterprises", {"name": "x", "credit_code": "123"})
+    assert [p.field for p in raised.value.problems] == ["credit_code"]
+    assert LedgerQuery(database, "enterprises").ids() == []
+
+
+def test_a_visit_with_a_new_enterprise_saves_both_or_neither(store, database, bureau) -> None:
+    with pytest.raises(ValidationError):
+        store.log_visit({"visit_date": date(2024, 4, 1), "kind": "enterprise_visit"}, "全新企业有限公司")
+    assert all(name != "全新企业有限公司" for _, name in lookup(database, "enterprises", "全新"))
+    visit_id, enterprise_id = store.log_visit(
+        {"visit_date": date(2024, 4, 1), "kind": "enterprise_visit", "team_id": bureau["team"]},
+        "全新企业有限公司",
+    )
+    assert store.get("visits", visit_id)["enterprise_id"] == enterprise_id
+    assert store.get("enterprises", enterprise_id)["name"] == "全新企业有限公司"

@@ -1,0 +1,50 @@
+"""Starting the GUI: application object, database, first-run dialog, main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog
+
+from models.database import Database, DatabaseOpenError
+from ui.paths import default_database
+from ui.services import DialogService
+from ui.settings import Settings
+from ui.text import tr
+
+
+def open_database(path: Path, services: DialogService) -> Database | None:
+    try:
+        return Database.open(path)
+    except DatabaseOpenError as error:
+        services.error(
+            None,
+            tr("Database", "Cannot open the database"),
+            tr("Database", error.message).format(path=error.path, detail=error.detail),
+        )
+        return None
+
+
+def run(db_path: Path | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Outreach Ledger")
+    app.setOrganizationName("OutreachLedger")
+    services = DialogService()
+    settings = Settings()
+    database = open_database(db_path or default_database(), services)
+    if database is None:
+        return 1
+    try:
+        if not settings.user_name:
+            from ui.first_run import FirstRunDialog
+
+            if FirstRunDialog(database, settings).exec() != QDialog.DialogCode.Accepted:
+                return 0
+        from ui.main_window import MainWindow
+
+        window = MainWindow(database, settings, services)
+        window.show()
+        return app.exec()
+    finally:
+        database.close()

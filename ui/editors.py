@@ -1,0 +1,197 @@
+"""Field editors for record dialogs: one widget kind per field kind, each with get/set of a plain value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from models import controlled
+from models.fields import Field, Kind
+from models.parsing import parse_amount
+from models.validation import NOT_A_NUMBER
+from ui.text import format_amount, language, tr
+
+NO_DATE = QDate(1900, 1, 1)
+
+
+class InvalidInput(ValueError):
+    """The text in an editor cannot be read as its field's kind; ``args`` are for the message."""
+
+    def __init__(self, message: str, raw: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw = raw
+
+
+class DateEditor(QDateEdit):
+    """A date that may be empty (shown blank) unless the field is required."""
+
+    def __init__(self, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self._required = required
+        if required:
+            self.setDate(QDate.currentDate())
+        else:
+            self.setMinimumDate(NO_DATE)
+            self.setSpecialValueText(" ")
+            self.setDate(NO_DATE)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab leaves the field (Qt's default walks through day/month/year first); arrows move within."""
+        return QWidget.focusNextPrevChild(self, next)
+
+    def value(self) -> date | None:
+        qdate = self.date()
+        if not self._required and qdate == NO_DATE:
+            return None
+        return date(qdate.year(), qdate.month(), qdate.day())
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            self.setDate(QDate.currentDate() if self._required else NO_DATE)
+        else:
+            self.setDate(QDate(value.year, value.month, value.day))
+
+
+class ChoiceEditor(QComboBox):
+    def __init__(self, list_name: str, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if not required:
+            self.addItem("", None)
+        for term in controlled.terms(list_name):
+            self.addItem(term.label(language()), term.code)
+
+    def value(self) -> str | None:
+        return self.currentData()
+
+    def set_value(self, value: str | None) -> None:
+        index = self.findData(value)
+        self.setCurrentIndex(max(index, 0))
+
+
+class MoneyEditor(QLineEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setPlaceholderText(tr("Editor", "e.g. 5000, 5000万元, 1.2亿"))
+
+    def value(self) -> Decimal | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        amount = parse_amount(text)
+        if amount is None:
+            raise InvalidInput(NOT_A_NUMBER, text)
+        return amount
+
+    def set_value(self, value: Decimal | None) -> None:
+        self.setText("" if value is None else format_amount(value))
+
+
+class RefEditor(QLineEdit):
+    """Type-ahead over the records of another ledger; keeps the chosen record's id.
+
+    ``lookup(text)`` returns (id, name) pairs. Text that names no record leaves the id empty: the
+    dialog decides whether that creates a record (a new enterprise) or is an error.
+    """
+
+    record_changed = Signal(object)
+
+    def __init__(self, lookup: Callable[[str], list[tuple[str, str]]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lookup = lookup
+        self._ids_by_name: dict[str, str] = {}
+        self._record_id: str | None = None
+        self._names = QStringListModel(self)
+        completer = QCompleter(self._names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated.connect(self._picked)
+        self.setCompleter(completer)
+        self.textEdited.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        matches = self._lookup(text)
+        self._ids_by_name = {name: record_id for record_id, name in reversed(matches)}
+        self._names.setStringList([name for _, name in matches])
+        self._set_record(self._ids_by_name.get(text.strip()))
+
+    def _picked(self, name: str) -> None:
+        self._set_record(self._ids_by_name.get(name))
+
+    def _set_record(self, record_id: str | None) -> None:
+        if record_id != self._record_id:
+            self._record_id = record_id
+            self.record_changed.emit(record_id)
+
+    def value(self) -> str | None:
+        if self._record_id is None and self.text().strip():
+            self._typed(self.text())
+        return self._record_id
+
+    def set_value(self, record_id: str | None, name: str = "") -> None:
+        self.setText(name)
+        self._ids_by_name = {name: record_id} if record_id else {}
+        self._set_record(record_id)
+
+
+class TextEditor(QLineEdit):
+    def value(self) -> str | None:
+        return self.text().strip() or None
+
+    def set_value(self, value: str | None) -> None:
+        self.setText(value or "")
+
+
+class LongTextEditor(QPlainTextEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(60)
+
+    def value(self) -> str | None:
+        return self.toPlainText().strip() or None
+
+    def set_value(self, value: str | None) -> None:
+        self.setPlainText(value or "")
+
+
+class BoolEditor(QCheckBox):
+    def value(self) -> bool:
+        return self.isChecked()
+
+    def set_value(self, value: bool | None) -> None:
+        self.setChecked(bool(value))
+
+
+def make_editor(field: Field, lookup: Callable[[str, str], list[tuple[str, str]]]) -> Any:
+    if field.kind is Kind.DATE:
+        return DateEditor(field.required)
+    if field.kind is Kind.CHOICE and field.choices:
+        return ChoiceEditor(field.choices, field.required)
+    if field.kind is Kind.MONEY:
+        return MoneyEditor()
+    if field.kind is Kind.BOOL:
+        return BoolEditor()
+    if field.kind is Kind.REF and field.ref:
+        ref = field.ref
+        return RefEditor(lambda text: lookup(ref, text))
+    if field.kind is Kind.LONG_TEXT:
+        return LongTextEditor()
+    return TextEditor()

@@ -1,0 +1,161 @@
+"""One ledger on screen: search box, table, detail pane; live records or the deleted ones."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.database import Database
+from models.fields import LEDGERS
+from models.queries import LedgerQuery
+from models.store import LedgerStore
+from ui.detail_pane import DetailPane
+from ui.ledger_model import LedgerTableModel
+from ui.text import tr
+
+SEARCH_DELAY_MS = 150
+
+
+class LedgerPage(QWidget):
+    activated = Signal()  # the user asked to open the current record (Enter / double-click)
+    selection_changed = Signal()
+
+    def __init__(
+        self, database: Database, store: LedgerStore, ledger_name: str, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.database = database
+        self.ledger = LEDGERS[ledger_name]
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(
+            tr("Ledger", "Search {ledger}… (Ctrl+F)").format(ledger=tr("Ledger", self.ledger.title).lower())
+        )
+        self.show_deleted = QCheckBox(tr("Ledger", "Deleted records"))
+        self.show_deleted.setObjectName("show_deleted")
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.show_deleted)
+        bar.addWidget(self.count_label)
+
+        self.model = LedgerTableModel(LedgerQuery(database, ledger_name), self)
+        self.table = QTableView()
+        self.table.setObjectName(f"table_{ledger_name}")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSortIndicator(
+            next(i for i, c in enumerate(self.model.fields) if c.name == self.ledger.default_sort)
+            if any(c.name == self.ledger.default_sort for c in self.model.fields)
+            else -1,
+            Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder,
+        )
+        for column, field in enumerate(self.model.fields):
+            self.table.setColumnWidth(column, field.width)
+        self.table.activated.connect(lambda _index: self.activated.emit())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = DetailPane(store)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_search_now)
+        self.show_deleted.toggled.connect(self._toggle_deleted)
+        self.model.modelReset.connect(self._update_count)
+        self._loaded = False
+
+    # --- loading and refreshing -------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self, keep: list[str] | None = None) -> None:
+        """Re-run the query, keeping the given records (or the current ones) selected."""
+        keep = keep if keep is not None else self.selected_ids()
+        self.model.refresh()
+        self._loaded = True
+        self.select_ids(keep)
+        self._selection_changed()
+
+    def _apply_search(self) -> None:
+        self.model.set_search(self.search.text())
+        self._loaded = True
+        self._selection_changed()
+
+    def _apply_search_now(self) -> None:
+        self._search_timer.stop()
+        self._apply_search()
+
+    def _toggle_deleted(self, deleted: bool) -> None:
+        self.model.set_query(LedgerQuery(self.database, self.ledger.name, deleted=deleted))
+        self._loaded = True
+        self._selection_changed()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(tr("Ledger", "%n record(s)", "", self.model.rowCount()))
+
+    # --- selection --------------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [rid for rid in (self.model.record_id(r) for r in rows) if rid]
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if index.isValid() and self.table.selectionModel().isRowSelected(index.row()):
+            return self.model.record_id(index.row())
+        selected = self.selected_ids()
+        return selected[0] if selected else None
+
+    def select_ids(self, record_ids: list[str]) -> bool:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        found = False
+        for record_id in record_ids:
+            row = self.model.row_of(record_id)
+            if row is None:
+                continue
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            if not found:
+                flags |= QItemSelectionModel.SelectionFlag.Current
+                self.table.scrollTo(self.model.index(row, 0))
+            selection.setCurrentIndex(self.model.index(row, 0), flags)
+            found = True
+        return found
+
+    def _selection_changed(self) -> None:
+        self.detail.show_record(self.ledger.name, self.current_id())
+        self.selection_changed.emit()

@@ -1,0 +1,35 @@
+"""Message boxes and questions behind one small service that tests replace."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Choice(Enum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    CANCEL = "cancel"
+
+
+class DialogService:
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def choose(self, parent: QWidget | None, title: str, text: str, primary: str, secondary: str) -> Choice:
+        """Ask a question with two named answers and Cancel."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+        first = box.addButton(primary, QMessageBox.ButtonRole.AcceptRole)
+        second = box.addButton(secondary, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(first)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is first:
+            return Choice.PRIMARY
+        if clicked is second:
+            return Choice.SECONDARY
+        return Choice.CANCEL

@@ -1,0 +1,56 @@
+"""Showing model values and model strings to the user: translation and formatting in one place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+from models import controlled
+from models.fields import Field, Kind
+from models.validation import Problem
+
+
+def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def language() -> str:
+    """The language of the controlled-list labels: follows the UI language."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
+def field_label(field: Field) -> str:
+    return tr("Field", field.label)
+
+
+def problem_text(problem: Problem) -> str:
+    args = dict(problem.args)
+    if "other" in args:
+        args["other"] = tr("Field", str(args["other"]))
+    if "reason" in args:
+        args["reason"] = tr("Validation", str(args["reason"]))
+    return tr("Validation", problem.message).format(**args)
+
+
+def format_amount(value: Decimal | float | int) -> str:
+    text = f"{Decimal(value):,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def format_value(field: Field, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if field.kind is Kind.BOOL:
+        return tr("Value", "Yes") if value else tr("Value", "No")
+    if field.kind is Kind.CHOICE and field.choices:
+        return controlled.label(field.choices, str(value), language())
+    if field.kind is Kind.MONEY:
+        return format_amount(value)
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

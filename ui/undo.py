@@ -1,0 +1,42 @@
+"""Undoable record operations: soft delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from models.store import LedgerStore
+from ui.text import tr
+
+
+class SetDeletedCommand(QUndoCommand):
+    """Soft-delete (``deleted=True``) or restore records; undo does the opposite."""
+
+    def __init__(
+        self,
+        store: LedgerStore,
+        ledger_name: str,
+        record_ids: list[str],
+        deleted: bool,
+        refresh: Callable[[str, list[str]], None],
+    ) -> None:
+        what = (
+            tr("Undo", "Delete %n record(s)", "", len(record_ids))
+            if deleted
+            else tr("Undo", "Restore %n record(s)", "", len(record_ids))
+        )
+        super().__init__(what)
+        self.store = store
+        self.ledger_name = ledger_name
+        self.record_ids = list(record_ids)
+        self.deleted = deleted
+        self.refresh = refresh
+
+    def redo(self) -> None:
+        self.store.set_deleted(self.ledger_name, self.record_ids, self.deleted)
+        self.refresh(self.ledger_name, [] if self.deleted else self.record_ids)
+
+    def undo(self) -> None:
+        self.store.set_deleted(self.ledger_name, self.record_ids, not self.deleted)
+        self.refresh(self.ledger_name, self.record_ids if self.deleted else [])

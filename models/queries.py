@@ -25,7 +25,8 @@ _PAGE_CHUNK = 500
 def display_expression(ledger_name: str, table: Any) -> ColumnElement[Any]:
     """How a record of ``ledger_name`` is named when another record refers to it."""
     if ledger_name == "trips":
-        return table.destination_city.concat(literal(" ")).concat(cast(table.start_date, String))
+        city = func.coalesce(table.destination_city, "")
+        return city.concat(literal(" ")).concat(cast(table.start_date, String))
     return getattr(table, LEDGERS[ledger_name].display_field)
 
 

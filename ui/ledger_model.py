@@ -114,7 +114,7 @@ class LedgerTableModel(QAbstractTableModel):
             if field.name in overdue:
                 if role == Qt.ItemDataRole.BackgroundRole:
                     return QBrush(OVERDUE_BACKGROUND)
-                return tr("Ledger", "Overdue by %n day(s)", "", overdue[field.name])
+                return tr("Ledger", "Days overdue: {days}").format(days=overdue[field.name])
         if role == Qt.ItemDataRole.UserRole:
             return value
         return None

@@ -125,7 +125,7 @@ class LedgerPage(QWidget):
         self._selection_changed()
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("Ledger", "%n record(s)", "", self.model.rowCount()))
+        self.count_label.setText(tr("Ledger", "Records: {count}").format(count=self.model.rowCount()))
 
     # --- selection --------------------------------------------------------------------------------
 

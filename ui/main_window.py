@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def refresh_pending(self) -> None:
         count = self.store.pending_changes()
-        self.pending_label.setText(tr("Main", "%n change(s) not yet synced", "", count))
+        self.pending_label.setText(tr("Main", "Not yet synced: {count}").format(count=count))
 
     # --- record actions ---------------------------------------------------------------------------
 
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
                 SetDeletedCommand(self.store, page.ledger.name, ids, True, self.refresh_ledger)
             )
             self.statusBar().showMessage(
-                tr("Main", "%n record(s) deleted. Press Ctrl+Z to undo.", "", len(ids)), 8000
+                tr("Main", "Deleted: {count}. Press Ctrl+Z to undo.").format(count=len(ids)), 8000
             )
 
     def restore_records(self) -> None:

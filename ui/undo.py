@@ -22,9 +22,9 @@ class SetDeletedCommand(QUndoCommand):
         refresh: Callable[[str, list[str]], None],
     ) -> None:
         what = (
-            tr("Undo", "Delete %n record(s)", "", len(record_ids))
+            tr("Undo", "Delete records ({count})").format(count=len(record_ids))
             if deleted
-            else tr("Undo", "Restore %n record(s)", "", len(record_ids))
+            else tr("Undo", "Restore records ({count})").format(count=len(record_ids))
         )
         super().__init__(what)
         self.store = store

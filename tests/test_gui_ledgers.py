@@ -1,0 +1,276 @@
+"""Browsing and changing the ledgers in the main window, as a user does."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from models.database import Database
+from models.queries import LedgerQuery
+from models.store import LedgerStore
+from ui.ledger_model import OVERDUE_BACKGROUND
+from ui.main_window import MainWindow
+from ui.record_dialog import EnterpriseDialog
+from ui.services import Choice
+from ui.settings import Settings
+from ui.worker import run_in_background
+
+
+@pytest.fixture
+def settings() -> Settings:
+    settings = Settings()
+    settings.user_name = "王五"
+    return settings
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    team = store.create("teams", {"name": "高要区招商组", "unit": "高要区"})
+    enterprise = store.create("enterprises", {"name": "东莞曼富电池部件有限公司", "industry": "nev_auto"})
+    lead = store.create(
+        "leads",
+        {
+            "title": "曼富电池部件生产项目",
+            "enterprise_id": enterprise,
+            "industry": "nev_auto",
+            "planned_investment": Decimal(20000),
+            "discovered_on": date(2024, 3, 19),
+            "team_id": team,
+            "status": "negotiating",
+            "effective": True,
+        },
+    )
+    return {"team": team, "enterprise": enterprise, "lead": lead}
+
+
+def _window(
+    qtbot, database: Database, settings: Settings, dialogs: ScriptedDialogs | None = None
+) -> MainWindow:
+    window = MainWindow(database, settings, dialogs or ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def _cell(page, record_id: str, field_name: str, role=Qt.ItemDataRole.DisplayRole):
+    row = page.model.row_of(record_id)
+    column = next(i for i, f in enumerate(page.model.fields) if f.name == field_name)
+    return page.model.index(row, column).data(role)
+
+
+def test_edit_a_record_and_see_the_change_and_its_history(qtbot, database, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    page.select_ids([bureau["enterprise"]])
+    page.table.setFocus()
+
+    def edit(dialog: QWidget) -> None:
+        city = dialog.editors["city"]
+        city.setFocus()
+        type_text(city, "东莞")
+        qtbot.keyClick(city, Qt.Key.Key_Return)
+
+    script = when_modal_opens(edit)
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    script.check()
+    assert _cell(page, bureau["enterprise"], "city") == "东莞"
+    history = page.detail.toPlainText()
+    assert "王五 changed City: — → 东莞" in history
+
+
+def test_delete_undo_and_restore_from_the_deleted_view(qtbot, database, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("leads")
+    page.select_ids([bureau["lead"]])
+    page.table.setFocus()
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.rowCount() == 0
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 1
+    assert page.selected_ids() == [bureau["lead"]]
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    window.undo_stack.clear()  # later: the undo is gone, the Deleted view still has it
+    page.show_deleted.setChecked(True)
+    assert [page.model.record_id(r) for r in range(page.model.rowCount())] == [bureau["lead"]]
+    page.select_ids([bureau["lead"]])
+    assert "Deleted" in page.detail.toPlainText()
+    assert window.restore_action.isEnabled() and not window.delete_action.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 0
+    page.show_deleted.setChecked(False)
+    assert page.model.rowCount() == 1
+    page.select_ids([bureau["lead"]])
+    assert "restored the record" in page.detail.toPlainText()
+
+
+def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("leads")
+    page.select_ids([bureau["lead"]])
+    page.table.setFocus()
+    qtbot.keyClick(
+        page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+
+    projects = window.pages["projects"]
+    assert window.tabs.currentWidget() is projects
+    project_id = projects.current_id()
+    assert project_id is not None
+    assert _cell(projects, project_id, "enterprise_id") == "东莞曼富电池部件有限公司"
+    assert _cell(projects, project_id, "planned_investment") == "20,000"
+    assert _cell(projects, project_id, "stage") == "Signed"
+    assert _cell(page, bureau["lead"], "status") == "Signed"
+
+    projects.table.setFocus()
+    qtbot.keyClick(
+        projects.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert _cell(projects, project_id, "stage") == "Land supplied"
+    assert _cell(projects, project_id, "land_actual") == date.today().isoformat()
+
+
+def test_milestones_past_their_planned_date_are_highlighted(qtbot, database, settings, store, bureau) -> None:
+    late = store.convert_lead(bureau["lead"], date.today() - timedelta(days=120))
+    store.update(
+        "projects",
+        late,
+        {
+            "land_planned": date.today() - timedelta(days=30),
+            "start_planned": date.today() + timedelta(days=30),
+        },
+    )
+    window = _window(qtbot, database, settings)
+    projects = window.show_ledger("projects")
+    background = _cell(projects, late, "land_planned", Qt.ItemDataRole.BackgroundRole)
+    assert background is not None and background.color() == OVERDUE_BACKGROUND
+    assert _cell(projects, late, "land_planned", Qt.ItemDataRole.ToolTipRole) == "Days overdue: 30"
+    assert _cell(projects, late, "start_planned", Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_search_box_filters_as_you_type(qtbot, database, settings, store, bureau) -> None:
+    store.create("enterprises", {"name": "肇庆高端装备制造有限公司", "industry": "high_end_equipment"})
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    assert page.model.rowCount() == 2
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.search
+    type_text(page.search, "装备")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.count_label.text() == "Records: 1"
+
+
+def test_a_duplicate_enterprise_warns_and_opens_the_existing_one(
+    qtbot, database, settings, store, bureau
+) -> None:
+    dialogs = ScriptedDialogs([Choice.PRIMARY])
+    dialog = EnterpriseDialog(store, services=dialogs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.editors["name"], "东莞 曼富电池部件 股份有限公司")
+    dialog.save()
+    assert dialog.open_existing_id == bureau["enterprise"]
+    assert dialogs.questions and "东莞曼富电池部件有限公司" in dialogs.questions[0]
+    assert len(LedgerQuery(database, "enterprises").ids()) == 1
+
+
+def test_a_bad_credit_code_is_shown_beside_the_field(qtbot, database, store) -> None:
+    dialog = EnterpriseDialog(store, services=ScriptedDialogs())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.editors["name"], "Acme")
+    type_text(dialog.editors["credit_code"], "91350100M000100Y44")
+    type_text(dialog.editors["phone"], "0758")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.error_labels["credit_code"].text() == "Credit code check digit does not match."
+    assert LedgerQuery(database, "enterprises").ids() == []
+
+
+def test_status_bar_shows_database_pending_changes_and_user(qtbot, database, settings, store, bureau) -> None:
+    settings.team_id = bureau["team"]
+    window = _window(qtbot, database, settings)
+    assert window.path_label.text() == str(database.path)
+    assert window.pending_label.text() == "Not yet synced: 3"
+    assert window.user_label.text() == "User: 王五 · Team: 高要区招商组"
+
+
+def test_window_layout_is_remembered(qtbot, database, settings) -> None:
+    window = _window(qtbot, database, settings)
+    window.resize(700, 500)  # the offscreen screen is 800×600
+    window.pages["visits"].table.setColumnWidth(0, 222)
+    window.close()
+    again = _window(qtbot, database, settings)
+    assert (again.width(), again.height()) == (700, 500)
+    assert again.pages["visits"].table.columnWidth(0) == 222
+
+
+def test_background_work_reports_progress_and_result_on_the_gui_thread(qtbot) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def work(control) -> str:
+        for step in range(3):
+            control.progress(step + 1, 3)
+        return "done"
+
+    task = run_in_background(work)
+    task.progress.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(task.finished, timeout=5000) as finished:
+        pass
+    assert finished.args == ["done"]
+    qtbot.waitUntil(lambda: len(seen) == 3)
+
+
+def test_background_work_can_be_cancelled(qtbot) -> None:
+    def work(control) -> str:
+        while not control.cancelled():
+            pass
+        raise RuntimeError("cancelled")
+
+    task = run_in_background(work)
+    task.cancel()
+    with qtbot.waitSignal(task.failed, timeout=5000) as failed:
+        pass
+    assert str(failed.args[0]) == "cancelled"
+
+
+def test_an_unopenable_database_is_explained_not_a_traceback(qtbot, tmp_path: Path) -> None:
+    from ui.app import open_database
+
+    broken = tmp_path / "broken.db"
+    broken.write_text("this is not a database")
+    dialogs = ScriptedDialogs()
+    assert open_database(broken, dialogs) is None
+    assert dialogs.errors == [
+        (
+            "Cannot open the database",
+            f"{broken} is not an Outreach Ledger database, or it is damaged (not an SQLite file).",
+        )
+    ]
+
+
+def test_first_run_asks_for_name_and_team(qtbot, database, store, bureau) -> None:
+    from ui.first_run import FirstRunDialog
+
+    settings = Settings()
+    dialog = FirstRunDialog(database, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and settings.user_name == ""  # a name is required
+    type_text(dialog.name, "陈七")
+    type_text(dialog.team, "高要区招商组")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert (Settings().user_name, Settings().team_id) == ("陈七", bureau["team"])

@@ -27,7 +27,8 @@ def display_expression(ledger_name: str, table: Any) -> ColumnElement[Any]:
     if ledger_name == "trips":
         city = func.coalesce(table.destination_city, "")
         return city.concat(literal(" ")).concat(cast(table.start_date, String))
-    return getattr(table, LEDGERS[ledger_name].display_field)
+    column: ColumnElement[Any] = getattr(table, LEDGERS[ledger_name].display_field)
+    return column
 
 
 def _like_pattern(term: str) -> str:

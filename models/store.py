@@ -279,7 +279,8 @@ class LedgerStore:
             lead = session.get(Lead, lead_id)
             if lead is None:
                 raise KeyError(lead_id)
-            enterprise_name = session.get(Enterprise, lead.enterprise_id).name if lead.enterprise_id else ""
+            enterprise = session.get(Enterprise, lead.enterprise_id) if lead.enterprise_id else None
+            enterprise_name = enterprise.name if enterprise is not None else ""
             values = {
                 "name": lead.title or enterprise_name,
                 "lead_id": lead.id,

@@ -8,7 +8,8 @@ Messages are English source strings (context ``"Validation"``) with ``{placehold
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from models.normalize import credit_code_problem
 class Problem:
     field: str
     message: str
-    args: Mapping[str, Any] = field(default_factory=dict)
+    args: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
     def text(self) -> str:
         return self.message.format(**self.args)

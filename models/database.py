@@ -130,7 +130,12 @@ class Database:
         self._sessions = sessionmaker(engine, class_=LedgerSession, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path) -> Database:
+    def open(cls, path: Path, *, verify: bool = True) -> Database:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``verify`` runs SQLite's page-level check first (about 0.35 s for a 150 MB database); the GUI
+        passes False and runs :meth:`integrity_problem` in the background instead, to start at once.
+        """
         path = Path(path).expanduser().resolve()
         _check_header(path)
         try:
@@ -146,10 +151,9 @@ class Database:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin)
         try:
-            with engine.connect() as connection:
-                problem = connection.exec_driver_sql("PRAGMA quick_check(1)").scalar()
-            if problem != "ok":
-                raise DatabaseOpenError(NOT_A_DATABASE, path, str(problem))
+            problem = _integrity_problem(engine) if verify else None
+            if problem is not None:
+                raise DatabaseOpenError(NOT_A_DATABASE, path, problem)
             migrate.upgrade(engine, path)
         except DBAPIError as error:
             engine.dispose()
@@ -172,10 +176,23 @@ class Database:
         self.engine.dispose()
         self._lock.release()
 
+    def integrity_problem(self) -> str | None:
+        """None when SQLite's quick check finds the file sound, else its first complaint."""
+        try:
+            return _integrity_problem(self.engine)
+        except DBAPIError as error:
+            return str(error.orig or error)
+
     def state(self, key: str, default: str = "") -> str:
         with self.engine.connect() as connection:
             value = connection.execute(text("SELECT value FROM db_state WHERE key = :k"), {"k": key}).scalar()
         return default if value is None else str(value)
+
+
+def _integrity_problem(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        result = connection.exec_driver_sql("PRAGMA quick_check(1)").scalar()
+    return None if result == "ok" else str(result)
 
 
 def _translate(error: DBAPIError, path: Path) -> DatabaseOpenError:

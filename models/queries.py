@@ -62,8 +62,9 @@ class LedgerQuery:
             columns.append(TableColumn(field, expression))
         self.columns: tuple[TableColumn, ...] = tuple(columns)
 
-    def _filtered(self, statement: Select[Any], search: str) -> Select[Any]:
-        statement = statement.select_from(self._from).where(self.model.deleted.is_(self.deleted))
+    def _filtered(self, statement: Select[Any], search: str, joined: bool = True) -> Select[Any]:
+        source = self._from if joined or search.strip() else self.model.__table__
+        statement = statement.select_from(source).where(self.model.deleted.is_(self.deleted))
         for term in search.split():
             pattern = _like_pattern(term)
             alternatives: list[ColumnElement[bool]] = []
@@ -82,10 +83,14 @@ class LedgerQuery:
 
     def ids(self, search: str = "", sort_field: str | None = None, descending: bool = False) -> list[str]:
         sort_name = sort_field or self.ledger.default_sort
-        sort_column = next((c.expression for c in self.columns if c.field.name == sort_name), None)
-        statement = self._filtered(select(self.model.id), search)
-        key = sort_column if sort_column is not None else self.model.created_at
-        ordering = [key.desc() if descending else key.asc(), self.model.id]
+        sort = next((c for c in self.columns if c.field.name == sort_name), None)
+        # Joins only when a referenced name is searched or sorted on: the default listing then
+        # comes straight from the (deleted, sort, id) covering index.
+        statement = self._filtered(
+            select(self.model.id), search, joined=sort is not None and sort.field.kind is Kind.REF
+        )
+        keys = [sort.expression if sort is not None else self.model.created_at, self.model.id]
+        ordering = [key.desc() if descending else key.asc() for key in keys]
         with self.database.engine.connect() as connection:
             return list(connection.execute(statement.order_by(*ordering)).scalars())
 

@@ -41,6 +41,7 @@ class LedgerRecord(Base):
 
 class Team(LedgerRecord):
     __tablename__ = "teams"
+    __table_args__ = (Index("ix_teams_listing", "deleted", "name", "id"),)
 
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str | None] = mapped_column(String(200))
@@ -49,6 +50,7 @@ class Team(LedgerRecord):
 
 class Enterprise(LedgerRecord):
     __tablename__ = "enterprises"
+    __table_args__ = (Index("ix_enterprises_listing", "deleted", "name", "id"),)
 
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300), index=True, default="")
@@ -64,6 +66,7 @@ class Enterprise(LedgerRecord):
 
 class Trip(LedgerRecord):
     __tablename__ = "trips"
+    __table_args__ = (Index("ix_trips_listing", "deleted", "start_date", "id"),)
 
     team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
     destination_region: Mapped[str | None] = mapped_column(String(40))
@@ -76,7 +79,10 @@ class Trip(LedgerRecord):
 
 class Visit(LedgerRecord):
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_enterprise_date", "enterprise_id", "visit_date"),)
+    __table_args__ = (
+        Index("ix_visits_listing", "deleted", "visit_date", "id"),
+        Index("ix_visits_enterprise_date", "enterprise_id", "visit_date"),
+    )
 
     visit_date: Mapped[date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -93,6 +99,7 @@ class Visit(LedgerRecord):
 
 class Lead(LedgerRecord):
     __tablename__ = "leads"
+    __table_args__ = (Index("ix_leads_listing", "deleted", "discovered_on", "id"),)
 
     title: Mapped[str] = mapped_column(String(300))
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
@@ -110,6 +117,7 @@ class Lead(LedgerRecord):
 
 class Project(LedgerRecord):
     __tablename__ = "projects"
+    __table_args__ = (Index("ix_projects_listing", "deleted", "signed_on", "id"),)
 
     name: Mapped[str] = mapped_column(String(300))
     lead_id: Mapped[str | None] = mapped_column(ForeignKey("leads.id"), index=True)

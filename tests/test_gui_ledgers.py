@@ -157,6 +157,11 @@ def test_milestones_past_their_planned_date_are_highlighted(qtbot, database, set
     assert background is not None and background.color() == OVERDUE_BACKGROUND
     assert _cell(projects, late, "land_planned", Qt.ItemDataRole.ToolTipRole) == "Days overdue: 30"
     assert _cell(projects, late, "start_planned", Qt.ItemDataRole.BackgroundRole) is None
+    # the project's name is tinted too, so the row stands out before scrolling right
+    assert _cell(projects, late, "name", Qt.ItemDataRole.BackgroundRole).color() == OVERDUE_BACKGROUND
+    assert (
+        _cell(projects, late, "name", Qt.ItemDataRole.ToolTipRole) == "Land supply (planned): 30 days overdue"
+    )
 
 
 def test_search_box_filters_as_you_type(qtbot, database, settings, store, bureau) -> None:
@@ -274,3 +279,26 @@ def test_first_run_asks_for_name_and_team(qtbot, database, store, bureau) -> Non
     dialog.accept()
     assert not dialog.isVisible()
     assert (Settings().user_name, Settings().team_id) == ("陈七", bureau["team"])
+
+
+def test_a_damaged_database_is_reported_by_the_background_check(qtbot, db_path: Path, settings) -> None:
+    database = Database.open(db_path)
+    store = LedgerStore(database, "x")
+    for number in range(300):
+        store.create("teams", {"name": f"Team {number}", "unit": "x" * 200})
+    database.close()
+    data = bytearray(db_path.read_bytes())
+    data[-8192:] = b"\xde\xad\xbe\xef" * 2048  # data pages at the end; the schema pages still read
+    db_path.write_bytes(bytes(data))
+
+    damaged = Database.open(db_path, verify=False)
+    try:
+        dialogs = ScriptedDialogs()
+        window = _window(qtbot, damaged, settings, dialogs)
+        task = window.check_integrity()
+        with qtbot.waitSignal(task.finished, timeout=10_000):
+            pass
+        assert dialogs.errors and dialogs.errors[0][0] == "The database is damaged"
+        assert str(db_path) in dialogs.errors[0][1]
+    finally:
+        damaged.close()

@@ -16,7 +16,7 @@ from ui.text import tr
 
 def open_database(path: Path, services: DialogService) -> Database | None:
     try:
-        return Database.open(path)
+        return Database.open(path, verify=False)  # verified in the background once the window is up
     except DatabaseOpenError as error:
         services.error(
             None,
@@ -45,6 +45,7 @@ def run(db_path: Path | None = None) -> int:
 
         window = MainWindow(database, settings, services)
         window.show()
+        window.check_integrity()
         return app.exec()
     finally:
         database.close()

@@ -10,8 +10,9 @@ from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.fields import Kind
 from models.milestones import overdue_milestones
@@ -26,6 +27,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class LedgerTableModel(QAbstractTableModel):
+    failed = Signal(str)  # the database could not be read; the text says why
+
     def __init__(self, query: LedgerQuery, parent: Any = None) -> None:
         super().__init__(parent)
         self._query = query
@@ -41,12 +44,17 @@ class LedgerTableModel(QAbstractTableModel):
         }
         self.fields = [column.field for column in query.columns]
         self._today = date.today()
+        self._loaded = False
 
     # --- what to show --------------------------------------------------------------------------
 
     @property
     def ledger_name(self) -> str:
         return self._query.ledger.name
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
 
     @property
     def showing_deleted(self) -> bool:
@@ -62,11 +70,19 @@ class LedgerTableModel(QAbstractTableModel):
             self.refresh()
 
     def refresh(self) -> None:
+        self._loaded = True
         self.beginResetModel()
-        self._ids = self._query.ids(self._search, self._sort_field, self.descending)
+        try:
+            self._ids = self._query.ids(self._search, self._sort_field, self.descending)
+        except SQLAlchemyError as error:
+            self._ids = []
+            self._report(error)
         self._pages.clear()
         self._today = date.today()
         self.endResetModel()
+
+    def _report(self, error: SQLAlchemyError) -> None:
+        self.failed.emit(str(getattr(error, "orig", None) or error))
 
     def record_id(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -115,14 +131,27 @@ class LedgerTableModel(QAbstractTableModel):
                 if role == Qt.ItemDataRole.BackgroundRole:
                     return QBrush(OVERDUE_BACKGROUND)
                 return tr("Ledger", "Days overdue: {days}").format(days=overdue[field.name])
+            if index.column() == 0 and overdue:  # visible without scrolling to the milestone columns
+                if role == Qt.ItemDataRole.BackgroundRole:
+                    return QBrush(OVERDUE_BACKGROUND)
+                names = {f.name: f for f in self.fields}
+                return "\n".join(
+                    tr("Ledger", "{milestone}: {days} days overdue").format(
+                        milestone=field_label(names[name]), days=days
+                    )
+                    for name, days in overdue.items()
+                )
         if role == Qt.ItemDataRole.UserRole:
             return value
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.fields):
+            return
         self._sort_field = self.fields[column].name
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        if self._loaded:  # a ledger not yet shown is queried when it is first shown, not before
+            self.refresh()
 
     # --- paging --------------------------------------------------------------------------------
 
@@ -136,13 +165,24 @@ class LedgerTableModel(QAbstractTableModel):
         page = self._pages.get(page_number)
         if page is None:
             first = page_number * PAGE_SIZE
-            page = self._query.rows(self._ids[first : first + PAGE_SIZE])
+            try:
+                page = self._query.rows(self._ids[first : first + PAGE_SIZE])
+            except SQLAlchemyError as error:
+                self._ids = []
+                self._report(error)
+                QTimer.singleShot(0, self._reset_after_failure)
+                return None
             self._pages[page_number] = page
             if len(self._pages) > MAX_CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_number)
         return page.get(self._ids[row])
+
+    def _reset_after_failure(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self.endResetModel()
 
     def overdue_count(self, row: int) -> int:
         values = self._row_values(row)

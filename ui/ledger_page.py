@@ -58,7 +58,6 @@ class LedgerPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -69,6 +68,7 @@ class LedgerPage(QWidget):
             else -1,
             Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder,
         )
+        self.table.setSortingEnabled(True)  # after the indicator, so the first sort is the ledger's own
         for column, field in enumerate(self.model.fields):
             self.table.setColumnWidth(column, field.width)
         self.table.activated.connect(lambda _index: self.activated.emit())
@@ -80,6 +80,8 @@ class LedgerPage(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([900, 360])  # until the user's own split is restored
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -93,26 +95,22 @@ class LedgerPage(QWidget):
         self.search.returnPressed.connect(self._apply_search_now)
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
-        self._loaded = False
 
     # --- loading and refreshing -------------------------------------------------------------------
 
     def ensure_loaded(self) -> None:
-        if not self._loaded:
-            self._loaded = True
+        if not self.model.loaded:
             self.refresh()
 
     def refresh(self, keep: list[str] | None = None) -> None:
         """Re-run the query, keeping the given records (or the current ones) selected."""
         keep = keep if keep is not None else self.selected_ids()
         self.model.refresh()
-        self._loaded = True
         self.select_ids(keep)
         self._selection_changed()
 
     def _apply_search(self) -> None:
         self.model.set_search(self.search.text())
-        self._loaded = True
         self._selection_changed()
 
     def _apply_search_now(self) -> None:
@@ -121,7 +119,6 @@ class LedgerPage(QWidget):
 
     def _toggle_deleted(self, deleted: bool) -> None:
         self.model.set_query(LedgerQuery(self.database, self.ledger.name, deleted=deleted))
-        self._loaded = True
         self._selection_changed()
 
     def _update_count(self) -> None:

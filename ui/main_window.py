@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QTabWidget, QWidget
 
-from models.database import Database
+from models.database import NOT_A_DATABASE, Database
 from models.store import LedgerStore
 from models.validation import ValidationError
 from ui.ledger_page import LedgerPage
@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.store = LedgerStore(database, settings.user_name)
         self.undo_stack = QUndoStack(self)
         self.tasks: list[BackgroundTask] = []
+        self._reported_failure = False
         self.setWindowTitle(tr("Main", "Outreach Ledger"))
         self.resize(1280, 800)
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
             page.selection_changed.connect(self._update_actions)
             page.detail.open_record.connect(self.open_record)
             page.show_deleted.toggled.connect(lambda _on: self._update_actions())
+            page.model.failed.connect(self._database_failed)
             self.pages[name] = page
             self.tabs.addTab(page, tr("Ledger", page.ledger.title))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
         page = self.pages[ledger_name]
         page.refresh(keep=keep)
         for other in self.pages.values():
-            if other is not page and other._loaded:
+            if other is not page and other.model.loaded:
                 other.detail.show_record(other.ledger.name, other.current_id())
         self.refresh_pending()
 
@@ -346,6 +348,40 @@ class MainWindow(QMainWindow):
             return
         self.refresh_ledger("projects", [project_id])
 
+    def _database_failed(self, detail: str) -> None:
+        if self._reported_failure:
+            return
+        self._reported_failure = True
+        self.services.error(
+            self,
+            tr("Database", "The database could not be read"),
+            tr("Database", NOT_A_DATABASE).format(path=self.database.path, detail=detail),
+        )
+
+    def check_integrity(self) -> BackgroundTask:
+        """SQLite's page check, off the GUI thread; a damaged file is reported, not discovered later."""
+        task = run_in_background(lambda _control: self.database.integrity_problem(), self)
+        self.tasks.append(task)
+
+        def finished(problem: object) -> None:
+            self.tasks.remove(task)
+            if problem:
+                self.services.error(
+                    self,
+                    tr("Database", "The database is damaged"),
+                    tr("Database", NOT_A_DATABASE).format(path=self.database.path, detail=problem)
+                    + "\n"
+                    + tr(
+                        "Database",
+                        "Copy the file somewhere safe before you change anything, and restore "
+                        "the latest backup or sync from the master workbook.",
+                    ),
+                )
+
+        task.finished.connect(finished)
+        task.failed.connect(lambda error: finished(str(error)))
+        return task
+
     # --- long work --------------------------------------------------------------------------------
 
     def fill_demo(self) -> None:
@@ -380,7 +416,7 @@ class MainWindow(QMainWindow):
             progress.close()
             self.tasks.remove(task)
             for page in self.pages.values():
-                if page._loaded:
+                if page.model.loaded:
                     page.refresh()
             self.refresh_pending()
 

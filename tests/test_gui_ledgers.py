@@ -79,7 +79,7 @@ def test_edit_a_record_and_see_the_change_and_its_history(qtbot, database, setti
         qtbot.keyClick(city, Qt.Key.Key_Return)
 
     script = when_modal_opens(edit)
-    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter on a row opens it, as F2 does
     script.check()
     assert _cell(page, bureau["enterprise"], "city") == "东莞"
     history = page.detail.toPlainText()
@@ -302,3 +302,21 @@ def test_a_damaged_database_is_reported_by_the_background_check(qtbot, db_path: 
         assert str(db_path) in dialogs.errors[0][1]
     finally:
         damaged.close()
+
+
+def test_fill_with_demo_data_runs_in_the_background_and_can_be_cancelled(qtbot, database, settings) -> None:
+    dialogs = ScriptedDialogs([Choice.PRIMARY, Choice.PRIMARY])
+    window = _window(qtbot, database, settings, dialogs)
+
+    window.fill_demo()
+    task = window.tasks[-1]
+    task.cancel()
+    qtbot.waitUntil(lambda: not task.running, timeout=20_000)
+    assert LedgerQuery(database, "visits").ids() == [] and dialogs.errors == []  # cancelled: nothing added
+
+    window.fill_demo()
+    task = window.tasks[-1]
+    assert window.pages["visits"].model.rowCount() == 0  # the window stays usable meanwhile
+    qtbot.waitUntil(lambda: not task.running, timeout=60_000)
+    assert window.pages["visits"].model.rowCount() > 5000
+    assert window.pending_label.text() != "Not yet synced: 0"

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
                 page.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if any(task.running for task in self.tasks):
+        if any(task.running and task.blocks_close for task in self.tasks):
             self.services.info(
                 self,
                 tr("Main", "Please wait"),
@@ -361,6 +361,7 @@ class MainWindow(QMainWindow):
     def check_integrity(self) -> BackgroundTask:
         """SQLite's page check, off the GUI thread; a damaged file is reported, not discovered later."""
         task = run_in_background(lambda _control: self.database.integrity_problem(), self)
+        task.blocks_close = False  # read-only: closing the window need not wait for it
         self.tasks.append(task)
 
         def finished(problem: object) -> None:

@@ -68,6 +68,7 @@ class BackgroundTask(QObject):
         self._signals.finished.connect(self._done)
         self._signals.failed.connect(self._error)
         self.running = True
+        self.blocks_close = True  # work that writes must finish (or be cancelled) before the app quits
 
     def _done(self, result: object) -> None:
         self.running = False

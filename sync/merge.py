@@ -1,0 +1,186 @@
+"""The three-way merge: base, mine, theirs -> what to change on each side, and the conflicts.
+
+Pure and independent of where "theirs" comes from (a workbook today, a server later). Records are
+plain dicts of canonical values (``sync.values``) keyed by record id, each with a ``deleted`` flag.
+Per field: if mine equals base take theirs; if theirs equals base take mine; if both changed to the
+same value, fine; if both changed differently it is a conflict, and each side keeps its own value
+until a person resolves it. Nothing either side changed since the base is ever silently overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sync.values import Canonical
+
+Record = dict[str, Canonical]
+DELETED = "deleted"
+
+
+class ConflictKind(Enum):
+    EDIT = "edit"  # both sides changed the same field differently
+    EDIT_DELETE = "edit_delete"  # one side deleted the record, the other edited it
+    REMOVED = "removed"  # the row was removed from the workbook, the record was edited here
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    field: str
+    base: Canonical
+    mine: Canonical
+    theirs: Canonical
+
+
+@dataclass(frozen=True)
+class Conflict:
+    record_id: str
+    kind: ConflictKind
+    fields: tuple[FieldConflict, ...]
+
+
+@dataclass
+class MergeResult:
+    to_local: dict[str, Record] = field(default_factory=dict)  # id -> fields to set here (new: all)
+    new_local: set[str] = field(default_factory=set)
+    to_remote: dict[str, Record] = field(default_factory=dict)  # id -> fields to write there (new: all)
+    new_remote: set[str] = field(default_factory=set)
+    base: dict[str, Record | None] = field(default_factory=dict)  # id -> new base (None: forget it)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.to_local or self.to_remote)
+
+
+def _changed(before: Record | None, after: Record, fields: Sequence[str]) -> bool:
+    return before is None or any(before.get(f) != after.get(f) for f in fields)
+
+
+def merge(
+    base: Mapping[str, Record],
+    mine: Mapping[str, Record],
+    theirs: Mapping[str, Record],
+    fields: Sequence[str],
+    unreadable: Mapping[str, Set[str]] | None = None,
+) -> MergeResult:
+    """Merge one ledger. ``fields`` lists the compared fields (including ``deleted``); ``unreadable``
+    names, per record, the fields whose workbook cell could not be read: those count as unchanged
+    there and are never written back, so the raw cell stays as head office typed it."""
+    assert DELETED in fields
+    unreadable = unreadable or {}
+    result = MergeResult()
+    for record_id in sorted(base.keys() | mine.keys() | theirs.keys()):
+        b, m = base.get(record_id), mine.get(record_id)
+        t = theirs.get(record_id)
+        bad = unreadable.get(record_id, frozenset())
+        if t is not None and bad:
+            fallback = b if b is not None else m
+            t = {**t, **{f: (fallback.get(f) if fallback else None) for f in bad}}
+        _merge_record(result, record_id, b, m, t, fields, bad)
+    return result
+
+
+def _merge_record(
+    result: MergeResult,
+    record_id: str,
+    b: Record | None,
+    m: Record | None,
+    t: Record | None,
+    fields: Sequence[str],
+    bad: Set[str],
+) -> None:
+    if m is None and t is None:
+        if b is not None:
+            result.base[record_id] = None
+        return
+    if m is None:
+        assert t is not None
+        result.to_local[record_id] = {f: t.get(f) for f in fields}
+        result.new_local.add(record_id)
+        result.base[record_id] = {f: t.get(f) for f in fields}
+        return
+    if t is None:
+        _merge_removed_row(result, record_id, b, m, fields)
+        return
+
+    reference = b if b is not None else {}
+    merged: Record = {}
+    new_base: Record = {}
+    conflicts: list[FieldConflict] = []
+    for name in fields:
+        base_value, mine_value, their_value = reference.get(name), m.get(name), t.get(name)
+        if mine_value == their_value:
+            merged[name] = new_base[name] = mine_value
+        elif b is not None and mine_value == base_value:
+            merged[name] = new_base[name] = their_value
+        elif b is not None and their_value == base_value:
+            merged[name] = new_base[name] = mine_value
+        else:
+            conflicts.append(FieldConflict(name, base_value, mine_value, their_value))
+            new_base[name] = base_value
+    kind = ConflictKind.EDIT
+    if not conflicts and b is not None and merged[DELETED] and not b.get(DELETED):
+        # One side deleted the record; if the other side edited it meanwhile, a person decides.
+        deleter, keeper = (m, t) if m.get(DELETED) else (t, m)
+        edited = [f for f in fields if f != DELETED and keeper.get(f) != b.get(f)]
+        if edited:
+            conflicts.append(FieldConflict(DELETED, b.get(DELETED), m.get(DELETED), t.get(DELETED)))
+            new_base[DELETED] = b.get(DELETED)
+            merged.pop(DELETED)
+            kind = ConflictKind.EDIT_DELETE
+    conflicting = {c.field for c in conflicts}
+    to_local = {f: v for f, v in merged.items() if f not in conflicting and m.get(f) != v}
+    to_remote = {f: v for f, v in merged.items() if f not in conflicting and f not in bad and t.get(f) != v}
+    if to_local:
+        result.to_local[record_id] = to_local
+    if to_remote:
+        result.to_remote[record_id] = to_remote
+    if _changed(b, new_base, fields):
+        result.base[record_id] = new_base
+    if conflicts:
+        result.conflicts.append(Conflict(record_id, kind, tuple(conflicts)))
+
+
+def _merge_removed_row(
+    result: MergeResult, record_id: str, b: Record | None, m: Record, fields: Sequence[str]
+) -> None:
+    """The record is here but not (or no longer) in the workbook."""
+    if b is None:
+        if not m.get(DELETED):  # new here: add it there (a record created and deleted here stays here)
+            result.to_remote[record_id] = {f: m.get(f) for f in fields}
+            result.new_remote.add(record_id)
+            result.base[record_id] = {f: m.get(f) for f in fields}
+        return
+    if all(m.get(f) == b.get(f) for f in fields):
+        if not m.get(DELETED):  # unchanged here since the base: follow head office's removal
+            result.to_local[record_id] = {DELETED: True}
+            result.base[record_id] = {**m, DELETED: True}
+        return
+    if m.get(DELETED):  # deleted on both sides
+        result.base[record_id] = dict(m)
+        return
+    result.conflicts.append(
+        Conflict(record_id, ConflictKind.REMOVED, (FieldConflict(DELETED, b.get(DELETED), False, True),))
+    )
+
+
+def resolve(
+    conflict: Conflict, base: Record | None, chosen: Mapping[str, Canonical]
+) -> tuple[Record, Record | None]:
+    """What resolving ``conflict`` with the ``chosen`` field values means for this side.
+
+    Returns (fields to set locally, new base). The new base takes the workbook's value for each
+    resolved field, so the next sync sees "theirs unchanged, mine changed" and sends the chosen value
+    out (or nothing, when theirs was chosen). A record kept after the workbook removed its row gets
+    no base, so the next sync adds it to the workbook again.
+    """
+    local = dict(chosen)
+    if conflict.kind is ConflictKind.REMOVED:
+        return local, None
+    new_base: Record = dict(base or {})
+    for item in conflict.fields:
+        if item.field in chosen:
+            new_base[item.field] = item.theirs
+    return local, new_base

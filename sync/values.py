@@ -1,0 +1,121 @@
+"""Values compared by meaning, so a re-typed or reformatted cell is not a change.
+
+``canonical(field, raw)`` turns whatever a workbook cell or the database holds into one plain form per
+field kind — text stripped, dates as ISO text, amounts as exact decimal text, booleans, codes — or says
+why it cannot. The merge compares only these forms; base snapshots store them as JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from models import controlled
+from models.fields import Field, Kind
+from models.i18n import QT_TRANSLATE_NOOP
+from models.parsing import parse_amount, parse_date
+
+Canonical = str | bool | None
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "x"}
+_FALSE = {"0", "false", "no", "n", "否", "无效", "×", ""}
+
+NOT_A_DATE = QT_TRANSLATE_NOOP("Sync", "not a date")
+NOT_AN_AMOUNT = QT_TRANSLATE_NOOP("Sync", "not an amount")
+NOT_YES_NO = QT_TRANSLATE_NOOP("Sync", "not yes or no")
+NOT_IN_LIST = QT_TRANSLATE_NOOP("Sync", "not one of the allowed values")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose raw value cannot be read as its field's kind; the raw text is kept for the report."""
+
+    raw: str
+    reason: str
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # phone numbers and codes typed as numbers
+    if isinstance(raw, datetime):
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def decimal_text(value: Decimal) -> str:
+    text = format(value.quantize(Decimal("0.0001")).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def excel_serial_to_date(serial: float) -> date:
+    return EXCEL_EPOCH + timedelta(days=int(math.floor(serial)))
+
+
+def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
+    """The comparable form of ``raw`` for ``field``; None for an empty cell."""
+    kind = field.kind
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return False if kind is Kind.BOOL else None  # an empty yes/no cell means no
+    if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
+        return _text(raw) or None
+    if kind is Kind.DATE:
+        if isinstance(raw, datetime):
+            return raw.date().isoformat()
+        if isinstance(raw, date):
+            return raw.isoformat()
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2_958_466:
+            return excel_serial_to_date(float(raw)).isoformat()  # a date cell whose format the reader missed
+        parsed = parse_date(str(raw))
+        return parsed.isoformat() if parsed else Unreadable(_text(raw), NOT_A_DATE)
+    if kind is Kind.MONEY:
+        if isinstance(raw, bool):
+            return Unreadable(_text(raw), NOT_AN_AMOUNT)
+        if isinstance(raw, int | float | Decimal):
+            if isinstance(raw, float) and not math.isfinite(raw):
+                return Unreadable(_text(raw), NOT_AN_AMOUNT)
+            try:
+                return decimal_text(Decimal(str(raw)))
+            except InvalidOperation:
+                return Unreadable(_text(raw), NOT_AN_AMOUNT)
+        amount = parse_amount(str(raw))
+        return decimal_text(amount) if amount is not None else Unreadable(_text(raw), NOT_AN_AMOUNT)
+    if kind is Kind.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = _text(raw).casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return Unreadable(_text(raw), NOT_YES_NO)
+    if kind is Kind.CHOICE and field.choices:
+        code = controlled.code_for(field.choices, _text(raw))
+        return code if code is not None else Unreadable(_text(raw), NOT_IN_LIST)
+    return _text(raw) or None
+
+
+def to_model(field: Field, value: Canonical) -> Any:
+    """The database value for a canonical value."""
+    if value is None:
+        return False if field.kind is Kind.BOOL else None
+    if field.kind is Kind.DATE:
+        return date.fromisoformat(str(value))
+    if field.kind is Kind.MONEY:
+        return Decimal(str(value))
+    if field.kind is Kind.BOOL:
+        return bool(value)
+    return value
+
+
+def from_model(field: Field, value: Any) -> Canonical:
+    """The canonical value of a database value (always readable)."""
+    result = canonical(field, value)
+    if isinstance(result, Unreadable):  # pragma: no cover - the database holds validated values
+        raise ValueError(f"{field.name}: {result.raw!r} {result.reason}")
+    return result

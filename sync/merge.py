@@ -123,7 +123,7 @@ def _merge_record(
     kind = ConflictKind.EDIT
     if not conflicts and b is not None and merged[DELETED] and not b.get(DELETED):
         # One side deleted the record; if the other side edited it meanwhile, a person decides.
-        deleter, keeper = (m, t) if m.get(DELETED) else (t, m)
+        keeper = t if m.get(DELETED) else m
         edited = [f for f in fields if f != DELETED and keeper.get(f) != b.get(f)]
         if edited:
             conflicts.append(FieldConflict(DELETED, b.get(DELETED), m.get(DELETED), t.get(DELETED)))

@@ -54,7 +54,7 @@ def decimal_text(value: Decimal) -> str:
 
 
 def excel_serial_to_date(serial: float) -> date:
-    return EXCEL_EPOCH + timedelta(days=int(math.floor(serial)))
+    return EXCEL_EPOCH + timedelta(days=math.floor(serial))
 
 
 def canonical(field: Field, raw: Any) -> Canonical | Unreadable:

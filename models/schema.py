@@ -11,8 +11,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from models.types import UTCDateTime, Wan, utcnow
@@ -24,6 +25,11 @@ def new_id() -> str:
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed as such (``__table__`` is declared as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 class LedgerRecord(Base):
@@ -178,6 +184,56 @@ class SyncBase(Base):
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     snapshot: Mapped[str] = mapped_column(Text)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncRun(Base):
+    """One sync with the master workbook, for the sync history view."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user: Mapped[str] = mapped_column(String(100))
+    workbook: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(40))  # synced / open (conflicts or issues) / failed
+    summary: Mapped[str] = mapped_column(Text)  # JSON: counts per ledger
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncConflict(Base):
+    """A field changed differently here and in the workbook, waiting for a person to choose."""
+
+    __tablename__ = "sync_conflicts"
+    __table_args__ = (Index("ix_sync_conflicts_record", "ledger", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ledger: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str] = mapped_column(String(60))
+    base: Mapped[str] = mapped_column(Text)  # JSON of the canonical value
+    mine: Mapped[str] = mapped_column(Text)
+    theirs: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SyncIssue(Base):
+    """A workbook cell that could not be used, as found by the last sync."""
+
+    __tablename__ = "sync_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ledger: Mapped[str] = mapped_column(String(40))
+    sheet: Mapped[str] = mapped_column(String(100))
+    row: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str] = mapped_column(String(8))
+    header: Mapped[str] = mapped_column(String(100))
+    raw: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    args: Mapped[str] = mapped_column(Text, default="{}")
+    record_id: Mapped[str | None] = mapped_column(String(36))
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 LEDGER_MODELS: dict[str, type[LedgerRecord]] = {

@@ -17,6 +17,8 @@ from importlib import resources
 
 from models.fields import LEDGERS, Field, Kind
 
+RECORD_STATUS = "record_status"  # not "status": leads have a status field of their own
+
 SYNC_ORDER: tuple[str, ...] = ("teams", "enterprises", "trips", "leads", "visits", "projects")
 """Parents before children, so references resolve when records are added in this order."""
 
@@ -30,7 +32,7 @@ class Role(Enum):
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # "id", "status", a field name, or "<field>:name"
+    key: str  # "id", RECORD_STATUS, a field name, or "<field>:name"
     role: Role
     en: str
     zh: str
@@ -94,7 +96,7 @@ def layout(ledger_name: str) -> SheetLayout:
             name_aliases = tuple(str(a) for a in names.get("name_aliases", []))
             columns.append(Column(f"{field.name}:name", Role.REF_NAME, name_en, name_zh, name_aliases, field))
     status_en, status_zh, status_aliases = _names(common["status"])  # type: ignore[arg-type]
-    columns.append(Column("status", Role.STATUS, status_en, status_zh, status_aliases))
+    columns.append(Column(RECORD_STATUS, Role.STATUS, status_en, status_zh, status_aliases))
     en, zh, aliases = _names(sheet)
     return SheetLayout(ledger_name, en, zh, aliases, tuple(columns))
 

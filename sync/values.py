@@ -21,6 +21,8 @@ from models.parsing import parse_amount, parse_date
 Canonical = str | bool | None
 
 EXCEL_EPOCH = date(1899, 12, 30)
+SERIAL_1950 = (date(1950, 1, 1) - EXCEL_EPOCH).days
+SERIAL_2100 = (date(2100, 1, 1) - EXCEL_EPOCH).days
 _TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "x"}
 _FALSE = {"0", "false", "no", "n", "否", "无效", "×", ""}
 
@@ -69,8 +71,12 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
             return raw.date().isoformat()
         if isinstance(raw, date):
             return raw.isoformat()
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2_958_466:
-            return excel_serial_to_date(float(raw)).isoformat()  # a date cell whose format the reader missed
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            # A date cell whose East-Asian format the reader did not recognise arrives as its serial
+            # number; only 1950-2099 is plausible, so a typed year like 2024 is not taken for a date.
+            if SERIAL_1950 <= raw < SERIAL_2100:
+                return excel_serial_to_date(float(raw)).isoformat()
+            return Unreadable(_text(raw), NOT_A_DATE)
         parsed = parse_date(str(raw))
         return parsed.isoformat() if parsed else Unreadable(_text(raw), NOT_A_DATE)
     if kind is Kind.MONEY:

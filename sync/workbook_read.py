@@ -1,0 +1,327 @@
+"""Reading head office's master workbook into canonical records, and reporting every bad cell.
+
+The workbook is checked before any reader touches it (a zip of sane size with no XML entity
+declarations), then read with python-calamine (several times faster than openpyxl). Each ledger sheet is
+found by name, its header row searched for (title rows above it are common), its columns matched by
+header name in either language. A cell that cannot be read as its field's kind is reported with sheet,
+row, column and raw value, and counts as unchanged for the merge, so it is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.fields import Kind
+from models.i18n import QT_TRANSLATE_NOOP
+from sync.columns import (
+    RECORD_STATUS,
+    SYNC_ORDER,
+    Role,
+    SheetLayout,
+    header_index,
+    header_key,
+    layout,
+    sheet_index,
+)
+from sync.merge import DELETED, Record
+from sync.values import Unreadable, canonical
+
+MAX_PART_BYTES = 512 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+HEADER_SEARCH_ROWS = 30
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class WorkbookError(Exception):
+    """The workbook as a whole cannot be used; ``message`` is an English source string (context Sync)."""
+
+    def __init__(self, message: str, **args: Any) -> None:
+        self.message = message
+        self.args_ = args
+        super().__init__(message.format(**args))
+
+
+NOT_FOUND = QT_TRANSLATE_NOOP("Sync", "The workbook {path} does not exist or cannot be reached.")
+UNREADABLE = QT_TRANSLATE_NOOP("Sync", "The workbook {path} cannot be read: {detail}")
+NOT_XLSX = QT_TRANSLATE_NOOP("Sync", "{path} is not an Excel workbook (.xlsx): {detail}")
+HOSTILE = QT_TRANSLATE_NOOP("Sync", "{path} was refused: part {part} {detail}.")
+MISSING_SHEET = QT_TRANSLATE_NOOP(
+    "Sync", "The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”)."
+)
+MISSING_ID_COLUMN = QT_TRANSLATE_NOOP(
+    "Sync", "Sheet “{sheet}” has no “{en}” / “{zh}” column, so its rows cannot be matched to records."
+)
+NO_HEADER = QT_TRANSLATE_NOOP(
+    "Sync", "Sheet “{sheet}” has no recognisable header row in its first {rows} rows."
+)
+
+BAD_CELL = QT_TRANSLATE_NOOP("Sync", "{reason}")
+DUPLICATE_ID = QT_TRANSLATE_NOOP("Sync", "the same record id is on row {first} too; this row is ignored")
+UNKNOWN_NAME = QT_TRANSLATE_NOOP("Sync", "no record of that name")
+AMBIGUOUS_NAME = QT_TRANSLATE_NOOP("Sync", "more than one record has that name")
+UNKNOWN_REFERENCE = QT_TRANSLATE_NOOP("Sync", "no record has that id")
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    ledger: str
+    sheet: str
+    row: int
+    column: str  # the column letter, as Excel shows it
+    header: str
+    raw: str
+    message: str  # English source text (context Sync), with {placeholders} filled from ``args``
+    record_id: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
+
+    def text(self) -> str:
+        return self.message.format(**dict(self.args))
+
+
+@dataclass
+class SheetData:
+    ledger: str
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # column key -> 1-based column index
+    records: dict[str, Record] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # record id -> row number
+    unreadable: dict[str, set[str]] = field(default_factory=dict)
+    ids_to_write: dict[str, int] = field(default_factory=dict)  # ids given to rows typed without one
+    names_to_resolve: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    fills: dict[str, Record] = field(default_factory=dict)  # values to write back (ids for typed names)
+    last_row: int = 0
+    unknown_headers: list[str] = field(default_factory=list)
+
+    @property
+    def layout(self) -> SheetLayout:
+        return layout(self.ledger)
+
+
+@dataclass
+class WorkbookData:
+    path: Path
+    language: str
+    sheets: dict[str, SheetData]
+    issues: list[CellIssue]
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def check_package(path: Path) -> None:
+    """Refuse what is not a sane xlsx before any parser sees it."""
+    if not path.is_file():
+        raise WorkbookError(NOT_FOUND, path=path)
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise WorkbookError(NOT_XLSX, path=path, detail="no workbook part")
+            total = 0
+            for info in package.infolist():
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+                    raise WorkbookError(
+                        HOSTILE, path=path, part=info.filename, detail="is too large unpacked"
+                    )
+                if info.filename.endswith((".xml", ".rels")):
+                    with package.open(info) as stream:
+                        prologue = stream.read(4096)
+                    if _DECLARATION.search(prologue):
+                        raise WorkbookError(
+                            HOSTILE, path=path, part=info.filename, detail="declares XML entities"
+                        )
+    except zipfile.BadZipFile as error:
+        raise WorkbookError(NOT_XLSX, path=path, detail=str(error)) from None
+    except OSError as error:
+        raise WorkbookError(UNREADABLE, path=path, detail=error.strerror or str(error)) from None
+
+
+def _find_header(grid: list[list[Any]], index: dict[str, str]) -> tuple[int, dict[str, int]] | None:
+    best: tuple[int, dict[str, int]] | None = None
+    for row_number, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for column_number, cell in enumerate(row):
+            key = index.get(header_key(cell)) if isinstance(cell, str) and cell.strip() else None
+            if key is not None and key not in found:
+                found[key] = column_number
+        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
+            best = (row_number, found)
+    return best
+
+
+def _language(sheet_names: list[str]) -> str:
+    return "zh" if any(re.search(r"[\u4e00-\u9fff]", name) for name in sheet_names) else "en"
+
+
+def read_workbook(path: Path, cancelled: Callable[[], bool] | None = None) -> WorkbookData:
+    from python_calamine import CalamineWorkbook
+
+    check_package(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for broken files
+        raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
+    by_key = sheet_index()
+    found: dict[str, str] = {}
+    for name in book.sheet_names:
+        ledger = by_key.get(header_key(name))
+        if ledger is not None and ledger not in found:
+            found[ledger] = name
+    for ledger in SYNC_ORDER:
+        if ledger not in found:
+            sheet = layout(ledger)
+            raise WorkbookError(MISSING_SHEET, path=path, ledger=sheet.en, en=sheet.en, zh=sheet.zh)
+    issues: list[CellIssue] = []
+    sheets: dict[str, SheetData] = {}
+    for ledger in SYNC_ORDER:
+        if cancelled is not None and cancelled():
+            raise InterruptedError
+        try:
+            calamine_sheet = book.get_sheet_by_name(found[ledger])
+            grid = calamine_sheet.to_python()
+            start_row, start_column = calamine_sheet.start or (0, 0)
+        except Exception as error:
+            raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
+        sheets[ledger] = _read_sheet(ledger, found[ledger], grid, start_row, start_column, issues)
+    return WorkbookData(path, _language(book.sheet_names), sheets, issues)
+
+
+def _read_sheet(
+    ledger: str,
+    sheet_name: str,
+    grid: list[list[Any]],
+    start_row: int,
+    start_column: int,
+    issues: list[CellIssue],
+) -> SheetData:
+    sheet_layout = layout(ledger)
+    header = _find_header(grid, header_index(sheet_layout))
+    if header is None:
+        raise WorkbookError(NO_HEADER, sheet=sheet_name, rows=HEADER_SEARCH_ROWS)
+    header_offset, positions = header
+    if "id" not in positions:
+        id_column = sheet_layout.column("id")
+        raise WorkbookError(MISSING_ID_COLUMN, sheet=sheet_name, en=id_column.en, zh=id_column.zh)
+    data = SheetData(
+        ledger,
+        sheet_name,
+        header_row=start_row + header_offset + 1,
+        columns={key: start_column + offset + 1 for key, offset in positions.items()},
+    )
+    header_cells = grid[header_offset]
+    known = set(positions.values())
+    data.unknown_headers = [str(c) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
+    fields = [c for c in sheet_layout.columns if c.role is Role.FIELD and c.field is not None]
+    missing_fields = {c.key for c in fields if c.key not in positions}
+    deleted_words = _deleted_words()
+    id_offset = positions["id"]
+    status_offset = positions.get(RECORD_STATUS)
+
+    def issue(row_number: int, key: str, raw: Any, message: str, record_id: str | None, **args: str) -> None:
+        column = sheet_layout.column(key)
+        issues.append(
+            CellIssue(
+                ledger,
+                sheet_name,
+                row_number,
+                column_letter(data.columns[key]),
+                column.header("en"),
+                str(raw),
+                message,
+                record_id,
+                tuple(args.items()),
+            )
+        )
+
+    for offset in range(header_offset + 1, len(grid)):
+        cells = grid[offset]
+        row_number = start_row + offset + 1
+        if not any(cells[i] not in ("", None) for i in known if i < len(cells)):
+            continue
+        data.last_row = row_number
+        raw_id = cells[id_offset] if id_offset < len(cells) else ""
+        record_id = str(raw_id).strip() if raw_id not in ("", None) else ""
+        if isinstance(raw_id, float) and raw_id.is_integer():
+            record_id = str(int(raw_id))
+        if not record_id:
+            record_id = str(uuid.uuid4())
+            data.ids_to_write[record_id] = row_number
+        elif record_id in data.rows:
+            issue(row_number, "id", raw_id, DUPLICATE_ID, record_id, first=str(data.rows[record_id]))
+            continue
+        record: Record = {}
+        bad: set[str] = set(missing_fields)
+        for column in fields:
+            assert column.field is not None
+            offset_in_row = positions.get(column.key)
+            raw = cells[offset_in_row] if offset_in_row is not None and offset_in_row < len(cells) else None
+            value = canonical(column.field, raw)
+            if isinstance(value, Unreadable):
+                issue(row_number, column.key, value.raw, value.reason, record_id)
+                bad.add(column.key)
+                value = None
+            record[column.key] = value
+            if column.field.kind is Kind.REF and value is None:
+                name_offset = positions.get(f"{column.key}:name")
+                name = cells[name_offset] if name_offset is not None and name_offset < len(cells) else ""
+                if str(name).strip():
+                    data.names_to_resolve[(record_id, column.key)] = (row_number, str(name).strip())
+        status = cells[status_offset] if status_offset is not None and status_offset < len(cells) else ""
+        record[DELETED] = header_key(status) in deleted_words if str(status).strip() else False
+        data.records[record_id] = record
+        data.rows[record_id] = row_number
+        if bad:
+            data.unreadable[record_id] = bad
+    return data
+
+
+def _deleted_words() -> frozenset[str]:
+    from sync.columns import deleted_markers
+
+    return deleted_markers()
+
+
+def resolve_references(workbook: WorkbookData, names: Callable[[str, str], list[str]]) -> None:
+    """Fill reference fields typed only by name; report names that match no record or several.
+
+    ``names(ledger, name)`` returns the ids of records (here or in the workbook) with that exact
+    normalised name. A guess is never made: an unmatched name is a sync issue and the field is left
+    unchanged.
+    """
+    for sheet in workbook.sheets.values():
+        sheet_layout = sheet.layout
+        for (record_id, key), (row_number, name) in sheet.names_to_resolve.items():
+            target = sheet_layout.column(key).field
+            assert target is not None and target.ref is not None
+            matches = names(target.ref, name)
+            if len(matches) == 1:
+                sheet.records[record_id][key] = matches[0]
+                sheet.fills.setdefault(record_id, {})[key] = matches[0]  # write the id beside the name
+                continue
+            column = sheet_layout.column(f"{key}:name")
+            workbook.issues.append(
+                CellIssue(
+                    sheet.ledger,
+                    sheet.sheet,
+                    row_number,
+                    column_letter(sheet.columns[f"{key}:name"]),
+                    column.header("en"),
+                    name,
+                    AMBIGUOUS_NAME if matches else UNKNOWN_NAME,
+                    record_id,
+                )
+            )
+            sheet.unreadable.setdefault(record_id, set()).add(key)

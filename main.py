@@ -1,15 +1,26 @@
-"""Outreach Ledger: the GUI by default, or a command (``demo``) for scripting.
+"""Outreach Ledger: the GUI by default, or a command for scripting.
 
-python main.py [--db PATH]                 start the app
-python main.py demo --db PATH [--scale N]  fill a database with a realistic demo bureau
+    python main.py [--db PATH]                           start the app
+    python main.py demo --db PATH [--scale N]            fill a database with a realistic demo bureau
+    python main.py workbook new FILE [--lang zh|en]      create an empty master workbook
+    python main.py sync --db DB --workbook FILE [--user NAME] [--break-stale-lock]
+                                                         sync a database with the master workbook
+
+``sync`` exits 0 when synced with nothing open, 3 when synced but conflicts or issues wait for a
+person, 2 when nothing was written (the reason on stderr); the one-line summary goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_NOTHING_WRITTEN = 2
+EXIT_OPEN_ITEMS = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +33,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, dest="demo_db", required=True, help="database file to fill")
     demo.add_argument("--scale", type=float, default=1.0, help="multiply the volumes (default 1: one city)")
     demo.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+    workbook = commands.add_parser("workbook", help="master workbook tools")
+    workbook_commands = workbook.add_subparsers(dest="workbook_command", required=True)
+    new = workbook_commands.add_parser("new", help="create an empty master workbook (never overwrites)")
+    new.add_argument("file", type=Path)
+    new.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of sheet names and headers")
+    sync = commands.add_parser("sync", help="sync a database with the master workbook")
+    sync.add_argument("--db", type=Path, dest="sync_db", required=True, help="the local database")
+    sync.add_argument("--workbook", type=Path, required=True, help="the master workbook (.xlsx)")
+    sync.add_argument("--user", default=None, help="who is syncing (default: your login name)")
+    sync.add_argument(
+        "--break-stale-lock", action="store_true", help="remove a sync lock left by a crashed sync"
+    )
     return parser
 
 
@@ -33,20 +56,56 @@ def _demo(path: Path, scale: float, seed: int) -> int:
         database = Database.open(path)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
-        return 2
+        return EXIT_NOTHING_WRITTEN
     started = time.perf_counter()
     try:
         counts = demo.generate(database, scale=scale, seed=seed)
     finally:
         database.close()
     print(f"{path}: {counts} in {time.perf_counter() - started:.1f} s")
-    return 0
+    return EXIT_OK
+
+
+def _new_workbook(path: Path, language: str) -> int:
+    from sync.template import create_master_workbook
+
+    try:
+        create_master_workbook(path, language)
+    except (FileExistsError, ValueError, OSError) as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
+    print(f"Created {path}")
+    return EXIT_OK
+
+
+def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: bool) -> int:
+    from models.database import Database, DatabaseOpenError
+    from sync.engine import Outcome, SyncFailed, synchronise
+
+    try:
+        database = Database.open(db_path)
+    except DatabaseOpenError as error:
+        print(error, file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
+    try:
+        report = synchronise(database, workbook, user or getpass.getuser(), break_stale_lock=break_stale_lock)
+    except SyncFailed as failure:
+        print(f"nothing written: {failure}", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
+    finally:
+        database.close()
+    print(report.one_line())
+    return EXIT_OPEN_ITEMS if report.outcome is Outcome.OPEN else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args.demo_db, args.scale, args.seed)
+    if args.command == "workbook":
+        return _new_workbook(args.file, args.lang)
+    if args.command == "sync":
+        return _sync(args.sync_db, args.workbook, args.user, args.break_stale_lock)
     from ui.app import run
 
     return run(args.db)

@@ -36,6 +36,12 @@ from sync.merge import DELETED, Conflict, Record
 from sync.values import Canonical, from_model, to_model
 from sync.workbook_read import CellIssue
 
+WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
+
+
+def synced_workbook(database: Database) -> str:
+    return database.state(WORKBOOK_KEY, "")
+
 
 def merge_fields(ledger_name: str) -> list[str]:
     return [f.name for f in LEDGERS[ledger_name].fields] + [DELETED]
@@ -107,6 +113,7 @@ class LocalPlan:
     outcome: str
     summary: dict[str, dict[str, int]]
     message: str = ""
+    new_workbook: bool = False  # bases from another workbook were ignored and are replaced
 
 
 @dataclass
@@ -145,6 +152,14 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
             connection.execute(
                 text("SELECT value FROM db_state WHERE key = :k"), {"k": COUNTER_KEY}
             ).scalar_one()
+        )
+        if plan.new_workbook:
+            connection.execute(delete(table_of(SyncBase)))
+        connection.execute(
+            text(
+                "INSERT INTO db_state (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = :v"
+            ),
+            {"k": WORKBOOK_KEY, "v": plan.workbook},
         )
         needs_version = any(p.to_local for p in plan.ledgers.values())
         version = _next_version(connection) if needs_version else counter_before
@@ -243,9 +258,8 @@ def _versions(connection: Connection, model: Any, ids: list[str]) -> dict[str, i
     found: dict[str, int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found.update(
-            connection.execute(select(model.id, model.row_version).where(model.id.in_(chunk))).tuples()
-        )
+        statement = select(model.id, model.row_version).where(model.id.in_(chunk))
+        found.update({record_id: version for record_id, version in connection.execute(statement)})
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,9 @@ def check_package(path: Path) -> None:
     if not path.is_file():
         raise WorkbookError(NOT_FOUND, path=path)
     try:
+        with path.open("rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":
+                raise WorkbookError(NOT_XLSX, path=path, detail="not a zip package")
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
@@ -143,8 +147,8 @@ def check_package(path: Path) -> None:
                         raise WorkbookError(
                             HOSTILE, path=path, part=info.filename, detail="declares XML entities"
                         )
-    except zipfile.BadZipFile as error:
-        raise WorkbookError(NOT_XLSX, path=path, detail=str(error)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise WorkbookError(UNREADABLE, path=path, detail=f"damaged zip package ({error})") from None
     except OSError as error:
         raise WorkbookError(UNREADABLE, path=path, detail=error.strerror or str(error)) from None
 

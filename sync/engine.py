@@ -1,0 +1,520 @@
+"""One sync of the local database with the master workbook, from lock to commit.
+
+    lock → read workbook + local snapshot → merge each ledger → patch a copy of the workbook →
+    verify the copy → the original unchanged since the read? → backup + atomic replace → one local
+    transaction (changes, bases, conflicts, issues, history)
+
+The workbook is written before the database: a crash between the two leaves the workbook ahead, and
+the next sync finds the same values on both sides and converges (see ``sync.merge``). Nothing is
+written when the workbook is locked, open in Excel/WPS/LibreOffice, unreadable, or changed underneath
+twice in a row.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from models import controlled
+from models.database import Database
+from models.fields import LEDGERS, Field, Kind
+from models.i18n import QT_TRANSLATE_NOOP
+from models.normalize import normalise_name
+from models.types import utcnow
+from models.validation import validate
+from sync import safety
+from sync.columns import SYNC_ORDER, Role, deleted_label, layout
+from sync.local import (
+    LedgerPlan,
+    LocalPlan,
+    LocalSnapshot,
+    apply_local,
+    merge_fields,
+    names_index,
+    read_local,
+    synced_workbook,
+)
+from sync.merge import DELETED, MergeResult, Record, merge
+from sync.values import Canonical, canonical, to_model
+from sync.workbook_read import (
+    UNKNOWN_REFERENCE,
+    CellIssue,
+    WorkbookData,
+    WorkbookError,
+    column_letter,
+    read_workbook,
+    resolve_references,
+)
+from sync.xlsx_patch import PatchError, SheetPatch, patch_workbook, sheet_parts
+
+MAX_ATTEMPTS = 3  # the first read, and at most two more if the workbook changes underneath
+
+CONFLICTED_COPY = QT_TRANSLATE_NOOP(
+    "Sync",
+    "A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.",
+)
+OPEN_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "Sync", "The workbook is open in {who}. Nothing was written; close it there and sync again."
+)
+LOCK_HELD = QT_TRANSLATE_NOOP("Sync", "Another sync holds the workbook: {who}. Nothing was written.")
+LOCK_STALE = QT_TRANSLATE_NOOP(
+    "Sync", "An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on."
+)
+CHANGED_UNDERNEATH = QT_TRANSLATE_NOOP(
+    "Sync", "The workbook kept changing while it was being synced. Nothing was written; sync again later."
+)
+WRITE_FAILED = QT_TRANSLATE_NOOP("Sync", "The workbook could not be written ({detail}). Nothing was changed.")
+VERIFY_FAILED = QT_TRANSLATE_NOOP(
+    "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
+)
+INVALID_RECORD = QT_TRANSLATE_NOOP("Sync", "{reason}; the row was not taken over")
+CANCELLED = QT_TRANSLATE_NOOP("Sync", "Sync cancelled. Nothing was written.")
+AUTHOR_SUFFIX = " (workbook)"
+
+
+class Outcome(Enum):
+    SYNCED = "synced"  # nothing open
+    OPEN = "open"  # synced, but conflicts or issues wait for a person
+    NOTHING_WRITTEN = "nothing_written"
+
+
+class SyncFailed(Exception):
+    """Nothing was written anywhere; ``message`` (English source, context Sync) says why."""
+
+    def __init__(self, message: str, *, stale_lock: bool = False, **args: Any) -> None:
+        self.message = message
+        self.args_ = {k: str(v) for k, v in args.items()}
+        self.stale_lock = stale_lock
+        super().__init__(message.format(**self.args_))
+
+
+class SyncCancelled(SyncFailed):
+    def __init__(self) -> None:
+        super().__init__(CANCELLED)
+
+
+@dataclass
+class LedgerCounts:
+    added_here: int = 0
+    updated_here: int = 0
+    deleted_here: int = 0
+    added_there: int = 0
+    updated_there: int = 0
+    deleted_there: int = 0
+    conflicts: int = 0
+    issues: int = 0
+
+
+@dataclass
+class SyncReport:
+    outcome: Outcome
+    counts: dict[str, LedgerCounts]
+    backup: Path | None = None
+    seconds: float = 0.0
+    attempts: int = 1
+
+    def total(self, name: str) -> int:
+        return sum(getattr(c, name) for c in self.counts.values())
+
+    def one_line(self) -> str:
+        t = self.total
+        here = f"+{t('added_here')} ~{t('updated_here')} -{t('deleted_here')}"
+        there = f"+{t('added_there')} ~{t('updated_there')} -{t('deleted_there')}"
+        return (
+            f"{self.outcome.value}: here {here}, workbook {there}, {t('conflicts')} conflicts, "
+            f"{t('issues')} issues ({self.seconds:.1f} s)"
+        )
+
+
+Progress = Callable[[str, int, int], None]
+Fault = Callable[[str], None]
+
+
+@dataclass
+class _Plan:
+    workbook: WorkbookData
+    snapshot: LocalSnapshot
+    merges: dict[str, MergeResult] = field(default_factory=dict)
+    issues: list[CellIssue] = field(default_factory=list)
+    new_workbook: bool = False
+
+
+def synchronise(
+    database: Database,
+    workbook: Path,
+    user: str,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    break_stale_lock: bool = False,
+    stale_after: timedelta = timedelta(minutes=30),
+    keep_backups: int = 20,
+    fault: Fault | None = None,
+) -> SyncReport:
+    """Sync ``database`` with ``workbook`` as ``user``; :class:`SyncFailed` means nothing was written."""
+    started = utcnow()
+    clock = time.perf_counter()
+    workbook = Path(workbook)
+    report_progress = progress or (lambda _stage, _done, _total: None)
+    check_cancel = cancelled or (lambda: False)
+    inject = fault or (lambda _stage: None)
+
+    copies = safety.conflicted_copies(workbook) if workbook.parent.exists() else []
+    if copies:
+        raise SyncFailed(CONFLICTED_COPY, copy=copies[0].name)
+    lock = safety.SyncLock(workbook, user, stale_after)
+    _acquire(lock, break_stale_lock)
+    temp: Path | None = None
+    try:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            report_progress("read", 0, 4)
+            before = safety.fingerprint(workbook) if workbook.exists() else None
+            try:
+                data = read_workbook(workbook, check_cancel)
+            except InterruptedError:
+                raise SyncCancelled() from None
+            except WorkbookError as error:
+                raise SyncFailed(error.message, **error.args_) from None
+            if check_cancel():
+                raise SyncCancelled()
+            report_progress("merge", 1, 4)
+            plan = _plan(database, data)
+            patches = _patches(plan, workbook)
+            counts = _counts(plan)
+            backup: Path | None = None
+            if patches:
+                who = safety.open_elsewhere(workbook)
+                if who:
+                    raise SyncFailed(OPEN_ELSEWHERE, who=who)
+                if check_cancel():
+                    raise SyncCancelled()
+                report_progress("write", 2, 4)
+                temp = safety.temp_path_beside(workbook)
+                try:
+                    patch_workbook(workbook, temp, patches)
+                except (PatchError, OSError) as error:
+                    raise SyncFailed(WRITE_FAILED, detail=error) from None
+                _verify(workbook, temp, plan, patches)
+                inject("before-replace")
+                if check_cancel():
+                    raise SyncCancelled()
+                if safety.fingerprint(workbook) != before:
+                    temp.unlink(missing_ok=True)
+                    temp = None
+                    continue
+                backup = safety.replace_with_backup(workbook, temp, keep=keep_backups)
+                temp = None
+            inject("before-commit")
+            report_progress("save", 3, 4)
+            _commit(database, plan, user, started, workbook.resolve(), counts)
+            report_progress("done", 4, 4)
+            outcome = (
+                Outcome.OPEN if any(c.conflicts or c.issues for c in counts.values()) else Outcome.SYNCED
+            )
+            return SyncReport(outcome, counts, backup, time.perf_counter() - clock, attempt)
+        raise SyncFailed(CHANGED_UNDERNEATH)
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        lock.release()
+
+
+def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
+    try:
+        lock.acquire()
+    except safety.StaleLock as stale:
+        if not break_stale:
+            raise SyncFailed(LOCK_STALE, stale_lock=True, who=stale.info.describe()) from None
+        lock.break_stale()
+        _acquire(lock, False)
+    except safety.LockHeld as held:
+        raise SyncFailed(LOCK_HELD, who=held.info.describe()) from None
+
+
+# --- planning -----------------------------------------------------------------------------------------
+
+
+def _plan(database: Database, data: WorkbookData) -> _Plan:
+    snapshot = read_local(database)
+    plan = _Plan(data, snapshot, issues=list(data.issues))
+    if synced_workbook(database) != str(data.path.resolve()):
+        # Bases describe what this laptop agreed with one particular workbook. Against another one
+        # (a new master, a moved share) every record is compared two-way: equal values converge,
+        # different ones become conflicts, and nothing is taken as "removed there".
+        plan.new_workbook = True
+        snapshot.base = {ledger: {} for ledger in SYNC_ORDER}
+    local_names = {ledger: names_index(database, ledger) for ledger in SYNC_ORDER}
+    workbook_names: dict[str, dict[str, list[str]]] = {}
+    for ledger, sheet in data.sheets.items():
+        display = LEDGERS[ledger].display_field
+        index: dict[str, list[str]] = {}
+        for record_id, record in sheet.records.items():
+            if not record.get(DELETED) and record.get(display):
+                index.setdefault(normalise_name(str(record[display])), []).append(record_id)
+        workbook_names[ledger] = index
+
+    def names(ledger: str, name: str) -> list[str]:
+        key = normalise_name(name)
+        return sorted(set(local_names[ledger].get(key, [])) | set(workbook_names[ledger].get(key, [])))
+
+    resolve_references(data, names)
+    plan.issues = list(data.issues)
+    for ledger in SYNC_ORDER:
+        sheet = data.sheets[ledger]
+        result = merge(
+            snapshot.base.get(ledger, {}),
+            snapshot.records[ledger],
+            sheet.records,
+            merge_fields(ledger),
+            sheet.unreadable,
+        )
+        plan.merges[ledger] = result
+    _check_local_changes(plan)
+    return plan
+
+
+def _check_local_changes(plan: _Plan) -> None:
+    """Workbook rows that would make an invalid local record are reported, not taken over."""
+    known = {
+        ledger: set(plan.snapshot.records[ledger]) | plan.merges[ledger].new_local for ledger in SYNC_ORDER
+    }
+    for ledger in SYNC_ORDER:
+        result = plan.merges[ledger]
+        sheet = plan.workbook.sheets[ledger]
+        fields = {f.name: f for f in LEDGERS[ledger].fields}
+        for record_id in list(result.to_local):
+            merged = {**plan.snapshot.records[ledger].get(record_id, {}), **result.to_local[record_id]}
+            values = {name: to_model(fields[name], merged.get(name)) for name in fields}
+            problems = [(p.field, p.text()) for p in validate(ledger, values)]
+            for name, spec in fields.items():
+                target = merged.get(name)
+                if (
+                    spec.kind is Kind.REF
+                    and spec.ref
+                    and target is not None
+                    and target not in known[spec.ref]
+                ):
+                    problems.append((name, UNKNOWN_REFERENCE))
+            if not problems or (merged.get(DELETED) and record_id not in result.new_local):
+                continue
+            row = sheet.rows.get(record_id, 0)
+            for name, reason in problems:
+                column = sheet.columns.get(name)
+                header = layout(ledger).column(name)
+                plan.issues.append(
+                    CellIssue(
+                        ledger,
+                        sheet.sheet,
+                        row,
+                        column_letter(column) if column else "",
+                        header.header("en"),
+                        str(merged.get(name) or ""),
+                        INVALID_RECORD,
+                        record_id,
+                        (("reason", reason),),
+                    )
+                )
+            del result.to_local[record_id]
+            result.new_local.discard(record_id)
+            result.base.pop(record_id, None)
+            known[ledger].discard(record_id)
+            result.to_remote.pop(record_id, None)
+            sheet.ids_to_write.pop(record_id, None)
+
+
+# --- writing the workbook ---------------------------------------------------------------------------------
+
+
+def _cell(field: Field, value: Canonical, language: str) -> str | Decimal | date | None:
+    if value is None:
+        return None
+    if field.kind is Kind.DATE:
+        return date.fromisoformat(str(value))
+    if field.kind is Kind.MONEY:
+        return Decimal(str(value))
+    if field.kind is Kind.BOOL:
+        yes, no = ("是", "否") if language == "zh" else ("Yes", "No")
+        return yes if value else no
+    if field.kind is Kind.CHOICE and field.choices:
+        return controlled.label(field.choices, str(value), language)
+    return str(value)
+
+
+def _display_names(plan: _Plan) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {}
+    for ledger in SYNC_ORDER:
+        spec = LEDGERS[ledger]
+        index: dict[str, str] = {}
+        for source in (plan.workbook.sheets[ledger].records, plan.snapshot.records[ledger]):
+            for record_id, record in source.items():
+                if ledger == "trips":
+                    index[record_id] = (
+                        f"{record.get('destination_city') or ''} {record.get('start_date') or ''}"
+                    )
+                else:
+                    index[record_id] = str(record.get(spec.display_field) or "")
+        names[ledger] = index
+    return names
+
+
+def _row_values(
+    ledger: str, values: Record, language: str, names: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """Column key -> cell value for the given canonical field values."""
+    cells: dict[str, Any] = {}
+    for column in layout(ledger).columns:
+        if column.role is Role.FIELD and column.key in values:
+            assert column.field is not None
+            cells[column.key] = _cell(column.field, values[column.key], language)
+        elif column.role is Role.REF_NAME and column.field is not None and column.field.name in values:
+            target = values[column.field.name]
+            assert column.field.ref is not None
+            cells[column.key] = names[column.field.ref].get(str(target), "") if target else None
+        elif column.role is Role.STATUS and DELETED in values:
+            cells[column.key] = deleted_label(language) if values[DELETED] else None
+    return cells
+
+
+def _patches(plan: _Plan, workbook: Path) -> list[SheetPatch]:
+    language = plan.workbook.language
+    names = _display_names(plan)
+    parts = sheet_parts(workbook)
+    patches = []
+    for ledger in SYNC_ORDER:
+        sheet = plan.workbook.sheets[ledger]
+        result = plan.merges[ledger]
+        updates: dict[tuple[int, int], Any] = {}
+
+        def put(
+            row: int, cells: dict[str, Any], sheet: Any = sheet, updates: dict[tuple[int, int], Any] = updates
+        ) -> None:
+            for key, value in cells.items():
+                column = sheet.columns.get(key)
+                if column is not None:
+                    updates[(row, column)] = value
+
+        for record_id, row in sheet.ids_to_write.items():
+            put(row, {"id": record_id})
+        for record_id, fills in sheet.fills.items():
+            put(sheet.rows[record_id], _row_values(ledger, fills, language, names))
+        for record_id, changes in result.to_remote.items():
+            if record_id not in result.new_remote:
+                put(sheet.rows[record_id], _row_values(ledger, changes, language, names))
+        appends = []
+        for record_id in sorted(result.new_remote, key=lambda rid: _sort_key(ledger, result.to_remote[rid])):
+            cells = {"id": record_id, **_row_values(ledger, result.to_remote[record_id], language, names)}
+            appends.append({sheet.columns[k]: v for k, v in cells.items() if k in sheet.columns})
+        if updates or appends:
+            patches.append(
+                SheetPatch(
+                    parts[sheet.sheet],
+                    updates,
+                    appends,
+                    style_row=sheet.last_row if sheet.last_row > sheet.header_row else None,
+                    header_row=sheet.header_row,
+                )
+            )
+    return patches
+
+
+def _sort_key(ledger: str, record: Record) -> str:
+    return str(record.get(LEDGERS[ledger].default_sort) or "")
+
+
+def _verify(original: Path, written: Path, plan: _Plan, patches: list[SheetPatch]) -> None:
+    """The copy reads back with every intended value, and every part not patched is byte-identical."""
+    patched = {p.part for p in patches}
+    try:
+        with zipfile.ZipFile(original) as before, zipfile.ZipFile(written) as after:
+            if before.namelist() != after.namelist():
+                raise SyncFailed(VERIFY_FAILED, detail="the list of parts differs")
+            for name in before.namelist():
+                if name in patched or name.startswith("xl/tables/"):
+                    continue
+                if before.read(name) != after.read(name):
+                    raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")
+        reread = read_workbook(written)
+    except (zipfile.BadZipFile, WorkbookError, OSError) as error:
+        raise SyncFailed(VERIFY_FAILED, detail=error) from None
+    for ledger in SYNC_ORDER:
+        result = plan.merges[ledger]
+        sheet_after = reread.sheets[ledger]
+        for record_id, changes in result.to_remote.items():
+            record = sheet_after.records.get(record_id)
+            if record is None:
+                raise SyncFailed(VERIFY_FAILED, detail=f"{ledger} record {record_id} is missing")
+            for name, value in changes.items():
+                has_column = name in sheet_after.columns or name == DELETED
+                if (
+                    has_column
+                    and record.get(name) != value
+                    and name not in sheet_after.unreadable.get(record_id, set())
+                ):
+                    raise SyncFailed(
+                        VERIFY_FAILED,
+                        detail=f"{ledger} {record_id} {name}: {record.get(name)!r} != {value!r}",
+                    )
+
+
+# --- the local side ----------------------------------------------------------------------------------------
+
+
+def _counts(plan: _Plan) -> dict[str, LedgerCounts]:
+    counts = {}
+    issues_by_ledger: dict[str, int] = {}
+    for issue in plan.issues:
+        issues_by_ledger[issue.ledger] = issues_by_ledger.get(issue.ledger, 0) + 1
+    for ledger in SYNC_ORDER:
+        result = plan.merges[ledger]
+        counts[ledger] = LedgerCounts(
+            added_here=len(result.new_local),
+            updated_here=sum(
+                1 for rid, c in result.to_local.items() if rid not in result.new_local and not c.get(DELETED)
+            ),
+            deleted_here=sum(
+                1 for rid, c in result.to_local.items() if rid not in result.new_local and c.get(DELETED)
+            ),
+            added_there=len(result.new_remote),
+            updated_there=sum(
+                1
+                for rid, c in result.to_remote.items()
+                if rid not in result.new_remote and not c.get(DELETED)
+            ),
+            deleted_there=sum(
+                1 for rid, c in result.to_remote.items() if rid not in result.new_remote and c.get(DELETED)
+            ),
+            conflicts=len(result.conflicts),
+            issues=issues_by_ledger.get(ledger, 0),
+        )
+    return counts
+
+
+def _commit(
+    database: Database, plan: _Plan, user: str, started: Any, workbook: Path, counts: dict[str, LedgerCounts]
+) -> None:
+    ledgers = {
+        ledger: LedgerPlan(result.to_local, result.new_local, result.base, result.conflicts)
+        for ledger, result in plan.merges.items()
+    }
+    open_items = any(c.conflicts or c.issues for c in counts.values())
+    local_plan = LocalPlan(
+        author=user + AUTHOR_SUFFIX,
+        ledgers=ledgers,
+        issues=plan.issues,
+        started_at=started,
+        workbook=str(workbook),
+        outcome=(Outcome.OPEN if open_items else Outcome.SYNCED).value,
+        summary={ledger: vars(c) for ledger, c in counts.items()},
+        new_workbook=plan.new_workbook,
+    )
+    apply_local(database, plan.snapshot, local_plan)
+
+
+__all__ = ["Outcome", "SyncCancelled", "SyncFailed", "SyncReport", "canonical", "synchronise"]

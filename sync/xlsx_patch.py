@@ -1,0 +1,1017 @@
+"""Write values into head office's master workbook by patching its zip package, never by re-saving it.
+
+Head office edits the master .xlsx by hand (shapes, threaded comments, form controls, ``extLst`` data
+validation and conditional formats, sparklines, charts, pivot and Power Query parts…). A load-and-save
+through a spreadsheet library drops much of that, so :func:`patch_workbook` copies every zip part
+unchanged except the worksheets it changes (and the table parts whose range must grow), and inside a
+worksheet rewrites only the rows it touches: the rest of ``<sheetData>`` is copied character for
+character, found by a textual scan rather than a parse into a tree, so a 100,000-row sheet patches in
+about a second.
+
+The worksheet XML is untrusted input: every part that is parsed is checked to be well-formed, DOCTYPE and
+ENTITY declarations are refused, and no part is decompressed beyond :data:`MAX_PART_BYTES`.
+
+Plain Python standard library only (no Qt, no openpyxl).
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import contextlib
+import os
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import NoReturn
+from urllib.parse import unquote
+from xml.etree import ElementTree as ET
+from xml.parsers import expat
+from xml.sax.saxutils import escape
+
+__all__ = [
+    "MAX_PART_BYTES",
+    "CellValue",
+    "PatchError",
+    "PatchReport",
+    "SheetPatch",
+    "date_styles",
+    "patch_workbook",
+    "sheet_parts",
+]
+
+CellValue = str | int | float | Decimal | date | bool | None
+"""A value to write; ``None`` makes the cell empty (its value goes, its style stays)."""
+
+MAX_PART_BYTES = 1 << 30
+"""No zip part is decompressed beyond this many bytes (a guard against zip bombs)."""
+
+MAX_ROW = 1_048_576
+MAX_COLUMN = 16_384
+MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 code units; longer text makes Excel "repair" the file
+
+_MAIN_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "http://purl.oclc.org/ooxml/spreadsheetml/main",  # ISO 29500 strict
+    }
+)
+_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_EPOCH_1900 = date(1899, 12, 30)
+_EPOCH_1900_BEFORE_MARCH = date(1899, 12, 31)  # Excel counts a 29 Feb 1900 that never was
+_EPOCH_1904 = date(1904, 1, 1)
+
+
+class PatchError(Exception):
+    """The workbook cannot be patched; the message says why and names the part."""
+
+
+@dataclass
+class SheetPatch:
+    """The changes to one worksheet."""
+
+    part: str
+    """Zip part name of the worksheet, e.g. ``"xl/worksheets/sheet2.xml"`` (see :func:`sheet_parts`)."""
+    updates: dict[tuple[int, int], CellValue]
+    """(row, column), both 1-based -> new value, for existing rows (a missing row or cell is created)."""
+    appends: list[dict[int, CellValue]]
+    """New rows after the last row that holds a value or formula; each maps column (1-based) -> value."""
+    style_row: int | None = None
+    """Appended cells copy the style (``s``) of this row's cell in the same column; None = no style."""
+    header_row: int | None = None
+    """The header row: autoFilter and table ranges that start at (autoFilter: or cover) it are extended."""
+
+
+@dataclass
+class PatchReport:
+    skipped_formula_cells: list[tuple[str, int, int]] = field(default_factory=list)
+    """(part, row, column) of cells that hold a formula: never overwritten."""
+    appended_rows: dict[str, list[int]] = field(default_factory=dict)
+    """Part -> the row numbers given to its appended rows, in order."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+
+
+def patch_workbook(
+    source: Path, target: Path, patches: list[SheetPatch], *, compresslevel: int = 1
+) -> PatchReport:
+    """Write ``source`` with ``patches`` applied to ``target``, another path (``source`` is never modified).
+
+    Every part that is not patched is copied with the same name, order, content, date and attributes.
+    Raises :class:`PatchError` for an unreadable package, a missing or malformed part, or a value that
+    cannot be written; ``target`` is then removed. Errors writing ``target`` (disk full…) propagate as
+    ``OSError``, also after removing ``target``. ``target`` is flushed and fsynced before returning.
+    """
+    source, target = Path(source), Path(target)
+    if not 0 <= compresslevel <= 9:
+        raise PatchError(f"compresslevel must be 0-9, not {compresslevel}")
+    if source.resolve() == target.resolve():
+        raise PatchError(f"the patched workbook must be written to another file than {source}")
+    report = PatchReport()
+    with _Package(source) as package:
+        replacements: dict[str, bytes] = {}
+        context = _WorkbookContext.read(package)
+        seen: set[str] = set()
+        for patch in patches:
+            info = package.info(patch.part)
+            if info.filename in seen:
+                raise PatchError(f"{patch.part!r} is patched twice in one call")
+            seen.add(info.filename)
+            _check_patch(patch)
+            data, outcome = _patch_worksheet(package, info.filename, patch, context, report)
+            replacements[info.filename] = data
+            report.appended_rows[patch.part] = outcome.appended_rows
+            if patch.header_row is not None and outcome.last_row > 0:
+                for table in _table_parts(package, info.filename):
+                    patched = _patch_table(package, table, patch.header_row, outcome.last_row)
+                    if patched is not None:
+                        replacements[table] = patched
+        _write_package(package, target, replacements, compresslevel)
+    return report
+
+
+def sheet_parts(source: Path) -> dict[str, str]:
+    """Sheet name -> worksheet part name (``"xl/worksheets/sheet1.xml"``), in workbook order.
+
+    Chart sheets and dialog sheets are left out.
+    """
+    with _Package(Path(source)) as package:
+        workbook = package.workbook_part()
+        relationships = package.relationships(workbook)
+        result: dict[str, str] = {}
+        for sheet in _iter_local(package.parse_tree(workbook), "sheet"):
+            name = sheet.get("name")
+            rid = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+            if name is None or rid is None or rid not in relationships:
+                continue
+            kind, target = relationships[rid]
+            if kind.endswith("/worksheet"):
+                result[name] = package.info(target, referenced_by=workbook).filename
+        return result
+
+
+def date_styles(source: Path) -> set[int]:
+    """Indexes into ``cellXfs`` (a cell's ``s``) whose number format shows a date or time."""
+    with _Package(Path(source)) as package:
+        return _date_styles(package)
+
+
+# --------------------------------------------------------------------------------------------------
+# The zip package
+
+
+class _Package:
+    """The source workbook, opened read-only; every read is capped and every parse is checked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except FileNotFoundError as exc:
+            raise PatchError(f"workbook {path} does not exist") from exc
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            raise PatchError(
+                f"{path} is not an .xlsx workbook (not a readable zip file; "
+                f"a password-protected workbook is not a zip either): {exc}"
+            ) from exc
+        self.infos = self.zip.infolist()
+        self._by_name: dict[str, zipfile.ZipInfo] = {}
+        self._by_lower: dict[str, zipfile.ZipInfo] = {}
+        for info in self.infos:
+            if info.filename in self._by_name:
+                self.zip.close()
+                raise PatchError(f"{path} holds the part {info.filename!r} twice: the package is damaged")
+            self._by_name[info.filename] = info
+            self._by_lower.setdefault(info.filename.lower(), info)
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.zip.close()
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        """The part of that name; part names are compared case-insensitively, as OPC says."""
+        name = name.lstrip("/")
+        for candidate in (name, unquote(name)):
+            info = self._by_name.get(candidate) or self._by_lower.get(candidate.lower())
+            if info is not None:
+                return info
+        return None
+
+    def info(self, name: str, *, referenced_by: str | None = None) -> zipfile.ZipInfo:
+        info = self.find(name)
+        if info is None:
+            where = f" (referenced by {referenced_by!r})" if referenced_by else ""
+            raise PatchError(f"{self.path.name} has no part {name!r}{where}")
+        return info
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        limit = MAX_PART_BYTES
+        if info.file_size > limit:
+            raise PatchError(self._too_big(info))
+        try:
+            with self.zip.open(info) as stream:
+                data = stream.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise PatchError(f"cannot read part {info.filename!r} of {self.path.name}: {exc}") from exc
+        if len(data) > limit:
+            raise PatchError(self._too_big(info))
+        return data
+
+    def _too_big(self, info: zipfile.ZipInfo) -> str:
+        return (
+            f"part {info.filename!r} of {self.path.name} decompresses to more than "
+            f"{MAX_PART_BYTES:,} bytes; refusing it"
+        )
+
+    def read_checked(self, name: str) -> tuple[str, bytes]:
+        """(actual part name, bytes) of a part that must be well-formed XML without DOCTYPE."""
+        info = self.info(name)
+        data = self.read(info)
+        _check_xml(data, info.filename)
+        return info.filename, data
+
+    def parse_tree(self, name: str) -> ET.Element:
+        part, data = self.read_checked(name)
+        try:
+            return ET.fromstring(data)
+        except ET.ParseError as exc:  # pragma: no cover - expat accepted it already
+            raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, target part name) of a part's internal relationships."""
+        rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if self.find(rels) is None:
+            return {}
+        result: dict[str, tuple[str, str]] = {}
+        for rel in _iter_local(self.parse_tree(rels), "Relationship"):
+            rid, kind, target = rel.get("Id"), rel.get("Type", ""), rel.get("Target")
+            if rid is None or target is None or rel.get("TargetMode", "Internal") == "External":
+                continue
+            result[rid] = (kind, _resolve_target(part, target))
+        return result
+
+    def workbook_part(self) -> str:
+        for kind, target in self.relationships("").values():
+            if kind.endswith("/officeDocument") and self.find(target) is not None:
+                return self.info(target).filename
+        return self.info("xl/workbook.xml").filename
+
+
+def _resolve_target(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target)).lstrip("/")
+
+
+def _iter_local(root: ET.Element, local: str) -> Iterator[ET.Element]:
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.rpartition("}")[2] == local:
+            yield element
+
+
+class _RefusedDeclaration(Exception):
+    pass
+
+
+def _refuse(*_args: object) -> NoReturn:
+    raise _RefusedDeclaration
+
+
+def _check_xml(data: bytes, part: str) -> None:
+    """Well-formed, and no DOCTYPE or ENTITY declaration (no entity expansion, no external fetches)."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    try:
+        parser.Parse(data, True)
+    except _RefusedDeclaration:
+        raise PatchError(f"part {part!r} contains a DOCTYPE or ENTITY declaration; refusing it") from None
+    except expat.ExpatError as exc:
+        raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
+
+
+def _write_package(package: _Package, target: Path, replacements: dict[str, bytes], level: int) -> None:
+    try:
+        with open(target, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out:
+                out.comment = package.zip.comment
+                for info in package.infos:
+                    data = replacements.get(info.filename)
+                    if data is None:
+                        data = package.read(info)
+                    copy = zipfile.ZipInfo(info.filename, info.date_time)
+                    copy.external_attr = info.external_attr
+                    copy.create_system = info.create_system
+                    copy.comment = info.comment
+                    copy.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(copy, data, compresslevel=level)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+
+
+# --------------------------------------------------------------------------------------------------
+# Workbook-wide facts: which styles are dates, which date system
+
+
+@dataclass(frozen=True)
+class _WorkbookContext:
+    date_styles: frozenset[int]
+    date1904: bool
+
+    @classmethod
+    def read(cls, package: _Package) -> _WorkbookContext:
+        date1904 = False  # Excel's default, also when the workbook part cannot be read
+        with contextlib.suppress(PatchError):
+            for element in _iter_local(package.parse_tree(package.workbook_part()), "workbookPr"):
+                date1904 = element.get("date1904", "0").strip().lower() in {"1", "true"}
+        return cls(frozenset(_date_styles(package)), date1904)
+
+
+def _date_styles(package: _Package) -> set[int]:
+    styles_part = None
+    with contextlib.suppress(PatchError):
+        workbook = package.workbook_part()
+        for kind, target in package.relationships(workbook).values():
+            if kind.endswith("/styles"):
+                styles_part = target
+    if styles_part is None or package.find(styles_part) is None:
+        styles_part = "xl/styles.xml"
+        if package.find(styles_part) is None:
+            return set()
+    root = package.parse_tree(styles_part)
+    custom: dict[int, str] = {}
+    for numfmt in _iter_local(root, "numFmt"):
+        with contextlib.suppress(KeyError, ValueError):
+            custom[int(numfmt.attrib["numFmtId"])] = numfmt.get("formatCode", "")
+    result: set[int] = set()
+    for cell_xfs in _iter_local(root, "cellXfs"):
+        xfs = [child for child in cell_xfs if isinstance(child.tag, str) and child.tag.endswith("xf")]
+        for index, xf in enumerate(xfs):
+            try:
+                numfmt_id = int(xf.get("numFmtId", "0"))
+            except ValueError:
+                continue
+            if numfmt_id in custom:
+                if _is_date_format(custom[numfmt_id]):
+                    result.add(index)
+            elif numfmt_id in _BUILTIN_DATE_FORMATS:
+                result.add(index)
+        break
+    return result
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|general|am/pm|a/p|e[+-]', re.IGNORECASE)
+_DATE_TOKENS = re.compile(r"[ymde]", re.IGNORECASE)
+
+
+def _is_date_format(code: str) -> bool:
+    """A number format with y/m/d/e date tokens outside quotes, brackets, escapes and AM/PM markers."""
+    return _DATE_TOKENS.search(_FORMAT_LITERALS.sub("", code)) is not None
+
+
+# --------------------------------------------------------------------------------------------------
+# Cell and range references
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def _parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """'A3:K100' -> (first column, first row, last column, last row); None if not a plain range."""
+    parts = ref.strip().split(":")
+    if len(parts) not in (1, 2):
+        return None
+    cells = [_CELL_REF.fullmatch(part) for part in parts]
+    if not all(cells):
+        return None
+    first, last = cells[0], cells[-1]
+    assert first is not None and last is not None
+    return (_column_index(first[1]), int(first[2]), _column_index(last[1]), int(last[2]))
+
+
+def _format_range(first_col: int, first_row: int, last_col: int, last_row: int) -> str:
+    return f"{_column_letters(first_col)}{first_row}:{_column_letters(last_col)}{last_row}"
+
+
+def _check_patch(patch: SheetPatch) -> None:
+    for row, column in patch.updates:
+        if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
+            raise PatchError(f"{patch.part}: cell (row {row}, column {column}) is outside the sheet")
+    for values in patch.appends:
+        for column in values:
+            if not 1 <= column <= MAX_COLUMN:
+                raise PatchError(f"{patch.part}: appended column {column} is outside the sheet")
+    for name, special in (("style_row", patch.style_row), ("header_row", patch.header_row)):
+        if special is not None and not 1 <= special <= MAX_ROW:
+            raise PatchError(f"{patch.part}: {name} {special} is outside the sheet")
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing values
+
+
+_ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def _text_xml(text: str) -> str:
+    """Cell text as XML character data: illegal characters dropped, literal ``_xHHHH_`` kept literal."""
+    text = _ILLEGAL_XML_CHARS.sub("", text)
+    if len(text) > MAX_CELL_TEXT and len(text.encode("utf-16-le")) > 2 * MAX_CELL_TEXT:
+        raise ValueError(f"text longer than Excel's {MAX_CELL_TEXT:,} characters")
+    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    return escape(text, {"\r": "&#13;"})
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("NaN and infinity cannot be stored in a workbook")
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if not value.is_finite():
+        raise ValueError("NaN and infinity cannot be stored in a workbook")
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _excel_serial(value: date, date1904: bool) -> str | None:
+    """The Excel serial number of a date (with a time fraction for a datetime); None before the epoch."""
+    day = value.date() if isinstance(value, datetime) else value
+    if date1904:
+        if day < _EPOCH_1904:
+            return None
+        days = (day - _EPOCH_1904).days
+    elif day < date(1900, 1, 1):
+        return None
+    elif day < date(1900, 3, 1):
+        days = (day - _EPOCH_1900_BEFORE_MARCH).days
+    else:
+        days = (day - _EPOCH_1900).days
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        if seconds:
+            return _number_text(days + seconds / 86400)
+    return str(days)
+
+
+def _iso_text(value: date) -> str:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    return value.isoformat()
+
+
+# --------------------------------------------------------------------------------------------------
+# Worksheet patching
+#
+# The sheet stays bytes (UTF-8) and is scanned with byte patterns; only the rows that change are decoded,
+# rebuilt as text and encoded again. Row and cell attributes are numbers, flags and cell references, so
+# a start tag ends at its first ">".
+
+_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+_ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"\s*(\d+)\s*"|'\s*(\d+)\s*')""")
+_SPANS = re.compile(r"""(\sspans\s*=\s*)(["'])([^"']*)\2""")
+_REF_ATTR = re.compile(r"""(\sref\s*=\s*)(["'])([^"']*)\2""")
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?([A-Za-z_][\w.\-]*)\b([^>]*?)(/?)>")
+_XMLNS = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DECLARED_ENCODING = re.compile(rb"""\A(<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._\-]+)(["'])""")
+# Row and cell copying from a style row: attributes that describe the look, not the position or outline.
+_ROW_ATTRS_NOT_COPIED = frozenset({"r", "spans", "hidden", "outlineLevel", "collapsed"})
+# A rewritten cell keeps r, s and attributes like ph; t is set anew; cm/vm describe the old value.
+_CELL_ATTRS_DROPPED = frozenset({"r", "s", "t", "cm", "vm"})
+
+Edits = list[tuple[int, int, bytes]]  # (start, end, replacement) in a part's bytes
+
+
+def _attributes(text: str) -> list[tuple[str, str]]:
+    """(name, quoted raw value) pairs of a start tag's attribute text."""
+    return [(match[1], match[2]) for match in _ATTR.finditer(text)]
+
+
+def _attribute(text: str, name: str) -> str | None:
+    for key, raw in _attributes(text):
+        if key == name:
+            return raw[1:-1]
+    return None
+
+
+def _apply(data: bytes, edits: Edits) -> bytes:
+    pieces: list[bytes] = []
+    cursor = 0
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):  # stable for equal starts
+        pieces.append(data[cursor:start])
+        pieces.append(replacement)
+        cursor = end
+    pieces.append(data[cursor:])
+    return b"".join(pieces)
+
+
+class _Patterns:
+    """The regular expressions for one namespace prefix ("" or "x:")."""
+
+    def __init__(self, prefix: str) -> None:
+        p = re.escape(prefix)
+        b = p.encode("ascii")
+        # Over the whole part, as bytes.
+        self.sheet_data = re.compile(rb"<" + b + rb"sheetData\b([^>]*?)(/?)>")
+        self.sheet_data_end = re.compile(rb"</" + b + rb"sheetData\s*>")
+        self.row = re.compile(rb"<" + b + rb'row\b(?:\s+r="(\d+)")?([^>]*)>')
+        self.row_end = re.compile(rb"</" + b + rb"row\s*>")
+        self.content = re.compile(rb"<" + b + rb"(?:v|f|is)[\s/>]")
+        self.dimension = re.compile(rb"<" + b + rb"dimension\b[^>]*>")
+        self.col = re.compile(rb"<" + b + rb"col\b[^>]*>")
+        self.auto_filter = re.compile(rb"<" + b + rb"autoFilter\b[^>]*>")
+        self.ext_lst = re.compile(rb"<" + b + rb"extLst\b")
+        # Inside one decoded row.
+        self.cell = re.compile(rf"<{p}c\b([^>]*?)(?:/>|>(.*?)</{p}c\s*>)", re.DOTALL)
+        self.formula = re.compile(rf"<{p}f[\s/>]")
+
+
+@dataclass
+class _Edit:
+    value: CellValue
+    style: str | None = None  # for a cell that does not exist yet: the style to give it (raw s value)
+
+
+@dataclass
+class _Outcome:
+    appended_rows: list[int]
+    last_row: int  # the last row with content after the patch
+
+
+@dataclass
+class _Root:
+    prefix: str  # "" or "x:"
+    attributes: str  # the root start tag's attribute text
+    tag: re.Match[bytes]  # the root start tag
+
+    @property
+    def end(self) -> int:
+        return self.tag.end()
+
+
+def _find_root(data: bytes, part: str, local: str) -> _Root:
+    prolog = _PROLOG.match(data)
+    match = _ROOT.match(data, prolog.end() if prolog else 0)
+    if match is None or match[2] != local.encode() or match[4]:
+        raise PatchError(f"part {part!r} is not a {local} (its root element is not <{local}>)")
+    prefix = match[1].decode("ascii") if match[1] else None
+    attributes = match[3].decode("utf-8")
+    namespace = None
+    for declaration in _XMLNS.finditer(attributes):
+        if declaration[1] == prefix:
+            namespace = declaration[2] if declaration[2] is not None else declaration[3]
+    if namespace not in _MAIN_NAMESPACES:
+        raise PatchError(f"part {part!r} is not a SpreadsheetML {local} (namespace {namespace!r})")
+    return _Root(f"{prefix}:" if prefix else "", attributes, match)
+
+
+def _as_utf8(data: bytes, part: str) -> bytes:
+    """The part as UTF-8 (Excel, LibreOffice and WPS write nothing else; anything else is re-encoded)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            body, declared_codec = data[len(bom) :], codec
+            break
+    else:
+        declared = _DECLARED_ENCODING.match(data)
+        declared_codec = declared[2].decode("ascii") if declared else "utf-8"
+        try:
+            if codecs.lookup(declared_codec).name == "utf-8":
+                return data
+        except LookupError as exc:
+            raise PatchError(f"part {part!r} declares an unknown encoding {declared_codec!r}") from exc
+        body = data
+    try:
+        text = body.decode(declared_codec)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise PatchError(f"part {part!r} cannot be decoded as {declared_codec}: {exc}") from exc
+    return _DECLARED_ENCODING.sub(rb"\1UTF-8\3", text.encode("utf-8"), count=1)
+
+
+class _Worksheet:
+    """One worksheet's XML and the positions of its rows, found without building a tree."""
+
+    def __init__(self, part: str, data: bytes, context: _WorkbookContext) -> None:
+        self.part = part
+        self.context = context
+        self.data = data = _as_utf8(data, part)
+        root = _find_root(data, part, "worksheet")
+        self.prefix = root.prefix
+        self.re = _Patterns(root.prefix)
+        sheet_data = self.re.sheet_data.search(data, root.end)
+        if sheet_data is None:
+            raise PatchError(f"worksheet {part!r} has no <sheetData>")
+        self.sheet_data = sheet_data
+        self.self_closing = bool(sheet_data[2])
+        self.content_start = sheet_data.end()
+        if self.self_closing:
+            self.content_end = self.after_sheet_data = sheet_data.end()
+        else:
+            end = self.re.sheet_data_end.search(data, self.content_start)
+            if end is None:
+                raise PatchError(f"worksheet {part!r}: <sheetData> is not closed")
+            self.content_end, self.after_sheet_data = end.start(), end.end()
+        for markup in (b"<!", b"<?"):
+            if data.find(markup, self.content_start, self.content_end) >= 0:
+                raise PatchError(
+                    f"worksheet {part!r}: comments, CDATA sections or processing instructions inside "
+                    "<sheetData> are not supported"
+                )
+        self._scan_rows()
+        self.column_styles = self._column_styles()
+
+    def _scan_rows(self) -> None:
+        numbers: list[int] = []
+        starts: list[int] = []
+        tag_ends: list[int] = []
+        previous = 0
+        row_number = _ROW_NUMBER.search
+        for match in self.re.row.finditer(self.data, self.content_start, self.content_end):
+            explicit = match[1]
+            if explicit is not None:
+                number = int(explicit)
+            else:
+                found = row_number(match[2])
+                number = int(found[1] or found[2]) if found else previous + 1
+            if number <= previous or number > MAX_ROW:
+                raise PatchError(
+                    f"worksheet {self.part!r}: row {number} is out of order or out of range; "
+                    "the sheet is damaged"
+                )
+            numbers.append(number)
+            starts.append(match.start())
+            tag_ends.append(match.end())
+            previous = number
+        self.row_numbers, self.row_starts, self.row_tag_ends = numbers, starts, tag_ends
+
+    def _column_styles(self) -> list[tuple[int, int, str]]:
+        styles: list[tuple[int, int, str]] = []
+        for match in self.re.col.finditer(self.data, 0, self.sheet_data.start()):
+            tag = match[0].decode("utf-8")
+            style, low, high = _attribute(tag, "style"), _attribute(tag, "min"), _attribute(tag, "max")
+            if style and low and high and low.isdigit() and high.isdigit() and style != "0":
+                styles.append((int(low), int(high), style))
+        return styles
+
+    def column_style(self, column: int) -> str | None:
+        for low, high, style in self.column_styles:
+            if low <= column <= high:
+                return style
+        return None
+
+    # rows -----------------------------------------------------------------------------------------
+
+    def row_index(self, number: int) -> int | None:
+        index = bisect.bisect_left(self.row_numbers, number)
+        if index < len(self.row_numbers) and self.row_numbers[index] == number:
+            return index
+        return None
+
+    def row_span(self, index: int) -> tuple[int, int, int, int]:
+        """(start, end of the start tag, start of the end tag, end) of a row element."""
+        start, tag_end = self.row_starts[index], self.row_tag_ends[index]
+        if self.data[tag_end - 2 : tag_end - 1] == b"/":
+            return start, tag_end, tag_end, tag_end
+        limit = self.row_starts[index + 1] if index + 1 < len(self.row_starts) else self.content_end
+        end = self.re.row_end.search(self.data, tag_end, limit)
+        if end is None:
+            raise PatchError(f"worksheet {self.part!r}: row {self.row_numbers[index]} is not closed")
+        return start, tag_end, end.start(), end.end()
+
+    def row_text(self, index: int) -> str:
+        start, _tag_end, _inner_end, end = self.row_span(index)
+        try:
+            return self.data[start:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PatchError(f"worksheet {self.part!r}: row {self.row_numbers[index]} is not UTF-8") from exc
+
+    def last_content_row(self) -> int:
+        """The last row with a value or formula; rows after it hold at most styled empty cells."""
+        for index in range(len(self.row_numbers) - 1, -1, -1):
+            _start, tag_end, inner_end, _end = self.row_span(index)
+            if self.re.content.search(self.data, tag_end, inner_end):
+                return self.row_numbers[index]
+        return 0
+
+    def cells(self, row: str, start: int, end: int) -> list[tuple[int, re.Match[str]]]:
+        """(column, match) of the cells of a row's text between two offsets."""
+        result: list[tuple[int, re.Match[str]]] = []
+        column = 0
+        for match in self.re.cell.finditer(row, start, end):
+            ref = _attribute(match[1], "r")
+            parsed = _CELL_REF.fullmatch(ref.strip()) if ref else None
+            new_column = _column_index(parsed[1]) if parsed else column + 1
+            if new_column <= column or new_column > MAX_COLUMN:
+                raise PatchError(f"worksheet {self.part!r}: cells out of order in {row[:40]!r}…")
+            column = new_column
+            result.append((column, match))
+        return result
+
+    def row_style_info(self, number: int | None) -> tuple[dict[int, str], list[tuple[str, str]]]:
+        """Cell styles by column, and the copyable attributes, of a row (empty if it does not exist)."""
+        index = self.row_index(number) if number is not None else None
+        if index is None:
+            return {}, []
+        row = self.row_text(index)
+        tag_end = row.index(">") + 1
+        styles: dict[int, str] = {}
+        for column, match in self.cells(row, tag_end, len(row)):
+            style = _attribute(match[1], "s")
+            if style is not None:
+                styles[column] = style
+        attrs = [(k, v) for k, v in _attributes(row[:tag_end]) if k not in _ROW_ATTRS_NOT_COPIED]
+        return styles, attrs
+
+    # cells ------------------------------------------------------------------------------------------
+
+    def cell_xml(self, column: int, row: int, attrs: list[tuple[str, str]], value: CellValue) -> str:
+        """A whole ``<c>`` element; ``attrs`` are the (name, quoted raw value) attributes to keep."""
+        p = self.prefix
+        ref = f"{_column_letters(column)}{row}"
+        style = next((raw[1:-1] for name, raw in attrs if name == "s"), None)
+        kept = "".join(f" {name}={raw}" for name, raw in attrs if name not in _CELL_ATTRS_DROPPED)
+        head = f'<{p}c r="{ref}"' + (f' s="{style}"' if style is not None else "") + kept
+        try:
+            if value is None:
+                return head + "/>"
+            if isinstance(value, bool):
+                return f'{head} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+            if isinstance(value, int | float | Decimal):
+                return f"{head}><{p}v>{_number_text(value)}</{p}v></{p}c>"
+            if isinstance(value, date):
+                serial = None
+                if style is not None and style.strip().isdigit() and int(style) in self.context.date_styles:
+                    serial = _excel_serial(value, self.context.date1904)
+                if serial is not None:
+                    return f"{head}><{p}v>{serial}</{p}v></{p}c>"
+                value = _iso_text(value)
+            if isinstance(value, str):
+                text = _text_xml(value)
+                return f'{head} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+            raise ValueError(f"cannot write a value of type {type(value).__name__}")
+        except ValueError as exc:
+            raise PatchError(f"worksheet {self.part!r}, cell {ref}: {exc}") from exc
+
+    def rebuild_row(
+        self, number: int, index: int | None, edits: dict[int, _Edit], new_row_attrs: list[tuple[str, str]]
+    ) -> tuple[bytes, list[int], list[int]]:
+        """The row's new XML, the columns written, and the formula columns skipped."""
+        p = self.prefix
+        if index is None:  # a new row
+            row = f'<{p}row r="{number}"' + "".join(f" {k}={v}" for k, v in new_row_attrs) + "/>"
+        else:
+            row = self.row_text(index)
+        tag_end = row.index(">") + 1
+        self_closing = row[tag_end - 2] == "/"
+        start_tag = row[: tag_end - 2].rstrip() if self_closing else row[: tag_end - 1]
+        inner_end = tag_end if self_closing else row.rindex("<")
+        closing = f"</{p}row>" if self_closing else row[inner_end:]
+        cells = self.cells(row, tag_end, inner_end)
+
+        row_style = None
+        custom_format = _attribute(start_tag, "customFormat")
+        if custom_format is not None and custom_format.strip().lower() in {"1", "true"}:
+            row_style = _attribute(start_tag, "s")
+        existing = dict(cells)
+        columns = [column for column, _match in cells]
+        pieces: list[tuple[int, int, str]] = []  # (start, end, replacement) inside the row text
+        written: list[int] = []
+        skipped: list[int] = []
+        new_columns: list[int] = []
+        for column in sorted(edits):
+            edit = edits[column]
+            match = existing.get(column)
+            if match is not None:
+                if match[2] is not None and self.re.formula.search(match[2]):
+                    skipped.append(column)
+                    continue
+                pieces.append(
+                    (
+                        match.start(),
+                        match.end(),
+                        self.cell_xml(column, number, _attributes(match[1]), edit.value),
+                    )
+                )
+            else:
+                style = edit.style or row_style or self.column_style(column)
+                attrs = [("s", f'"{style}"')] if style is not None else []
+                position = bisect.bisect_left(columns, column)
+                if position < len(columns):
+                    at = existing[columns[position]].start()
+                elif columns:
+                    at = existing[columns[-1]].end()
+                else:
+                    at = tag_end
+                pieces.append((at, at, self.cell_xml(column, number, attrs, edit.value)))
+                new_columns.append(column)
+            written.append(column)
+        pieces.sort(key=lambda piece: piece[0])  # stable: cells inserted at one spot keep column order
+        out = [_widen_spans(start_tag, new_columns), ">"]
+        cursor = tag_end
+        for piece_start, piece_end, replacement in pieces:
+            out.append(row[cursor:piece_start])
+            out.append(replacement)
+            cursor = piece_end
+        out.append(row[cursor:inner_end])
+        out.append(closing)
+        return "".join(out).encode("utf-8"), written, skipped
+
+    # the whole sheet --------------------------------------------------------------------------------
+
+    def patch(self, patch: SheetPatch, report: PatchReport) -> tuple[bytes, _Outcome]:
+        row_edits: dict[int, dict[int, _Edit]] = {}
+        for (row, column), value in patch.updates.items():
+            row_edits.setdefault(row, {})[column] = _Edit(value)
+        last_content = self.last_content_row()
+        updated_rows = [row for (row, _column), value in patch.updates.items() if value is not None]
+        first_append = max([last_content, *updated_rows]) + 1
+        appended = list(range(first_append, first_append + len(patch.appends)))
+        if appended and appended[-1] > MAX_ROW:
+            raise PatchError(f"worksheet {patch.part!r}: {len(appended)} appended rows pass the sheet's end")
+        style_cells, style_row_attrs = self.row_style_info(patch.style_row)
+        for number, values in zip(appended, patch.appends, strict=True):
+            edits = row_edits.setdefault(number, {})
+            for column, style in style_cells.items():  # the style row's look, also where no value is given
+                edits.setdefault(column, _Edit(None, style))
+            for column, value in values.items():
+                edits[column] = _Edit(value, style_cells.get(column))
+        appended_set = set(appended)
+
+        edits_out: Edits = []
+        new_rows_at_end: list[bytes] = []
+        touched_rows: list[int] = []
+        touched_columns: list[int] = []
+        for number in sorted(row_edits):
+            index = self.row_index(number)
+            attrs = style_row_attrs if number in appended_set else []
+            xml, written, skipped = self.rebuild_row(number, index, row_edits[number], attrs)
+            report.skipped_formula_cells.extend((patch.part, number, column) for column in skipped)
+            if written or number in appended_set:
+                touched_rows.append(number)
+                touched_columns.extend(written)
+            if index is not None:
+                start, _tag_end, _inner_end, end = self.row_span(index)
+                edits_out.append((start, end, xml))
+                continue
+            position = bisect.bisect_left(self.row_numbers, number)
+            if position < len(self.row_starts):
+                at = self.row_starts[position]
+                edits_out.append((at, at, xml))
+            else:
+                new_rows_at_end.append(xml)
+        if new_rows_at_end:
+            if self.self_closing:
+                opening = self.sheet_data[0][:-2].rstrip() + b">"
+                closing = f"</{self.prefix}sheetData>".encode("ascii")
+                replacement = opening + b"".join(new_rows_at_end) + closing
+                edits_out.append((self.sheet_data.start(), self.sheet_data.end(), replacement))
+            else:
+                edits_out.append((self.content_end, self.content_end, b"".join(new_rows_at_end)))
+
+        last_row = max([last_content, *touched_rows])
+        if touched_rows:
+            edits_out.extend(self._dimension_edit(touched_rows, touched_columns))
+        if patch.header_row is not None and last_row > 0:
+            edits_out.extend(self._auto_filter_edit(patch.header_row, last_row))
+        return _apply(self.data, edits_out), _Outcome(appended, last_row)
+
+    def _dimension_edit(self, rows: list[int], columns: list[int]) -> Edits:
+        match = self.re.dimension.search(self.data, 0, self.sheet_data.start())
+        if match is None:
+            return []
+        tag = match[0].decode("utf-8")
+        ref = _REF_ATTR.search(tag)
+        bounds = _parse_range(ref[3]) if ref else None
+        if ref is None or bounds is None:
+            return []
+        first_col, first_row, last_col, last_row = bounds
+        columns = columns or [first_col]
+        new = (min(first_col, *columns), min(first_row, *rows), max(last_col, *columns), max(last_row, *rows))
+        if new == bounds:
+            return []
+        return _replace_in_tag(match, tag, ref, _format_range(*new))
+
+    def _auto_filter_edit(self, header_row: int, last_row: int) -> Edits:
+        ext = self.re.ext_lst.search(self.data, self.after_sheet_data)
+        limit = ext.start() if ext is not None else len(self.data)
+        match = self.re.auto_filter.search(self.data, self.after_sheet_data, limit)
+        if match is None:
+            return []
+        return _extend_ref_edit(match, header_row, last_row, starts_at_header=False)
+
+
+def _replace_in_tag(match: re.Match[bytes], tag: str, ref: re.Match[str], value: str) -> Edits:
+    """An edit replacing the ``ref`` value inside a start tag found in a part's bytes."""
+    before = len(tag[: ref.start(3)].encode("utf-8"))
+    start = match.start() + before
+    return [(start, start + len(ref[3].encode("utf-8")), value.encode("ascii"))]
+
+
+def _extend_ref_edit(
+    match: re.Match[bytes], header_row: int, last_row: int, *, starts_at_header: bool
+) -> Edits:
+    """An edit that moves the last row of a tag's ``ref`` down to ``last_row``, when the range applies."""
+    tag = match[0].decode("utf-8")
+    ref = _REF_ATTR.search(tag)
+    bounds = _parse_range(ref[3]) if ref else None
+    if ref is None or bounds is None:
+        return []
+    first_col, first_row, last_col, old_last = bounds
+    applies = first_row == header_row if starts_at_header else first_row <= header_row <= old_last
+    if not applies or last_row <= old_last:
+        return []
+    return _replace_in_tag(match, tag, ref, _format_range(first_col, first_row, last_col, last_row))
+
+
+def _widen_spans(start_tag: str, new_columns: list[int]) -> str:
+    if not new_columns:
+        return start_tag
+    spans = _SPANS.search(start_tag)
+    if spans is None:
+        return start_tag
+    bounds = re.fullmatch(r"\s*(\d+):(\d+)\s*", spans[3])
+    if bounds is None:  # several ranges: the attribute is only a hint, drop it
+        return start_tag[: spans.start()] + start_tag[spans.end() :]
+    value = f"{min(int(bounds[1]), *new_columns)}:{max(int(bounds[2]), *new_columns)}"
+    return start_tag[: spans.start(3)] + value + start_tag[spans.end(3) :]
+
+
+def _patch_worksheet(
+    package: _Package, part: str, patch: SheetPatch, context: _WorkbookContext, report: PatchReport
+) -> tuple[bytes, _Outcome]:
+    _name, data = package.read_checked(part)
+    return _Worksheet(part, data, context).patch(patch, report)
+
+
+# --------------------------------------------------------------------------------------------------
+# Table parts
+
+
+def _table_parts(package: _Package, sheet_part: str) -> list[str]:
+    tables = []
+    for kind, target in package.relationships(sheet_part).values():
+        if kind.endswith("/table"):
+            tables.append(package.info(target, referenced_by=sheet_part).filename)
+    return tables
+
+
+def _patch_table(package: _Package, part: str, header_row: int, last_row: int) -> bytes | None:
+    """The table part with its range (and its autoFilter's) grown to ``last_row``; None if unchanged.
+
+    Only a table whose range starts at the header row grows, and not one that ends in a totals row.
+    """
+    _name, data = package.read_checked(part)
+    data = _as_utf8(data, part)
+    root = _find_root(data, part, "table")
+    totals = _attribute(root.attributes, "totalsRowCount")
+    if totals is not None and totals.strip() not in ("", "0"):
+        return None
+    edits = _extend_ref_edit(root.tag, header_row, last_row, starts_at_header=True)
+    if not edits:
+        return None
+    auto_filter = _Patterns(root.prefix).auto_filter.search(data, root.end)
+    if auto_filter is not None:
+        edits += _extend_ref_edit(auto_filter, header_row, last_row, starts_at_header=True)
+    return _apply(data, edits)

@@ -1,0 +1,451 @@
+"""Sync of a laptop's database with the master workbook, end to end, including every way it can fail."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sync_helpers import hand_append, hand_edit, local_records, new_workbook, small_bureau, workbook_records
+
+import main
+from models.database import Database
+from models.schema import SyncConflict, SyncIssue, SyncRun
+from models.store import LedgerStore
+from sync import safety
+from sync.engine import Outcome, SyncFailed, synchronise
+from sync.local import read_local
+from sync.merge import DELETED
+from sync.workbook_read import read_workbook
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    return small_bureau(store)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    return new_workbook(tmp_path / "shared")
+
+
+@pytest.fixture
+def second_laptop(tmp_path: Path):
+    database = Database.open(tmp_path / "laptop2.db")
+    yield database
+    database.close()
+
+
+def _sync(database: Database, workbook: Path, user: str = "张三", **options):
+    return synchronise(database, workbook, user, **options)
+
+
+def _ledgers_agree(database: Database, workbook: Path) -> None:
+    local = read_local(database).records
+    data = read_workbook(workbook)
+    for ledger, sheet in data.sheets.items():
+        assert sheet.records == local[ledger], ledger
+
+
+def test_first_sync_fills_the_workbook_and_a_second_laptop_gets_everything(
+    database, bureau, workbook, second_laptop
+) -> None:
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED
+    assert report.total("added_there") == 5 and report.counts["visits"].added_there == 1
+    _ledgers_agree(database, workbook)
+    assert LedgerStore(database, "x").pending_changes() == 0
+
+    report = _sync(second_laptop, workbook, "李四")
+    assert report.total("added_here") == 5
+    _ledgers_agree(second_laptop, workbook)
+    assert local_records(second_laptop, "projects") == local_records(database, "projects")
+
+    again = _sync(database, workbook)
+    assert again.outcome is Outcome.SYNCED and again.total("added_there") + again.total("updated_there") == 0
+
+
+def test_head_office_edits_come_in_and_local_edits_go_out(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "city"): "深圳"})
+    store.update("visits", bureau["visit"], {"outcome": "对方有意向"})
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_here == 1 and report.counts["visits"].updated_there == 1
+    assert store.get("enterprises", bureau["enterprise"])["city"] == "深圳"
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "对方有意向"
+    history = store.history("enterprises", bureau["enterprise"])
+    assert history[0].field == "city" and history[0].changed_by == "张三 (workbook)"
+
+
+def test_reformatted_cells_are_not_changes(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    hand_edit(
+        workbook,
+        "leads",
+        {
+            (bureau["lead"], "planned_investment"): "10亿",
+            (bureau["lead"], "discovered_on"): "2024年3月19日",
+            (bureau["lead"], "title"): "氢燃料电池项目  ",
+            (bureau["lead"], "effective"): "是",
+        },
+    )
+    hand_edit(workbook, "projects", {(bureau["project"], "planned_investment"): 100000.0})
+    report = _sync(database, workbook)
+    assert report.total("updated_here") == 0 and report.total("updated_there") == 0
+    assert report.outcome is Outcome.SYNCED
+
+
+def test_rows_typed_without_id_are_imported_and_get_their_id_written_back(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    hand_append(
+        workbook,
+        "visits",
+        [
+            {
+                "visit_date": date(2024, 5, 6),
+                "kind": "走访企业",
+                "enterprise_id:name": "深圳氢蓝时代动力科技 有限公司",
+                "team_id:name": "端州区招商一组",
+                "staff": "王五",
+                "summary": '=HYPERLINK("http://x")',
+            },
+        ],
+    )
+    report = _sync(database, workbook)
+    assert report.counts["visits"].added_here == 1
+    records = workbook_records(workbook, "visits")
+    new_id = next(rid for rid in records if rid != bureau["visit"])
+    visit = store.get("visits", new_id)
+    assert (visit["enterprise_id"], visit["team_id"], visit["staff"]) == (
+        bureau["enterprise"],
+        bureau["team"],
+        "王五",
+    )
+    assert visit["summary"] == '=HYPERLINK("http://x")'  # text stays text, never a formula
+    assert read_workbook(workbook).sheets["visits"].ids_to_write == {}  # the id is in the workbook now
+    _ledgers_agree(database, workbook)
+
+
+def test_a_conflict_is_kept_listed_and_resolved_with_the_next_sync(database, store, bureau, workbook) -> None:
+    from sync.conflicts import load_conflicts, resolve_conflict
+
+    _sync(database, workbook)
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "phone"): "0758-222"})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["enterprises"].conflicts == 1
+    assert store.get("enterprises", bureau["enterprise"])["phone"] == "0758-111"  # mine kept here
+    assert (
+        workbook_records(workbook, "enterprises")[bureau["enterprise"]]["phone"] == "0758-222"
+    )  # theirs there
+
+    conflicts = load_conflicts(database)
+    assert [(c.ledger, c.record_id, [f.field for f in c.fields]) for c in conflicts] == [
+        ("enterprises", bureau["enterprise"], ["phone"])
+    ]
+    field = conflicts[0].fields[0]
+    assert (field.base, field.mine, field.theirs) == (None, "0758-111", "0758-222")
+    assert field.mine_by == "Tester"
+    resolve_conflict(database, "王五", conflicts[0], {"phone": "0758-333"})
+    assert load_conflicts(database) == []
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED
+    assert workbook_records(workbook, "enterprises")[bureau["enterprise"]]["phone"] == "0758-333"
+
+
+def test_edit_here_and_delete_there_keeps_the_record_as_a_conflict(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    store.update("leads", bureau["lead"], {"owner": "陈七"})
+    hand_edit(workbook, "leads", {(bureau["lead"], "record_status"): "已删除"})
+    report = _sync(database, workbook)
+    assert report.counts["leads"].conflicts == 1
+    assert store.get("leads", bureau["lead"])["deleted"] is False
+
+
+def test_local_delete_marks_the_row_and_head_office_delete_comes_in(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    store.set_deleted("visits", [bureau["visit"]], True)
+    hand_edit(workbook, "projects", {(bureau["project"], "record_status"): "已删除"})
+    report = _sync(database, workbook)
+    assert report.counts["visits"].deleted_there == 1 and report.counts["projects"].deleted_here == 1
+    assert workbook_records(workbook, "visits")[bureau["visit"]][DELETED] is True
+    assert store.get("projects", bureau["project"])["deleted"] is True
+
+
+def test_bad_cells_are_reported_with_sheet_row_column_and_raw_value_and_left_alone(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    hand_edit(
+        workbook,
+        "leads",
+        {(bureau["lead"], "planned_investment"): "约五千万", (bureau["lead"], "industry"): "钢铁"},
+    )
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "credit_code"): "91350100M000100Y44"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): "2024-02-30"})
+    before = workbook.read_bytes()
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.total("issues") == 4
+    with database.session() as session:
+        issues = {(i.sheet, i.column, i.raw) for i in session.scalars(select(SyncIssue))}
+    data = read_workbook(workbook)
+    lead_row = data.sheets["leads"].rows[bureau["lead"]]
+    assert ("招商线索", _letter(data, "leads", "planned_investment"), "约五千万") in issues
+    assert ("招商线索", _letter(data, "leads", "industry"), "钢铁") in issues
+    assert ("走访记录", _letter(data, "visits", "visit_date"), "2024-02-30") in issues
+    assert any(raw == "91350100M000100Y44" for _, _, raw in issues)
+    assert workbook.read_bytes() == before  # nothing to write: the raw cells stay as typed
+    assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
+    assert lead_row > 1
+
+    hand_edit(
+        workbook,
+        "leads",
+        {(bureau["lead"], "planned_investment"): "5亿", (bureau["lead"], "industry"): "氢能"},
+    )
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "credit_code"): "91350100M000100Y43"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): "2024-03-19"})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.total("issues") == 0  # fixed there: cleared
+    assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(50000)
+
+
+def _letter(data, ledger: str, key: str) -> str:
+    from sync.workbook_read import column_letter
+
+    return column_letter(data.sheets[ledger].columns[key])
+
+
+def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])
+    report = _sync(database, workbook)
+    assert report.counts["teams"].issues == 1
+    assert store.get("teams", bureau["team"])["name"] == "端州区招商一组"
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        ("corrupt", "cannot be read"),
+        ("not_xlsx", "is not an Excel workbook"),
+        ("missing_sheet", "has no sheet for Visits"),
+        ("missing_id_column", "column, so its rows cannot be matched"),
+        ("entity", "declares XML entities"),
+    ],
+)
+def test_a_bad_workbook_is_refused_and_nothing_is_written(
+    database, store, bureau, workbook, damage: str, expected: str
+) -> None:
+    _sync(database, workbook)
+    _damage(workbook, damage)
+    before = workbook.read_bytes()
+    pending = store.pending_changes()
+    store.update("teams", bureau["team"], {"leader": "赵六"})
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert expected in str(failed.value)
+    assert workbook.read_bytes() == before
+    assert store.pending_changes() == pending + 1  # the local change still waits
+    assert not list(workbook.parent.glob(".~outreach-*"))  # no temp file left behind
+
+
+def _damage(workbook: Path, how: str) -> None:
+    if how == "corrupt":
+        data = bytearray(workbook.read_bytes())
+        data[len(data) // 2 : len(data) // 2 + 200] = b"\0" * 200
+        workbook.write_bytes(bytes(data))
+    elif how == "not_xlsx":
+        workbook.write_text("记录ID,名称\n1,2\n", encoding="utf-8")
+    else:
+        with zipfile.ZipFile(workbook) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        if how == "missing_sheet":
+            workbook_xml = parts["xl/workbook.xml"].decode()
+            parts["xl/workbook.xml"] = workbook_xml.replace(
+                'name="走访记录"', 'name="走访记录（旧）"'
+            ).encode()
+        elif how == "missing_id_column":
+            sheet = _part_of(workbook, "走访记录")
+            xml = parts[sheet].decode()
+            parts[sheet] = xml.replace("记录ID", "备用", 1).encode()
+            if "xl/sharedStrings.xml" in parts:
+                parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+                    "记录ID".encode(), "备用".encode()
+                )
+        elif how == "entity":
+            body = parts["xl/workbook.xml"]
+            declaration = b'<?xml version="1.0" encoding="UTF-8"?>'
+            body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
+            parts["xl/workbook.xml"] = declaration + b'<!DOCTYPE x [<!ENTITY lol "lol">]>' + body
+        with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in parts.items():
+                target.writestr(name, data)
+
+
+def _part_of(workbook: Path, sheet_name: str) -> str:
+    from sync.xlsx_patch import sheet_parts
+
+    return sheet_parts(workbook)[sheet_name]
+
+
+def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(database, store, bureau, workbook) -> None:
+    owner = workbook.with_name(f".~lock.{workbook.name}#")
+    owner.write_text(",陈七,PC-HQ-1,26.11.2026 10:00,file:///x;", encoding="utf-8")
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "陈七" in str(failed.value) and "Nothing was written" in str(failed.value)
+    assert workbook.read_bytes() == before
+    owner.unlink()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
+def test_a_held_lock_refuses_and_a_stale_one_can_be_broken(database, bureau, workbook) -> None:
+    other = safety.SyncLock(workbook, "王五")
+    other.acquire()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "王五" in str(failed.value) and not failed.value.stale_lock
+    other.release()
+
+    stale = safety.SyncLock(workbook, "王五", stale_after=timedelta(seconds=0))
+    stale.acquire()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook, stale_after=timedelta(seconds=0))
+    assert failed.value.stale_lock
+    report = _sync(database, workbook, stale_after=timedelta(seconds=0), break_stale_lock=True)
+    assert report.outcome is Outcome.SYNCED
+
+
+def test_a_conflicted_copy_beside_the_workbook_stops_the_sync(database, bureau, workbook) -> None:
+    workbook.with_name("master (陈七's conflicted copy 2024-03-19).xlsx").write_bytes(workbook.read_bytes())
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "conflicted copy" in str(failed.value)
+
+
+def test_a_workbook_replaced_during_the_sync_is_merged_again(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    store.update("teams", bureau["team"], {"leader": "赵六"})
+    edits = iter([("unit", "端州区（新）")])
+
+    def head_office_saves_meanwhile(stage: str) -> None:
+        if stage == "before-replace":
+            change = next(edits, None)
+            if change:
+                hand_edit(workbook, "teams", {(bureau["team"], change[0]): change[1]})
+
+    report = _sync(database, workbook, fault=head_office_saves_meanwhile)
+    assert report.attempts == 2
+    team = workbook_records(workbook, "teams")[bureau["team"]]
+    assert (team["leader"], team["unit"]) == ("赵六", "端州区（新）")  # neither change lost
+    assert store.get("teams", bureau["team"])["unit"] == "端州区（新）"
+
+
+def test_a_workbook_that_keeps_changing_is_given_up_with_nothing_written(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    store.update("teams", bureau["team"], {"leader": "赵六"})
+    counter = iter(range(100))
+
+    def always(stage: str) -> None:
+        if stage == "before-replace":
+            hand_edit(workbook, "teams", {(bureau["team"], "unit"): f"第{next(counter)}版"})
+
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook, fault=always)
+    assert "kept changing" in str(failed.value)
+    assert workbook_records(workbook, "teams")[bureau["team"]]["leader"] == "李四"
+
+
+@pytest.mark.parametrize("stage", ["before-replace", "before-commit"])
+def test_a_crash_at_any_point_converges_on_the_next_sync(
+    database, store, bureau, workbook, stage: str
+) -> None:
+    _sync(database, workbook)
+    new_enterprise = store.create("enterprises", {"name": "肇庆新材料有限公司"})
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})
+
+    def crash(at: str) -> None:
+        if at == stage:
+            raise KeyboardInterrupt("power cut")
+
+    with pytest.raises(KeyboardInterrupt):
+        _sync(database, workbook, fault=crash)
+    with zipfile.ZipFile(workbook) as package:
+        assert package.testzip() is None  # old or new, never broken
+    assert not list(workbook.parent.glob(".~outreach-*"))
+    report = _sync(database, workbook)
+    assert report.total("conflicts") == 0
+    _ledgers_agree(database, workbook)
+    assert list(workbook_records(workbook, "enterprises")).count(new_enterprise) == 1
+    assert store.get("teams", bureau["team"])["leader"] == "孙八"
+    assert _sync(database, workbook).total("added_there") == 0
+
+
+def test_sync_history_is_kept(database, bureau, workbook) -> None:
+    _sync(database, workbook)
+    _sync(database, workbook)
+    with database.session() as session:
+        runs = session.scalars(select(SyncRun).order_by(SyncRun.id)).all()
+        assert [r.outcome for r in runs] == ["synced", "synced"]
+        assert '"added_there": 1' in runs[0].summary
+        assert session.execute(select(func.count()).select_from(SyncConflict)).scalar() == 0
+    assert runs[0].finished_at >= runs[0].started_at
+    assert isinstance(runs[0].started_at, datetime)
+
+
+def test_command_line_exit_codes(db_path: Path, store, bureau, workbook, capsys) -> None:
+    store.database.close()
+    assert main.main(["sync", "--db", str(db_path), "--workbook", str(workbook), "--user", "张三"]) == 0
+    assert capsys.readouterr().out.startswith("synced: ")
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "很多"})
+    assert main.main(["sync", "--db", str(db_path), "--workbook", str(workbook)]) == 3
+    assert "1 issues" in capsys.readouterr().out
+    workbook.with_name(f"~${workbook.name}").write_bytes(b"\x04Chen" + b" " * 60)
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "5亿"})
+    database = Database.open(db_path)
+    LedgerStore(database, "x").update("teams", bureau["team"], {"leader": "周九"})
+    database.close()
+    assert main.main(["sync", "--db", str(db_path), "--workbook", str(workbook)]) == 2
+    assert "Excel" in capsys.readouterr().err
+    assert (
+        main.main(["sync", "--db", str(db_path), "--workbook", str(workbook.with_name("missing.xlsx"))]) == 2
+    )
+    assert "does not exist" in capsys.readouterr().err
+    Database.open(db_path).close()
+
+
+def test_workbook_new_command_makes_a_master_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "new.xlsx"
+    assert main.main(["workbook", "new", str(target), "--lang", "en"]) == 0
+    assert read_workbook(target).language == "en"
+    assert main.main(["workbook", "new", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_english_and_chinese_workbooks_sync_to_the_same_records(tmp_path: Path, database, bureau) -> None:
+    chinese = new_workbook(tmp_path / "zh", "zh")
+    english = new_workbook(tmp_path / "en", "en")
+    _sync(database, chinese)
+    other = Database.open(tmp_path / "other.db")
+    try:
+        _sync(other, chinese, "李四")
+        _sync(other, english, "李四")  # the same records, now into an English workbook
+        # bases belong to the workbook they were agreed with: a new master never reads as "all removed"
+        assert not any(r[DELETED] for r in local_records(other, "visits").values())
+        for ledger in ("visits", "leads", "projects"):
+            assert workbook_records(english, ledger) == workbook_records(chinese, ledger)
+    finally:
+        other.close()
+    assert date(2024, 3, 19).isoformat() in str(workbook_records(english, "visits"))

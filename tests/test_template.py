@@ -129,7 +129,11 @@ def _list_columns(ledger: str) -> list[tuple[int, Column]]:
 def test_every_choice_bool_and_status_column_has_a_drop_down(language: str) -> None:
     expected = {
         "teams": {("record_status", "record_status")},
-        "enterprises": {("industry", "industry"), ("home_region", "region"), ("record_status", "record_status")},
+        "enterprises": {
+            ("industry", "industry"),
+            ("home_region", "region"),
+            ("record_status", "record_status"),
+        },
         "trips": {("destination_region", "region"), ("record_status", "record_status")},
         "leads": {
             ("industry", "industry"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
@@ -64,8 +65,9 @@ def when_modal_opens(callback: Callable[[QWidget], None]) -> ModalScript:
 class ScriptedDialogs(DialogService):
     """Answers questions as the test says and records every message shown."""
 
-    def __init__(self, answers: list[Choice] | None = None) -> None:
+    def __init__(self, answers: list[Choice] | None = None, files: list[Path] | None = None) -> None:
         self.answers = list(answers or [])
+        self.files = list(files or [])
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
         self.questions: list[str] = []
@@ -79,3 +81,9 @@ class ScriptedDialogs(DialogService):
     def choose(self, parent: QWidget | None, title: str, text: str, primary: str, secondary: str) -> Choice:
         self.questions.append(text)
         return self.answers.pop(0) if self.answers else Choice.CANCEL
+
+    def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        return self.files.pop(0) if self.files else None
+
+    def save_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        return self.files.pop(0) if self.files else None

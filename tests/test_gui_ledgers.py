@@ -231,10 +231,21 @@ def test_background_work_reports_progress_and_result_on_the_gui_thread(qtbot) ->
 
     task = run_in_background(work)
     task.progress.connect(lambda done, total: seen.append((done, total)))
-    with qtbot.waitSignal(task.finished, timeout=5000) as finished:
+    with qtbot.waitSignal(task.finished, timeout=5000):
         pass
-    assert finished.args == ["done"]
+    assert task.result == "done"
     qtbot.waitUntil(lambda: len(seen) == 3)
+
+
+def test_background_work_can_return_booleans_safely(qtbot) -> None:
+    """PySide6 loses a reference to True/False sent through an object signal; results never are."""
+    import sys
+
+    before = sys.getrefcount(True)
+    tasks = [run_in_background(lambda _control: True) for _ in range(50)]
+    qtbot.waitUntil(lambda: not any(task.running for task in tasks), timeout=5000)
+    assert all(task.result is True for task in tasks)
+    assert sys.getrefcount(True) >= before - 5
 
 
 def test_background_work_can_be_cancelled(qtbot) -> None:

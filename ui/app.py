@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog
 
 from models.database import Database, DatabaseOpenError
@@ -44,8 +45,11 @@ def run(db_path: Path | None = None) -> int:
         from ui.main_window import MainWindow
 
         window = MainWindow(database, settings, services)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
         window.check_integrity()
-        return app.exec()
+        code = app.exec()
+        QThreadPool.globalInstance().waitForDone()
+        return code
     finally:
         database.close()

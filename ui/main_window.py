@@ -15,6 +15,7 @@ from ui.ledger_page import LedgerPage
 from ui.record_dialog import EnterpriseDialog, RecordDialog
 from ui.services import Choice, DialogService
 from ui.settings import Settings
+from ui.sync_controller import SyncController
 from ui.text import problem_text, tr
 from ui.undo import SetDeletedCommand
 from ui.visit_dialog import VisitDialog
@@ -57,6 +58,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(page, tr("Ledger", page.ledger.title))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
+        self.sync = SyncController(self, database, settings, self.services, self.tasks)
+        self.sync.synced.connect(self._after_sync)
         self._build_actions()
         self._build_status_bar()
         self._restore_layout()
@@ -140,6 +143,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.deleted_action)
         record_menu = menu.addMenu(tr("Main", "&Record"))
         record_menu.addActions([self.convert_action, self.advance_action])
+        sync_menu = menu.addMenu(tr("Main", "&Sync"))
+        sync_menu.addAction(self.sync.sync_action)
+        sync_menu.addSeparator()
+        sync_menu.addActions([self.sync.conflicts_action, self.sync.issues_action, self.sync.history_action])
+        sync_menu.addSeparator()
+        sync_menu.addActions([self.sync.choose_action, self.sync.new_action])
 
         toolbar = self.addToolBar(tr("Main", "Main"))
         toolbar.setObjectName("main_toolbar")
@@ -149,6 +158,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.undo_action, self.redo_action])
         toolbar.addSeparator()
         toolbar.addActions([self.convert_action, self.advance_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.sync.sync_action)
 
     def _build_status_bar(self) -> None:
         self.path_label = QLabel(str(self.database.path))
@@ -164,6 +175,7 @@ class MainWindow(QMainWindow):
         )
         bar = self.statusBar()
         bar.addWidget(self.path_label, 1)
+        bar.addPermanentWidget(self.sync.status_label)
         bar.addPermanentWidget(self.pending_label)
         bar.addPermanentWidget(self.user_label)
 
@@ -194,6 +206,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._pending_timer.stop()
+        self.sync.stop()
         self.settings.set_window_state("main/geometry", self.saveGeometry())
         self.settings.set_window_state("main/state", self.saveState())
         for name, page in self.pages.items():
@@ -358,6 +371,12 @@ class MainWindow(QMainWindow):
             tr("Database", NOT_A_DATABASE).format(path=self.database.path, detail=detail),
         )
 
+    def _after_sync(self, _report: object) -> None:
+        for page in self.pages.values():
+            if page.model.loaded:
+                page.refresh()
+        self.refresh_pending()
+
     def check_integrity(self) -> BackgroundTask:
         """SQLite's page check, off the GUI thread; a damaged file is reported, not discovered later."""
         task = run_in_background(lambda _control: self.database.integrity_problem(), self)
@@ -365,7 +384,8 @@ class MainWindow(QMainWindow):
         self.tasks.append(task)
 
         def finished(problem: object) -> None:
-            self.tasks.remove(task)
+            if task in self.tasks:
+                self.tasks.remove(task)
             if problem:
                 self.services.error(
                     self,
@@ -379,7 +399,7 @@ class MainWindow(QMainWindow):
                     ),
                 )
 
-        task.finished.connect(finished)
+        task.finished.connect(lambda: finished(task.result))
         task.failed.connect(lambda error: finished(str(error)))
         return task
 
@@ -413,7 +433,7 @@ class MainWindow(QMainWindow):
         progress.canceled.connect(task.cancel)
         task.progress.connect(lambda done, total: progress.setValue(int(100 * done / max(total, 1))))
 
-        def finished(_result: object) -> None:
+        def finished() -> None:
             progress.close()
             self.tasks.remove(task)
             for page in self.pages.values():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 class Choice(Enum):
@@ -33,3 +34,11 @@ class DialogService:
         if clicked is second:
             return Choice.SECONDARY
         return Choice.CANCEL
+
+    def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, title, "", name_filter)
+        return Path(chosen) if chosen else None
+
+    def save_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, "", name_filter)
+        return Path(chosen) if chosen else None

@@ -61,6 +61,14 @@ class Settings:
     def last_team_id(self, value: str) -> None:
         self._set("visit/last_team_id", value)
 
+    @property
+    def workbook_path(self) -> str:
+        return self._text("sync/workbook")
+
+    @workbook_path.setter
+    def workbook_path(self, value: str) -> None:
+        self._set("sync/workbook", value)
+
     def window_state(self, name: str) -> QByteArray | None:
         value = self._store.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None

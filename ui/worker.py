@@ -50,14 +50,19 @@ class _Runnable(QRunnable):
         except BaseException as error:  # delivered to the GUI thread, which decides what to show
             self._signals.failed.emit(error)
         else:
-            self._signals.finished.emit(result)
+            self._signals.finished.emit([result])  # in a list: never a bare bool (see BackgroundTask)
 
 
 class BackgroundTask(QObject):
-    """A running task: connect to ``progress``, ``finished``, ``failed``; call ``cancel()``."""
+    """A running task: connect to ``progress``, ``finished`` (then read ``result``), ``failed``; call
+    ``cancel()``.
+
+    ``finished`` carries no value on purpose: PySide6 (6.12) drops a reference to ``True``/``False``
+    each time one is emitted through an ``object`` signal, which crashes the interpreter later.
+    """
 
     progress = Signal(int, int)
-    finished = Signal(object)
+    finished = Signal()
     failed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -68,11 +73,13 @@ class BackgroundTask(QObject):
         self._signals.finished.connect(self._done)
         self._signals.failed.connect(self._error)
         self.running = True
+        self.result: Any = None
         self.blocks_close = True  # work that writes must finish (or be cancelled) before the app quits
 
-    def _done(self, result: object) -> None:
+    def _done(self, wrapped: list[object]) -> None:
         self.running = False
-        self.finished.emit(result)
+        self.result = wrapped[0]
+        self.finished.emit()
 
     def _error(self, error: object) -> None:
         self.running = False

@@ -1,0 +1,306 @@
+"""Sync in the main window: the master workbook setting, the Sync action with progress and cancel,
+the summary, conflicts/issues/history views, and the workbook's reachability in the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
+
+from models.database import Database
+from sync.engine import SyncCancelled, SyncFailed, SyncReport, synchronise
+from sync.history import last_sync, open_counts
+from ui.conflict_dialog import ConflictDialog
+from ui.services import Choice, DialogService
+from ui.settings import Settings
+from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
+from ui.text import tr
+from ui.worker import BackgroundTask, TaskControl, run_in_background
+
+REACHABILITY_MS = 30_000
+STAGES = {
+    "read": "Reading the workbook…",
+    "merge": "Comparing records…",
+    "write": "Writing the workbook…",
+    "save": "Saving here…",
+    "done": "Done",
+}
+
+
+class SyncController(QObject):
+    synced = Signal(object)  # SyncReport
+    status_changed = Signal()
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        database: Database,
+        settings: Settings,
+        services: DialogService,
+        tasks: list[BackgroundTask],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.database = database
+        self.settings = settings
+        self.services = services
+        self.tasks = tasks
+        self.reachable: bool | None = None
+        self.running: BackgroundTask | None = None
+        self.progress: QProgressDialog | None = None
+
+        def action(text: str, slot: object, shortcut: str | None, name: str) -> QAction:
+            created = QAction(text, window)
+            created.setObjectName(name)
+            if shortcut:
+                created.setShortcut(QKeySequence(shortcut))
+            created.triggered.connect(slot)
+            window.addAction(created)
+            return created
+
+        self.sync_action = action(tr("Sync", "&Sync now"), lambda: self.sync_now(), "F5", "sync_now")
+        self.choose_action = action(
+            tr("Sync", "&Choose master workbook…"), self.choose_workbook, None, "choose_workbook"
+        )
+        self.new_action = action(
+            tr("Sync", "Create a &new master workbook…"), self.new_workbook, None, "new_workbook"
+        )
+        self.conflicts_action = action(tr("Sync", "&Conflicts…"), self.show_conflicts, None, "show_conflicts")
+        self.issues_action = action(tr("Sync", "Workbook &issues…"), self.show_issues, None, "show_issues")
+        self.history_action = action(tr("Sync", "Sync &history…"), self.show_history, None, "show_history")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("sync_status")
+        self._timer = QTimer(self)
+        self._timer.setInterval(REACHABILITY_MS)
+        self._timer.timeout.connect(self.check_reachable)
+        self._timer.start()
+        self.refresh_status()
+
+    @property
+    def workbook(self) -> Path | None:
+        return Path(self.settings.workbook_path) if self.settings.workbook_path else None
+
+    # --- workbook choice --------------------------------------------------------------------------------
+
+    def choose_workbook(self) -> None:
+        chosen = self.services.open_file(
+            self.window, tr("Sync", "Choose the master workbook"), tr("Sync", "Excel workbooks (*.xlsx)")
+        )
+        if chosen is not None:
+            self.settings.workbook_path = str(chosen)
+            self.check_reachable()
+
+    def new_workbook(self) -> None:
+        from sync.template import create_master_workbook
+
+        chosen = self.services.save_file(
+            self.window, tr("Sync", "Create a new master workbook"), tr("Sync", "Excel workbooks (*.xlsx)")
+        )
+        if chosen is None:
+            return
+        if chosen.suffix.lower() != ".xlsx":
+            chosen = chosen.with_suffix(".xlsx")
+        try:
+            create_master_workbook(chosen, "zh" if self._chinese() else "en")
+        except (FileExistsError, OSError, ValueError) as error:
+            self.services.error(self.window, tr("Sync", "No workbook created"), str(error))
+            return
+        self.settings.workbook_path = str(chosen)
+        self.check_reachable()
+
+    @staticmethod
+    def _chinese() -> bool:
+        from ui.text import language
+
+        return language() == "zh"
+
+    # --- syncing -----------------------------------------------------------------------------------------
+
+    def sync_now(self, break_stale_lock: bool = False) -> BackgroundTask | None:
+        if self.running is not None:
+            return None
+        workbook = self.workbook
+        if workbook is None:
+            answer = self.services.choose(
+                self.window,
+                tr("Sync", "No master workbook"),
+                tr("Sync", "Choose head office's master workbook first, or create a new one."),
+                tr("Sync", "Choose…"),
+                tr("Sync", "Create new…"),
+            )
+            if answer is Choice.PRIMARY:
+                self.choose_workbook()
+            elif answer is Choice.SECONDARY:
+                self.new_workbook()
+            workbook = self.workbook
+            if workbook is None:
+                return None
+        user = self.settings.user_name
+        database = self.database
+
+        def work(control: TaskControl) -> SyncReport:
+            return synchronise(
+                database,
+                workbook,
+                user,
+                break_stale_lock=break_stale_lock,
+                progress=lambda _stage, done, total: control.progress(done, total),
+                cancelled=control.cancelled,
+            )
+
+        progress = QProgressDialog(
+            tr("Sync", "Syncing with {name}…").format(name=workbook.name),
+            tr("Sync", "Cancel"),
+            0,
+            4,
+            self.window,
+        )
+        progress.setObjectName("sync_progress")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        self.progress = progress
+        task = run_in_background(work, self)
+        self.running = task
+        self.tasks.append(task)
+        self.sync_action.setEnabled(False)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda done, _total: progress.setValue(done))
+        task.finished.connect(lambda: self._finished(task, task.result))
+        task.failed.connect(lambda error: self._failed(task, error))
+        return task
+
+    def _done(self, task: BackgroundTask) -> None:
+        if task in self.tasks:
+            self.tasks.remove(task)
+        self.running = None
+        self.sync_action.setEnabled(True)
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _finished(self, task: BackgroundTask, report: SyncReport) -> None:
+        self._done(task)
+        self.reachable = True
+        self.refresh_status()
+        self.synced.emit(report)
+        self.services.info(self.window, tr("Sync", "Sync finished"), self.summary(report))
+
+    def _failed(self, task: BackgroundTask, error: object) -> None:
+        self._done(task)
+        if isinstance(error, SyncCancelled):
+            self.window.statusBar().showMessage(tr("Sync", "Sync cancelled. Nothing was written."), 8000)
+            return
+        if isinstance(error, SyncFailed):
+            text = tr("Sync", error.message).format(**error.args_)
+            if error.stale_lock:
+                answer = self.services.choose(
+                    self.window,
+                    tr("Sync", "Old sync lock"),
+                    text + "\n\n" + tr("Sync", "Break the lock only if nobody else is syncing right now."),
+                    tr("Sync", "Break the lock and sync"),
+                    tr("Sync", "Leave it"),
+                )
+                if answer is Choice.PRIMARY:
+                    self.sync_now(break_stale_lock=True)
+                return
+            self.services.error(self.window, tr("Sync", "Nothing was synced"), text)
+            return
+        self.services.error(
+            self.window,
+            tr("Sync", "Nothing was synced"),
+            tr("Sync", "Sync stopped with an unexpected error: {error}").format(error=error),
+        )
+
+    def summary(self, report: SyncReport) -> str:
+        t = report.total
+        lines = [
+            tr("Sync", "Here: {added} added, {updated} updated, {deleted} deleted.").format(
+                added=t("added_here"), updated=t("updated_here"), deleted=t("deleted_here")
+            ),
+            tr("Sync", "Workbook: {added} added, {updated} updated, {deleted} marked deleted.").format(
+                added=t("added_there"), updated=t("updated_there"), deleted=t("deleted_there")
+            ),
+        ]
+        if t("conflicts"):
+            lines.append(
+                tr("Sync", "{count} conflicts wait for you (Sync ▸ Conflicts).").format(count=t("conflicts"))
+            )
+        if t("issues"):
+            lines.append(
+                tr("Sync", "{count} workbook cells could not be used (Sync ▸ Workbook issues).").format(
+                    count=t("issues")
+                )
+            )
+        return "\n".join(lines)
+
+    # --- views and status -----------------------------------------------------------------------------------
+
+    def show_conflicts(self) -> None:
+        dialog = ConflictDialog(self.database, self.settings.user_name, self.window)
+        dialog.exec()
+        dialog.deleteLater()
+        self.refresh_status()
+        self.synced.emit(None)
+
+    def show_issues(self) -> None:
+        dialog = SyncIssuesDialog(self.database, self.window)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_history(self) -> None:
+        dialog = SyncHistoryDialog(self.database, self.window)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def check_reachable(self) -> BackgroundTask | None:
+        """Is the workbook there? Asked on a worker thread: a dead network share can hang for seconds."""
+        workbook = self.workbook
+        if workbook is None:
+            self.reachable = None
+            self.refresh_status()
+            return None
+        task = run_in_background(lambda _control: workbook.is_file(), self)
+        task.blocks_close = False
+        self.tasks.append(task)
+
+        def done(result: object) -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            self.reachable = bool(result)
+            self.refresh_status()
+
+        task.finished.connect(lambda: done(task.result))
+        task.failed.connect(lambda _error: done(None))
+        return task
+
+    def refresh_status(self) -> None:
+        if self.workbook is None:
+            where = tr("Sync", "No master workbook")
+        elif self.reachable is None:
+            where = tr("Sync", "Workbook: checking…")
+        elif self.reachable:
+            where = tr("Sync", "Workbook reachable")
+        else:
+            where = tr("Sync", "Workbook not reachable (offline)")
+        when = last_sync(self.database)
+        parts = [
+            where,
+            tr("Sync", "Last sync: {when}").format(
+                when=when.astimezone().strftime("%Y-%m-%d %H:%M") if when else tr("Sync", "never")
+            ),
+        ]
+        conflicts, issues = open_counts(self.database)
+        if conflicts:
+            parts.append(tr("Sync", "Conflicts: {count}").format(count=conflicts))
+        if issues:
+            parts.append(tr("Sync", "Issues: {count}").format(count=issues))
+        self.status_label.setText(" · ".join(parts))
+        self.status_changed.emit()
+
+    def stop(self) -> None:
+        self._timer.stop()

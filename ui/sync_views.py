@@ -1,0 +1,141 @@
+"""Sync history and open workbook issues, each as a table in a dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.database import Database
+from models.fields import LEDGERS
+from sync.history import open_issues, sync_runs
+from ui.list_model import ListTableModel
+from ui.text import tr
+
+OUTCOME_TEXT = {
+    "synced": "Synced",
+    "open": "Synced, with open conflicts or issues",
+    "failed": "Nothing written",
+}
+
+
+def _table(model: ListTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+class _TableDialog(QDialog):
+    def __init__(
+        self, title: str, intro: str, model: ListTableModel, name: str, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(960, 480)
+        self.model = model
+        self.view = _table(model, name)
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+
+
+class SyncHistoryDialog(_TableDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        headers = [
+            tr("Sync", "Finished"),
+            tr("Sync", "By"),
+            tr("Sync", "Result"),
+            tr("Sync", "Added here"),
+            tr("Sync", "Updated here"),
+            tr("Sync", "Deleted here"),
+            tr("Sync", "Added to workbook"),
+            tr("Sync", "Updated in workbook"),
+            tr("Sync", "Deleted in workbook"),
+            tr("Sync", "Conflicts"),
+            tr("Sync", "Issues"),
+            tr("Sync", "Workbook"),
+        ]
+        rows = [
+            (
+                run.finished_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                run.user,
+                tr("Sync", OUTCOME_TEXT.get(run.outcome, run.outcome)),
+                *(
+                    str(run.total(n))
+                    for n in (
+                        "added_here",
+                        "updated_here",
+                        "deleted_here",
+                        "added_there",
+                        "updated_there",
+                        "deleted_there",
+                        "conflicts",
+                        "issues",
+                    )
+                ),
+                run.workbook,
+            )
+            for run in sync_runs(database)
+        ]
+        super().__init__(
+            tr("Sync", "Sync history"),
+            tr("Sync", "Every sync of this database, newest first."),
+            ListTableModel(headers, rows),
+            "sync_history",
+            parent,
+        )
+
+
+class SyncIssuesDialog(_TableDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        headers = [
+            tr("Sync", "Ledger"),
+            tr("Sync", "Sheet"),
+            tr("Sync", "Row"),
+            tr("Sync", "Column"),
+            tr("Sync", "Header"),
+            tr("Sync", "Value in the workbook"),
+            tr("Sync", "Problem"),
+        ]
+        rows = []
+        for issue in open_issues(database):
+            args = {k: tr("Sync", v) for k, v in issue.args.items()}
+            rows.append(
+                (
+                    tr("Ledger", LEDGERS[issue.ledger].title),
+                    issue.sheet,
+                    str(issue.row),
+                    issue.column,
+                    issue.header,
+                    issue.raw,
+                    tr("Sync", issue.message).format(**args),
+                )
+            )
+        super().__init__(
+            tr("Sync", "Workbook issues"),
+            tr(
+                "Sync",
+                "Cells the last sync could not use. They were left in the workbook as typed and the records "
+                "here were not changed. Fix them in the workbook (or the record here); they clear on the "
+                "next sync.",
+            ),
+            ListTableModel(headers, rows),
+            "sync_issues",
+            parent,
+        )

@@ -77,6 +77,7 @@ class ConflictDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.grid_holder = QWidget()
         self.grid = QGridLayout(self.grid_holder)
+        self.grid.setColumnStretch(4, 1)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
@@ -188,6 +189,7 @@ class ConflictDialog(QDialog):
             typed = QLineEdit()
             typed.setObjectName(f"typed_{item.field}")
             typed.setPlaceholderText(tr("Conflict", "or type a value"))
+            typed.setMinimumWidth(180)
             if item.field == DELETED:
                 # Edit against delete: the default keeps the record, whichever side that is.
                 choice.setItemText(

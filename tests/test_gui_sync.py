@@ -1,0 +1,225 @@
+"""Sync from the main window: press Sync, see progress and the summary, resolve a conflict, cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from sync_helpers import hand_edit, new_workbook, small_bureau, workbook_records
+
+from models.store import LedgerStore
+from sync.conflicts import load_conflicts
+from sync.engine import synchronise
+from ui.conflict_dialog import THEIRS, TYPED, ConflictDialog
+from ui.main_window import MainWindow
+from ui.services import Choice
+from ui.settings import Settings
+
+
+@pytest.fixture
+def settings() -> Settings:
+    settings = Settings()
+    settings.user_name = "张三"
+    return settings
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    return small_bureau(store)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, settings: Settings) -> Path:
+    path = new_workbook(tmp_path / "shared")
+    settings.workbook_path = str(path)
+    return path
+
+
+def _window(qtbot, database, settings, dialogs: ScriptedDialogs) -> MainWindow:
+    window = MainWindow(database, settings, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_press_sync_see_progress_and_the_summary(qtbot, database, settings, bureau, workbook) -> None:
+    dialogs = ScriptedDialogs()
+    window = _window(qtbot, database, settings, dialogs)
+    assert window.pending_label.text() == "Not yet synced: 5"
+    seen_progress: list[int] = []
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    task = window.sync.running
+    assert task is not None and not window.sync.sync_action.isEnabled()
+    assert window.sync.progress is not None and window.sync.progress.objectName() == "sync_progress"
+    task.progress.connect(lambda done, _total: seen_progress.append(done))
+    qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    assert dialogs.infos and dialogs.infos[-1][0] == "Sync finished"
+    assert "Workbook: 5 added, 0 updated, 0 marked deleted." in dialogs.infos[-1][1]
+    assert window.pending_label.text() == "Not yet synced: 0"
+    assert "Workbook reachable" in window.sync.status_label.text()
+    assert "Last sync: never" not in window.sync.status_label.text()
+    assert len(workbook_records(workbook, "visits")) == 1
+    assert window.sync.sync_action.isEnabled()
+
+
+def test_head_office_changes_appear_in_the_open_ledger(qtbot, database, settings, bureau, workbook) -> None:
+    synchronise(database, workbook, "张三")
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    page = window.show_ledger("teams")
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    row = page.model.row_of(bureau["team"])
+    column = next(i for i, f in enumerate(page.model.fields) if f.name == "leader")
+    assert page.model.index(row, column).data() == "孙八"
+
+
+def test_cancel_writes_nothing(qtbot, database, settings, bureau, workbook) -> None:
+    before = workbook.read_bytes()
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    task = window.sync.sync_now()
+    assert task is not None
+    window.sync.progress.cancel()  # the Cancel button of the progress dialog
+    qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    if "cancelled" in window.statusBar().currentMessage():
+        assert workbook.read_bytes() == before
+        assert window.pending_label.text() == "Not yet synced: 5"
+    else:  # the sync had already finished before the click arrived: then it must be complete
+        assert len(workbook_records(workbook, "visits")) == 1
+
+
+def test_a_failed_sync_says_why_and_a_stale_lock_can_be_broken(
+    qtbot, database, settings, bureau, workbook
+) -> None:
+    from datetime import timedelta
+
+    from sync import safety
+
+    workbook.with_name(f".~lock.{workbook.name}#").write_text(",陈七,PC-1,26.11.2026 10:00,file:///x;")
+    dialogs = ScriptedDialogs([Choice.PRIMARY])
+    window = _window(qtbot, database, settings, dialogs)
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    assert dialogs.errors and "陈七" in dialogs.errors[-1][1]
+    workbook.with_name(f".~lock.{workbook.name}#").unlink()
+
+    lock = safety.SyncLock(workbook, "王五", stale_after=timedelta(seconds=0))
+    lock.acquire()
+    lock.path.write_text(lock.path.read_text().replace("2026", "2020"))  # a crashed sync's old lock
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.infos), timeout=30_000)
+    assert any("old sync lock" in q.lower() or "王五" in q for q in dialogs.questions)
+    assert dialogs.infos[-1][0] == "Sync finished"
+
+
+def test_resolve_a_conflict_in_the_dialog(qtbot, database, settings, store, bureau, workbook) -> None:
+    synchronise(database, workbook, "张三")
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111", "city": "肇庆"})
+    hand_edit(
+        workbook,
+        "enterprises",
+        {(bureau["enterprise"], "phone"): "0758-222", (bureau["enterprise"], "city"): "深圳"},
+    )
+    synchronise(database, workbook, "张三")
+    dialogs = ScriptedDialogs()
+    window = _window(qtbot, database, settings, dialogs)
+    assert "Conflicts: 1" in window.sync.status_label.text()
+
+    def resolve(dialog: QWidget) -> None:
+        assert isinstance(dialog, ConflictDialog)
+        assert dialog.list_model.rowCount() == 1
+        choices = {name: (box, typed) for name, box, typed in dialog.choices}
+        assert set(choices) == {"phone", "city"}
+        choices["city"][0].setCurrentIndex(THEIRS)
+        type_text(choices["phone"][1], "0758-999")
+        assert choices["phone"][0].currentIndex() == TYPED
+        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+        assert dialog.list_model.rowCount() == 0
+        dialog.reject()
+
+    script = when_modal_opens(resolve)
+    window.sync.show_conflicts()
+    script.check()
+    assert load_conflicts(database) == []
+    assert "Conflicts" not in window.sync.status_label.text()
+    enterprise = store.get("enterprises", bureau["enterprise"])
+    assert (enterprise["phone"], enterprise["city"]) == ("0758-999", "深圳")
+
+    synchronise(database, workbook, "张三")
+    there = workbook_records(workbook, "enterprises")[bureau["enterprise"]]
+    assert (there["phone"], there["city"]) == ("0758-999", "深圳")
+
+
+def test_a_typed_value_that_does_not_fit_the_field_is_refused(
+    qtbot, database, store, bureau, workbook
+) -> None:
+    synchronise(database, workbook, "张三")
+    store.update("leads", bureau["lead"], {"planned_investment": 20000})
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): 30000})
+    synchronise(database, workbook, "张三")
+    dialog = ConflictDialog(database, "张三")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    name, box, typed = dialog.choices[0]
+    assert name == "planned_investment"
+    type_text(typed, "a lot")
+    dialog.resolve_current()
+    assert dialog.error.isVisible() and "is not valid for" in dialog.error.text()
+    assert len(load_conflicts(database)) == 1
+
+
+def test_issues_and_history_views_list_what_the_sync_found(
+    qtbot, database, settings, bureau, workbook
+) -> None:
+    synchronise(database, workbook, "张三")
+    hand_edit(workbook, "leads", {(bureau["lead"], "industry"): "钢铁"})
+    synchronise(database, workbook, "张三")
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    found: dict[str, list[str]] = {}
+
+    def read_issues(dialog: QWidget) -> None:
+        model = dialog.model
+        found["issue"] = [model.index(0, c).data() for c in range(model.columnCount())]
+        dialog.reject()
+
+    script = when_modal_opens(read_issues)
+    window.sync.show_issues()
+    script.check()
+    assert found["issue"][1] == "招商线索" and found["issue"][5] == "钢铁"
+    assert found["issue"][6] == "not one of the allowed values"
+
+    def read_history(dialog: QWidget) -> None:
+        found["history"] = [dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())]
+        dialog.reject()
+
+    script = when_modal_opens(read_history)
+    window.sync.show_history()
+    script.check()
+    assert found["history"] == ["Synced, with open conflicts or issues", "Synced"]
+
+
+def test_no_workbook_yet_offers_to_create_one(qtbot, database, settings, bureau, tmp_path: Path) -> None:
+    target = tmp_path / "new-master.xlsx"
+    dialogs = ScriptedDialogs([Choice.SECONDARY], files=[target])
+    window = _window(qtbot, database, settings, dialogs)
+    assert "No master workbook" in window.sync.status_label.text()
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.infos), timeout=30_000)
+    assert target.exists() and Settings().workbook_path == str(target)
+    assert len(workbook_records(target, "teams")) == 1
+
+
+def test_offline_workbook_is_shown_without_freezing(
+    qtbot, database, settings, bureau, tmp_path: Path
+) -> None:
+    settings.workbook_path = str(tmp_path / "unplugged-share" / "master.xlsx")
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    task = window.sync.check_reachable()
+    assert task is not None
+    qtbot.waitUntil(lambda: "not reachable" in window.sync.status_label.text(), timeout=10_000)
+    assert QApplication.activeModalWidget() is None

@@ -146,6 +146,8 @@ def sheet_parts(source: Path) -> dict[str, str]:
     """
     with _Package(Path(source)) as package:
         workbook = package.workbook_part()
+        if workbook is None:
+            raise PatchError(f"{package.path.name} has no workbook part (xl/workbook.xml)")
         relationships = package.relationships(workbook)
         result: dict[str, str] = {}
         for sheet in _iter_local(package.parse_tree(workbook), "sheet"):
@@ -236,11 +238,12 @@ class _Package:
             f"{MAX_PART_BYTES:,} bytes; refusing it"
         )
 
-    def read_checked(self, name: str) -> tuple[str, bytes]:
+    def read_checked(self, name: str, *, check: bool = True) -> tuple[str, bytes]:
         """(actual part name, bytes) of a part that must be well-formed XML without DOCTYPE."""
         info = self.info(name)
         data = self.read(info)
-        _check_xml(data, info.filename)
+        if check:
+            _check_xml(data, info.filename)
         return info.filename, data
 
     def parse_tree(self, name: str) -> ET.Element:
@@ -263,11 +266,13 @@ class _Package:
             result[rid] = (kind, _resolve_target(part, target))
         return result
 
-    def workbook_part(self) -> str:
+    def workbook_part(self) -> str | None:
+        """The workbook part, found through the package relationships (usually xl/workbook.xml)."""
         for kind, target in self.relationships("").values():
             if kind.endswith("/officeDocument") and self.find(target) is not None:
                 return self.info(target).filename
-        return self.info("xl/workbook.xml").filename
+        info = self.find("xl/workbook.xml")
+        return info.filename if info is not None else None
 
 
 def _resolve_target(source_part: str, target: str) -> str:
@@ -282,6 +287,9 @@ def _iter_local(root: ET.Element, local: str) -> Iterator[ET.Element]:
             yield element
 
 
+_DOCTYPE_REFUSED = "part {part!r} contains a DOCTYPE or ENTITY declaration; refusing it"
+
+
 class _RefusedDeclaration(Exception):
     pass
 
@@ -290,17 +298,22 @@ def _refuse(*_args: object) -> NoReturn:
     raise _RefusedDeclaration
 
 
-def _check_xml(data: bytes, part: str) -> None:
-    """Well-formed, and no DOCTYPE or ENTITY declaration (no entity expansion, no external fetches)."""
+def _check_xml(data: bytes | list[bytes], part: str) -> None:
+    """Well-formed, and no DOCTYPE or ENTITY declaration (no entity expansion, no external fetches).
+
+    ``data`` may be pieces that together make the document (a worksheet less the rows left untouched).
+    """
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
     try:
-        parser.Parse(data, True)
+        for piece in [data] if isinstance(data, bytes) else data:
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
     except _RefusedDeclaration:
-        raise PatchError(f"part {part!r} contains a DOCTYPE or ENTITY declaration; refusing it") from None
+        raise PatchError(_DOCTYPE_REFUSED.format(part=part)) from None
     except expat.ExpatError as exc:
         raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
 
@@ -339,17 +352,18 @@ class _WorkbookContext:
 
     @classmethod
     def read(cls, package: _Package) -> _WorkbookContext:
-        date1904 = False  # Excel's default, also when the workbook part cannot be read
-        with contextlib.suppress(PatchError):
-            for element in _iter_local(package.parse_tree(package.workbook_part()), "workbookPr"):
+        date1904 = False  # Excel's default
+        workbook = package.workbook_part()
+        if workbook is not None:
+            for element in _iter_local(package.parse_tree(workbook), "workbookPr"):
                 date1904 = element.get("date1904", "0").strip().lower() in {"1", "true"}
         return cls(frozenset(_date_styles(package)), date1904)
 
 
 def _date_styles(package: _Package) -> set[int]:
     styles_part = None
-    with contextlib.suppress(PatchError):
-        workbook = package.workbook_part()
+    workbook = package.workbook_part()
+    if workbook is not None:
         for kind, target in package.relationships(workbook).values():
             if kind.endswith("/styles"):
                 styles_part = target
@@ -457,8 +471,13 @@ def _text_xml(text: str) -> str:
     return escape(text, {"\r": "&#13;"})
 
 
+_LARGEST_DOUBLE = Decimal("1.7976931348623157E+308")
+
+
 def _number_text(value: int | float | Decimal) -> str:
     if isinstance(value, int):
+        if abs(value) > _LARGEST_DOUBLE:
+            raise ValueError("the number is too large for a workbook")
         return str(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -468,6 +487,8 @@ def _number_text(value: int | float | Decimal) -> str:
         return repr(value)
     if not value.is_finite():
         raise ValueError("NaN and infinity cannot be stored in a workbook")
+    if abs(value) > _LARGEST_DOUBLE:
+        raise ValueError("the number is too large for a workbook")
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -592,7 +613,10 @@ class _Root:
 
 def _find_root(data: bytes, part: str, local: str) -> _Root:
     prolog = _PROLOG.match(data)
-    match = _ROOT.match(data, prolog.end() if prolog else 0)
+    root_start = prolog.end() if prolog else 0
+    if data.startswith((b"<!DOCTYPE", b"<!ENTITY"), root_start):
+        raise PatchError(_DOCTYPE_REFUSED.format(part=part))
+    match = _ROOT.match(data, root_start)
     if match is None or match[2] != local.encode() or match[4]:
         raise PatchError(f"part {part!r} is not a {local} (its root element is not <{local}>)")
     prefix = match[1].decode("ascii") if match[1] else None
@@ -630,8 +654,27 @@ def _as_utf8(data: bytes, part: str) -> bytes:
     return _DECLARED_ENCODING.sub(rb"\1UTF-8\3", text.encode("utf-8"), count=1)
 
 
+def _has_markup(data: bytes, start: int, end: int) -> bool:
+    """Whether ``<!`` or ``<?`` occurs in a range (found through the rarer second byte: much faster)."""
+    for second in (b"!", b"?"):
+        position = data.find(second, start, end)
+        for _ in range(1000):
+            if position < 0:
+                break
+            if position > start and data[position - 1] == 0x3C:  # "<"
+                return True
+            position = data.find(second, position + 1, end)
+        else:
+            return data.find(b"<" + second, start, end) >= 0
+    return False
+
+
 class _Worksheet:
-    """One worksheet's XML and the positions of its rows, found without building a tree."""
+    """One worksheet's XML and the positions of its rows, found without building a tree.
+
+    Only what is read or rewritten is checked to be well-formed: everything outside ``<sheetData>``
+    and the rows that are patched or copied from; the other rows are copied byte for byte, unparsed.
+    """
 
     def __init__(self, part: str, data: bytes, context: _WorkbookContext) -> None:
         self.part = part
@@ -649,16 +692,18 @@ class _Worksheet:
         if self.self_closing:
             self.content_end = self.after_sheet_data = sheet_data.end()
         else:
-            end = self.re.sheet_data_end.search(data, self.content_start)
+            # There is one sheetData, near the end: search backwards, then check it is the closing tag.
+            close = f"</{root.prefix}sheetData".encode("ascii")
+            position = data.rfind(close, self.content_start)
+            end = self.re.sheet_data_end.match(data, position) if position >= 0 else None
             if end is None:
                 raise PatchError(f"worksheet {part!r}: <sheetData> is not closed")
             self.content_end, self.after_sheet_data = end.start(), end.end()
-        for markup in (b"<!", b"<?"):
-            if data.find(markup, self.content_start, self.content_end) >= 0:
-                raise PatchError(
-                    f"worksheet {part!r}: comments, CDATA sections or processing instructions inside "
-                    "<sheetData> are not supported"
-                )
+        if _has_markup(data, self.content_start, self.content_end):
+            raise PatchError(
+                f"worksheet {part!r}: comments, CDATA sections or processing instructions inside "
+                "<sheetData> are not supported"
+            )
         self._scan_rows()
         self.column_styles = self._column_styles()
 
@@ -835,6 +880,8 @@ class _Worksheet:
                     )
                 )
             else:
+                if edit.value is None and edit.style is None:
+                    continue  # already empty, and no look to give it
                 style = edit.style or row_style or self.column_style(column)
                 attrs = [("s", f'"{style}"')] if style is not None else []
                 position = bisect.bisect_left(columns, column)
@@ -860,10 +907,21 @@ class _Worksheet:
 
     # the whole sheet --------------------------------------------------------------------------------
 
+    def check_well_formed(self, rows: set[int]) -> None:
+        """The sheet without its untouched rows is well-formed XML with no DOCTYPE."""
+        pieces = [self.data[: self.content_start]]
+        for index in sorted(index for number in rows if (index := self.row_index(number)) is not None):
+            start, _tag_end, _inner_end, end = self.row_span(index)
+            pieces.append(self.data[start:end])
+        pieces.append(self.data[self.content_end :])
+        _check_xml(pieces, self.part)
+
     def patch(self, patch: SheetPatch, report: PatchReport) -> tuple[bytes, _Outcome]:
         row_edits: dict[int, dict[int, _Edit]] = {}
         for (row, column), value in patch.updates.items():
             row_edits.setdefault(row, {})[column] = _Edit(value)
+        parsed_rows = set(row_edits) | ({patch.style_row} if patch.style_row is not None else set())
+        self.check_well_formed(parsed_rows)
         last_content = self.last_content_row()
         updated_rows = [row for (row, _column), value in patch.updates.items() if value is not None]
         first_append = max([last_content, *updated_rows]) + 1
@@ -886,11 +944,15 @@ class _Worksheet:
         for number in sorted(row_edits):
             index = self.row_index(number)
             attrs = style_row_attrs if number in appended_set else []
-            xml, written, skipped = self.rebuild_row(number, index, row_edits[number], attrs)
+            edits = row_edits[number]
+            xml, written, skipped = self.rebuild_row(number, index, edits, attrs)
             report.skipped_formula_cells.extend((patch.part, number, column) for column in skipped)
-            if written or number in appended_set:
+            if index is None and not written and not attrs:
+                continue  # nothing to put in a new row
+            _check_xml([b"<rows>", xml, b"</rows>"], self.part)  # a guard against our own mistakes
+            touched_columns.extend(written)
+            if number in appended_set or any(edits[column].value is not None for column in written):
                 touched_rows.append(number)
-                touched_columns.extend(written)
             if index is not None:
                 start, _tag_end, _inner_end, end = self.row_span(index)
                 edits_out.append((start, end, xml))
@@ -981,7 +1043,7 @@ def _widen_spans(start_tag: str, new_columns: list[int]) -> str:
 def _patch_worksheet(
     package: _Package, part: str, patch: SheetPatch, context: _WorkbookContext, report: PatchReport
 ) -> tuple[bytes, _Outcome]:
-    _name, data = package.read_checked(part)
+    _name, data = package.read_checked(part, check=False)  # checked piecewise: see _Worksheet
     return _Worksheet(part, data, context).patch(patch, report)
 
 

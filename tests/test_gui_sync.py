@@ -165,7 +165,7 @@ def test_a_typed_value_that_does_not_fit_the_field_is_refused(
     dialog = ConflictDialog(database, "张三")
     qtbot.addWidget(dialog)
     dialog.show()
-    name, box, typed = dialog.choices[0]
+    name, _box, typed = dialog.choices[0]
     assert name == "planned_investment"
     type_text(typed, "a lot")
     dialog.resolve_current()

@@ -4,12 +4,17 @@ Head office edits the master .xlsx by hand (shapes, threaded comments, form cont
 validation and conditional formats, sparklines, charts, pivot and Power Query parts…). A load-and-save
 through a spreadsheet library drops much of that, so :func:`patch_workbook` copies every zip part
 unchanged except the worksheets it changes (and the table parts whose range must grow), and inside a
-worksheet rewrites only the rows it touches: the rest of ``<sheetData>`` is copied character for
-character, found by a textual scan rather than a parse into a tree, so a 100,000-row sheet patches in
-about a second.
+worksheet rewrites only the rows it touches: the rest of ``<sheetData>`` is copied byte for byte, found
+by a textual scan rather than a parse into a tree, so a 100,000-row sheet patches in about a second.
 
-The worksheet XML is untrusted input: every part that is parsed is checked to be well-formed, DOCTYPE and
-ENTITY declarations are refused, and no part is decompressed beyond :data:`MAX_PART_BYTES`.
+Appended rows go after the last row that holds a value or a formula. Rows below it that hold nothing but
+styled empty cells (a pre-formatted template, a table dragged longer than its data) are filled in, keeping
+their own formats, rather than left as a gap.
+
+The worksheet XML is untrusted input. DOCTYPE and ENTITY declarations are refused, no part is
+decompressed beyond :data:`MAX_PART_BYTES`, and everything that is read or rewritten is checked to be
+well-formed: the small parts entirely, a worksheet outside ``<sheetData>`` and in the rows it patches or
+copies styles from. Untouched rows are neither parsed nor checked: they are copied as they are.
 
 Plain Python standard library only (no Qt, no openpyxl).
 """

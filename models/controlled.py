@@ -67,13 +67,19 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+@cache
+def _codes_by_folded_name(list_name: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for term in terms(list_name):
+        for name in (term.code, term.en, term.zh):
+            index.setdefault(_fold(name), term.code)
+    return index
+
+
 def code_for(list_name: str, text: str) -> str | None:
     """Map a code or a label in either language (as typed in a workbook) to its code."""
-    wanted = _fold(text)
-    for term in terms(list_name):
-        if wanted in (_fold(term.code), _fold(term.en), _fold(term.zh)):
-            return term.code
-    return None
+    index = _codes_by_folded_name(list_name)
+    return index.get(text) or index.get(_fold(text))
 
 
 def codes_matching(list_name: str, fragment: str) -> list[str]:

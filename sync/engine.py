@@ -250,17 +250,19 @@ def _plan(database: Database, data: WorkbookData) -> _Plan:
         # different ones become conflicts, and nothing is taken as "removed there".
         plan.new_workbook = True
         snapshot.base = {ledger: {} for ledger in SYNC_ORDER}
-    local_names = {ledger: names_index(database, ledger) for ledger in SYNC_ORDER}
+    local_names: dict[str, dict[str, list[str]]] = {}
     workbook_names: dict[str, dict[str, list[str]]] = {}
-    for ledger, sheet in data.sheets.items():
-        display = LEDGERS[ledger].display_field
-        index: dict[str, list[str]] = {}
-        for record_id, record in sheet.records.items():
-            if not record.get(DELETED) and record.get(display):
-                index.setdefault(normalise_name(str(record[display])), []).append(record_id)
-        workbook_names[ledger] = index
 
     def names(ledger: str, name: str) -> list[str]:
+        """Only built when some row names a record without its id: most syncs never need it."""
+        if ledger not in local_names:
+            local_names[ledger] = names_index(database, ledger)
+            display = LEDGERS[ledger].display_field
+            index: dict[str, list[str]] = {}
+            for record_id, record in data.sheets[ledger].records.items():
+                if not record.get(DELETED) and record.get(display):
+                    index.setdefault(normalise_name(str(record[display])), []).append(record_id)
+            workbook_names[ledger] = index
         key = normalise_name(name)
         return sorted(set(local_names[ledger].get(key, [])) | set(workbook_names[ledger].get(key, [])))
 
@@ -440,10 +442,13 @@ def _verify(original: Path, written: Path, plan: _Plan, patches: list[SheetPatch
                     continue
                 if before.read(name) != after.read(name):
                     raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")
-        reread = read_workbook(written)
+        written_records = {
+            ledger: set(result.to_remote) for ledger, result in plan.merges.items() if result.to_remote
+        }
+        reread = read_workbook(written, only=written_records)
     except (zipfile.BadZipFile, WorkbookError, OSError) as error:
         raise SyncFailed(VERIFY_FAILED, detail=error) from None
-    for ledger in SYNC_ORDER:
+    for ledger in written_records:
         result = plan.merges[ledger]
         sheet_after = reread.sheets[ledger]
         for record_id, changes in result.to_remote.items():

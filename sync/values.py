@@ -8,6 +8,7 @@ why it cannot. The merge compares only these forms; base snapshots store them as
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -106,6 +107,50 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     return _text(raw) or None
 
 
+def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
+    """``canonical`` for one column, with the common cell types of a workbook read taken first."""
+    kind = field.kind
+    empty: Canonical = False if kind is Kind.BOOL else None
+    if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
+
+        def text_cell(raw: Any) -> Canonical | Unreadable:
+            if type(raw) is str:
+                return raw.strip() or None
+            return empty if raw is None else canonical(field, raw)
+
+        return text_cell
+    if kind is Kind.DATE:
+
+        def date_cell(raw: Any) -> Canonical | Unreadable:
+            if type(raw) is date:
+                return raw.isoformat()
+            if raw == "" or raw is None:
+                return None
+            return canonical(field, raw)
+
+        return date_cell
+    if kind is Kind.CHOICE and field.choices:
+        list_name = field.choices
+
+        def choice_cell(raw: Any) -> Canonical | Unreadable:
+            if raw == "" or raw is None:
+                return None
+            if type(raw) is str:
+                code = controlled.code_for(list_name, raw.strip())
+                if code is not None:
+                    return code
+            return canonical(field, raw)
+
+        return choice_cell
+
+    def other_cell(raw: Any) -> Canonical | Unreadable:
+        if raw == "" or raw is None:
+            return empty
+        return canonical(field, raw)
+
+    return other_cell
+
+
 def to_model(field: Field, value: Canonical) -> Any:
     """The database value for a canonical value."""
     if value is None:
@@ -120,7 +165,23 @@ def to_model(field: Field, value: Canonical) -> Any:
 
 
 def from_model(field: Field, value: Any) -> Canonical:
-    """The canonical value of a database value (always readable)."""
+    """The canonical value of a database value (always readable).
+
+    The database holds typed, validated values, so the common cases skip the parsing that workbook
+    cells need (this runs for every field of every record at each sync).
+    """
+    if value is None:
+        return False if field.kind is Kind.BOOL else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, str) and field.kind not in (Kind.CHOICE, Kind.BOOL, Kind.MONEY, Kind.DATE):
+        return value.strip() or None
+    if isinstance(value, str) and field.kind is Kind.CHOICE:
+        return value
     result = canonical(field, value)
     if isinstance(result, Unreadable):  # pragma: no cover - the database holds validated values
         raise ValueError(f"{field.name}: {result.raw!r} {result.reason}")

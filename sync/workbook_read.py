@@ -31,7 +31,7 @@ from sync.columns import (
     sheet_index,
 )
 from sync.merge import DELETED, Record
-from sync.values import Unreadable, canonical
+from sync.values import Unreadable, converter
 
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
@@ -170,7 +170,10 @@ def _language(sheet_names: list[str]) -> str:
     return "zh" if any(re.search(r"[\u4e00-\u9fff]", name) for name in sheet_names) else "en"
 
 
-def read_workbook(path: Path, cancelled: Callable[[], bool] | None = None) -> WorkbookData:
+def read_workbook(
+    path: Path, cancelled: Callable[[], bool] | None = None, only: dict[str, set[str]] | None = None
+) -> WorkbookData:
+    """Read every ledger sheet; with ``only`` (ledger -> record ids), just those sheets and records."""
     from python_calamine import CalamineWorkbook
 
     check_package(path)
@@ -191,6 +194,8 @@ def read_workbook(path: Path, cancelled: Callable[[], bool] | None = None) -> Wo
     issues: list[CellIssue] = []
     sheets: dict[str, SheetData] = {}
     for ledger in SYNC_ORDER:
+        if only is not None and ledger not in only:
+            continue
         if cancelled is not None and cancelled():
             raise InterruptedError
         try:
@@ -199,7 +204,8 @@ def read_workbook(path: Path, cancelled: Callable[[], bool] | None = None) -> Wo
             start_row, start_column = calamine_sheet.start or (0, 0)
         except Exception as error:
             raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
-        sheets[ledger] = _read_sheet(ledger, found[ledger], grid, start_row, start_column, issues)
+        wanted = only.get(ledger) if only is not None else None
+        sheets[ledger] = _read_sheet(ledger, found[ledger], grid, start_row, start_column, issues, wanted)
     return WorkbookData(path, _language(book.sheet_names), sheets, issues)
 
 
@@ -210,6 +216,7 @@ def _read_sheet(
     start_row: int,
     start_column: int,
     issues: list[CellIssue],
+    wanted: set[str] | None = None,
 ) -> SheetData:
     sheet_layout = layout(ledger)
     header = _find_header(grid, header_index(sheet_layout))
@@ -229,6 +236,7 @@ def _read_sheet(
     known = set(positions.values())
     data.unknown_headers = [str(c) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
     fields = [c for c in sheet_layout.columns if c.role is Role.FIELD and c.field is not None]
+    converters = [(c, converter(c.field), positions.get(c.key)) for c in fields if c.field is not None]
     missing_fields = {c.key for c in fields if c.key not in positions}
     deleted_words = _deleted_words()
     id_offset = positions["id"]
@@ -266,13 +274,15 @@ def _read_sheet(
         elif record_id in data.rows:
             issue(row_number, "id", raw_id, DUPLICATE_ID, record_id, first=str(data.rows[record_id]))
             continue
+        if wanted is not None and record_id not in wanted:
+            continue
         record: Record = {}
         bad: set[str] = set(missing_fields)
-        for column in fields:
+        width = len(cells)
+        for column, convert, offset_in_row in converters:
             assert column.field is not None
-            offset_in_row = positions.get(column.key)
-            raw = cells[offset_in_row] if offset_in_row is not None and offset_in_row < len(cells) else None
-            value = canonical(column.field, raw)
+            raw = cells[offset_in_row] if offset_in_row is not None and offset_in_row < width else None
+            value = convert(raw)
             if isinstance(value, Unreadable):
                 issue(row_number, column.key, value.raw, value.reason, record_id)
                 bad.add(column.key)

@@ -104,6 +104,10 @@ def _merge_record(
     if t is None:
         _merge_removed_row(result, record_id, b, m, fields)
         return
+    if m == t:  # the common case at bureau scale: both sides agree (compared in C, not field by field)
+        if b != m:
+            result.base[record_id] = {f: m.get(f) for f in fields}
+        return
 
     reference = b if b is not None else {}
     merged: Record = {}

@@ -198,10 +198,10 @@ def synchronise(
                 report_progress("write", 2, 4)
                 temp = safety.temp_path_beside(workbook)
                 try:
-                    patch_workbook(workbook, temp, patches)
+                    patch_report = patch_workbook(workbook, temp, patches)
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
-                _verify(workbook, temp, plan, patches)
+                _verify(workbook, temp, plan, patch_report.changed_parts)
                 inject("before-replace")
                 if check_cancel():
                     raise SyncCancelled()
@@ -430,15 +430,14 @@ def _sort_key(ledger: str, record: Record) -> str:
     return str(record.get(LEDGERS[ledger].default_sort) or "")
 
 
-def _verify(original: Path, written: Path, plan: _Plan, patches: list[SheetPatch]) -> None:
+def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> None:
     """The copy reads back with every intended value, and every part not patched is byte-identical."""
-    patched = {p.part for p in patches}
     try:
         with zipfile.ZipFile(original) as before, zipfile.ZipFile(written) as after:
             if before.namelist() != after.namelist():
                 raise SyncFailed(VERIFY_FAILED, detail="the list of parts differs")
             for name in before.namelist():
-                if name in patched or name.startswith("xl/tables/"):
+                if name in patched:
                     continue
                 if before.read(name) != after.read(name):
                     raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")

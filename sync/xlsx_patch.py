@@ -100,6 +100,8 @@ class PatchReport:
     """(part, row, column) of cells that hold a formula: never overwritten."""
     appended_rows: dict[str, list[int]] = field(default_factory=dict)
     """Part -> the row numbers given to its appended rows, in order."""
+    changed_parts: set[str] = field(default_factory=set)
+    """Every part written differently from the source: patched sheets, grown tables, the workbook part."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -124,6 +126,7 @@ def patch_workbook(
     report = PatchReport()
     with _Package(source) as package:
         replacements: dict[str, bytes] = {}
+        filters: dict[str, tuple[int, int]] = {}  # sheet part -> (header row, new last row)
         context = _WorkbookContext.read(package)
         seen: set[str] = set()
         for patch in patches:
@@ -136,12 +139,84 @@ def patch_workbook(
             replacements[info.filename] = data
             report.appended_rows[patch.part] = outcome.appended_rows
             if patch.header_row is not None and outcome.last_row > 0:
+                filters[info.filename] = (patch.header_row, outcome.last_row)
                 for table in _table_parts(package, info.filename):
                     patched = _patch_table(package, table, patch.header_row, outcome.last_row)
                     if patched is not None:
                         replacements[table] = patched
+        workbook = package.workbook_part()
+        if workbook is not None and replacements:
+            patched_workbook = _patch_workbook_part(package, workbook, filters)
+            if patched_workbook is not None:
+                replacements[workbook] = patched_workbook
+        report.changed_parts = set(replacements)
         _write_package(package, target, replacements, compresslevel)
     return report
+
+
+_FILTER_NAME = re.compile(
+    rb"(<(?:[A-Za-z_][\w.-]*:)?definedName\b[^>]*>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?definedName>)"
+)
+_CALC_PR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr\b[^>]*?/?>")
+_LAST_ROW = re.compile(r"(\$?[A-Z]{1,3}\$?)(\d+)$")
+
+
+def _patch_workbook_part(
+    package: _Package, workbook: str, filters: dict[str, tuple[int, int]]
+) -> bytes | None:
+    """The two things in the workbook part that must follow changed cells, changed in place:
+
+    - the hidden ``_xlnm._FilterDatabase`` name of a sheet whose autoFilter grew (Excel always writes
+      it, and LibreOffice takes it as the filter's range, so it must grow with the autoFilter);
+    - ``<calcPr fullCalcOnLoad="1">``, so head office's formulas over changed cells are recalculated
+      when the file is opened instead of showing the old cached results.
+
+    Everything else in the part stays byte for byte as it was.
+    """
+    data = package.read(package.info(workbook))
+    _check_xml(data, workbook)
+    sheet_index: dict[str, int] = {}
+    relationships = package.relationships(workbook)
+    for position, sheet in enumerate(_iter_local(package.parse_tree(workbook), "sheet")):
+        rid = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+        if rid is not None and rid in relationships:
+            sheet_index[package.info(relationships[rid][1], referenced_by=workbook).filename] = position
+    grown = {sheet_index[part]: rows for part, rows in filters.items() if part in sheet_index}
+
+    def filter_name(match: re.Match[bytes]) -> bytes:
+        tag = match[1].decode("utf-8")
+        if 'name="_xlnm._FilterDatabase"' not in tag:
+            return match[0]
+        local = re.search(r'localSheetId="(\d+)"', tag)
+        rows = grown.get(int(local[1])) if local else None
+        if rows is None:
+            return match[0]
+        header_row, last_row = rows
+        reference = match[2].decode("utf-8")
+        first, _, last = reference.rpartition(":")
+        start = re.search(r"(\d+)$", first)
+        end = _LAST_ROW.search(last)
+        if (
+            not first
+            or start is None
+            or end is None
+            or int(start[1]) != header_row
+            or int(end[2]) >= last_row
+        ):
+            return match[0]
+        return match[1] + f"{first}:{last[: end.start(2)]}{last_row}".encode() + match[3]
+
+    patched = _FILTER_NAME.sub(filter_name, data)
+    calc = _CALC_PR.search(patched)
+    if calc is not None:
+        tag = calc[0]
+        if b"fullCalcOnLoad=" in tag:
+            new_tag = re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', tag)
+        else:
+            closing = b"/>" if tag.endswith(b"/>") else b">"
+            new_tag = tag[: -len(closing)].rstrip() + b' fullCalcOnLoad="1"' + closing
+        patched = patched[: calc.start()] + new_tag + patched[calc.end() :]
+    return None if patched == data else patched
 
 
 def sheet_parts(source: Path) -> dict[str, str]:

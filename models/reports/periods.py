@@ -1,0 +1,126 @@
+"""Reporting periods as head office names them: 2024 (year), 2024Q1, 2024-03 (month), 2024W12 (ISO week).
+
+A period is a closed date range with a label; it knows the same period one year earlier (for
+year-on-year figures) and the period just before it (for rank changes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+
+class PeriodKind(Enum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    first: date
+    last: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        if self.kind is PeriodKind.YEAR:
+            return f"{self.first.year}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.first.year}Q{(self.first.month - 1) // 3 + 1}"
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.first.year}-{self.first.month:02d}"
+        year, week, _ = self.first.isocalendar()
+        return f"{year}W{week:02d}"
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.first <= day <= self.last
+
+    def year_earlier(self) -> Period:
+        """The same period one year before (same quarter, month or ISO week number)."""
+        if self.kind is PeriodKind.WEEK:
+            year, week, _ = self.first.isocalendar()
+            try:
+                return week_period(year - 1, week)
+            except ValueError:  # week 53 in a year that has only 52
+                return week_period(year - 1, 52)
+        return parse_period(_shift_label(self, years=-1))
+
+    def previous(self) -> Period:
+        """The period just before this one, of the same kind."""
+        return period_containing(self.first - timedelta(days=1), self.kind)
+
+    def months(self) -> list[tuple[int, int]]:
+        """(year, month) of every month the period touches, in order (for monthly trends)."""
+        result = []
+        year, month = self.first.year, self.first.month
+        while (year, month) <= (self.last.year, self.last.month):
+            result.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+
+def _shift_label(period: Period, years: int) -> str:
+    label = period.label
+    return f"{int(label[:4]) + years}{label[4:]}"
+
+
+def week_period(year: int, week: int) -> Period:
+    first = date.fromisocalendar(year, week, 1)
+    return Period(PeriodKind.WEEK, first, first + timedelta(days=6))
+
+
+def month_period(year: int, month: int) -> Period:
+    first = date(year, month, 1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return Period(PeriodKind.MONTH, first, following - timedelta(days=1))
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    first_month = 3 * (quarter - 1) + 1
+    return Period(PeriodKind.QUARTER, date(year, first_month, 1), month_period(year, first_month + 2).last)
+
+
+def year_period(year: int) -> Period:
+    return Period(PeriodKind.YEAR, date(year, 1, 1), date(year, 12, 31))
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Period]], ...] = (
+    (re.compile(r"^(\d{4})$"), lambda m: year_period(int(m[1]))),
+    (re.compile(r"^(\d{4})\s*[Qq]([1-4])$"), lambda m: quarter_period(int(m[1]), int(m[2]))),
+    (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"), lambda m: month_period(int(m[1]), int(m[2]))),
+    (re.compile(r"^(\d{4})\s*-?\s*[Ww](\d{1,2})$"), lambda m: week_period(int(m[1]), int(m[2]))),
+)
+
+
+def parse_period(text: str) -> Period:
+    """``2024``, ``2024Q1``, ``2024-03`` (or 2024年3月), ``2024W12``; ValueError names what was wrong."""
+    cleaned = text.strip()
+    for pattern, build in _PATTERNS:
+        match = pattern.match(cleaned)
+        if match:
+            try:
+                return build(match)
+            except ValueError:
+                break
+    raise ValueError(f"“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12")
+
+
+def period_containing(day: date, kind: PeriodKind) -> Period:
+    if kind is PeriodKind.YEAR:
+        return year_period(day.year)
+    if kind is PeriodKind.QUARTER:
+        return quarter_period(day.year, (day.month - 1) // 3 + 1)
+    if kind is PeriodKind.MONTH:
+        return month_period(day.year, day.month)
+    year, week, _ = day.isocalendar()
+    return week_period(year, week)
+
+
+def latest_full(kind: PeriodKind, today: date) -> Period:
+    """The last period of ``kind`` that has ended before ``today``."""
+    return period_containing(today, kind).previous()

@@ -65,9 +65,15 @@ def when_modal_opens(callback: Callable[[QWidget], None]) -> ModalScript:
 class ScriptedDialogs(DialogService):
     """Answers questions as the test says and records every message shown."""
 
-    def __init__(self, answers: list[Choice] | None = None, files: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        answers: list[Choice] | None = None,
+        files: list[Path] | None = None,
+        texts: list[str] | None = None,
+    ) -> None:
         self.answers = list(answers or [])
         self.files = list(files or [])
+        self.texts = list(texts or [])
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
         self.questions: list[str] = []
@@ -87,3 +93,6 @@ class ScriptedDialogs(DialogService):
 
     def save_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         return self.files.pop(0) if self.files else None
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+        return self.texts.pop(0) if self.texts else None

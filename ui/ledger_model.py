@@ -53,6 +53,15 @@ class LedgerTableModel(QAbstractTableModel):
         return self._query.ledger.name
 
     @property
+    def query(self) -> LedgerQuery:
+        return self._query
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids shown, in the order shown (the search and sort applied)."""
+        return list(self._ids)
+
+    @property
     def loaded(self) -> bool:
         return self._loaded
 

@@ -124,6 +124,16 @@ class LedgerPage(QWidget):
     def _update_count(self) -> None:
         self.count_label.setText(tr("Ledger", "Records: {count}").format(count=self.model.rowCount()))
 
+    def visible_fields(self) -> list[str]:
+        """Field names of the columns shown, in the order the user arranged them."""
+        header = self.table.horizontalHeader()
+        columns = sorted(
+            (header.visualIndex(logical), logical)
+            for logical in range(self.model.columnCount())
+            if not header.isSectionHidden(logical)
+        )
+        return [self.model.fields[logical].name for _, logical in columns]
+
     # --- selection --------------------------------------------------------------------------------
 
     def selected_ids(self) -> list[str]:

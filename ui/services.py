@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Choice(Enum):
@@ -42,3 +42,7 @@ class DialogService:
     def save_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(parent, title, "", name_filter)
         return Path(chosen) if chosen else None
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+        text, accepted = QInputDialog.getText(parent, title, label, text=default)
+        return text if accepted else None

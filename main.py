@@ -5,6 +5,8 @@
     python main.py workbook new FILE [--lang zh|en]      create an empty master workbook
     python main.py sync --db DB --workbook FILE [--user NAME] [--break-stale-lock]
                                                          sync a database with the master workbook
+    python main.py report period|ranking --period 2024Q1 --db DB --out FILE.xlsx [--lang zh|en]
+    python main.py report supervision --db DB --out FILE.xlsx [--today YYYY-MM-DD]
 
 ``sync`` exits 0 when synced with nothing open, 3 when synced but conflicts or issues wait for a
 person, 2 when nothing was written (the reason on stderr); the one-line summary goes to stdout.
@@ -16,6 +18,7 @@ import argparse
 import getpass
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 EXIT_OK = 0
@@ -45,7 +48,67 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--break-stale-lock", action="store_true", help="remove a sync lock left by a crashed sync"
     )
+    report = commands.add_parser("report", help="write a head-office report workbook")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    for name, text in (
+        ("period", "period report with year-on-year figures"),
+        ("ranking", "team ranking with rank changes"),
+        ("supervision", "projects stuck between stages and milestones past their plan"),
+    ):
+        sub = report_commands.add_parser(name, help=text)
+        sub.add_argument("--db", type=Path, dest="report_db", required=True, help="the database")
+        sub.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+        sub.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the workbook")
+        if name == "supervision":
+            sub.add_argument(
+                "--today", type=date.fromisoformat, default=None, help="as of this date (YYYY-MM-DD)"
+            )
+        else:
+            sub.add_argument("--period", required=True, help="2024, 2024Q1, 2024-03 or 2024W12")
     return parser
+
+
+def _report(args: argparse.Namespace) -> int:
+    from models.database import Database, DatabaseOpenError
+    from models.reports.periods import parse_period
+
+    period = None
+    if args.report_command != "supervision":
+        try:
+            period = parse_period(args.period)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return EXIT_NOTHING_WRITTEN
+    try:
+        database = Database.open(args.report_db)
+    except DatabaseOpenError as error:
+        print(error, file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
+    started = time.perf_counter()
+    try:
+        if args.report_command == "period":
+            from models.reports.figures import period_report
+            from models.reports.period_workbook import write_period_report
+
+            assert period is not None
+            write_period_report(period_report(database, period), args.out, args.lang)
+        elif args.report_command == "ranking":
+            from models.reports.ranking import team_ranking, write_ranking
+
+            assert period is not None
+            write_ranking(team_ranking(database, period), args.out, args.lang)
+        else:
+            from models.reports.supervision import supervision_list, write_supervision
+
+            today = args.today or date.today()
+            write_supervision(supervision_list(database, today), args.out, args.lang, today=today)
+    except OSError as error:
+        print(f"Not written: {error}", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
+    finally:
+        database.close()
+    print(f"Wrote {args.out} in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
 
 
 def _demo(path: Path, scale: float, seed: int) -> int:
@@ -106,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new_workbook(args.file, args.lang)
     if args.command == "sync":
         return _sync(args.sync_db, args.workbook, args.user, args.break_stale_lock)
+    if args.command == "report":
+        return _report(args)
     from ui.app import run
 
     return run(args.db)

@@ -13,6 +13,7 @@ from models.store import LedgerStore
 from models.validation import ValidationError
 from ui.ledger_page import LedgerPage
 from ui.record_dialog import EnterpriseDialog, RecordDialog
+from ui.reports_controller import ReportsController
 from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_controller import SyncController
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.sync = SyncController(self, database, settings, self.services, self.tasks)
         self.sync.synced.connect(self._after_sync)
+        self.reports = ReportsController(self, database, self.services, self.tasks, self.current_page)
         self._build_actions()
         self._build_status_bar()
         self._restore_layout()
@@ -143,6 +145,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.deleted_action)
         record_menu = menu.addMenu(tr("Main", "&Record"))
         record_menu.addActions([self.convert_action, self.advance_action])
+        reports_menu = menu.addMenu(tr("Main", "Re&ports"))
+        reports_menu.addAction(self.reports.dashboard_action)
+        reports_menu.addSeparator()
+        reports_menu.addActions(
+            [self.reports.period_action, self.reports.ranking_action, self.reports.supervision_action]
+        )
+        reports_menu.addSeparator()
+        reports_menu.addAction(self.reports.export_action)
         sync_menu = menu.addMenu(tr("Main", "&Sync"))
         sync_menu.addAction(self.sync.sync_action)
         sync_menu.addSeparator()

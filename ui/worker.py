@@ -50,16 +50,12 @@ class _Runnable(QRunnable):
         except BaseException as error:  # delivered to the GUI thread, which decides what to show
             self._signals.failed.emit(error)
         else:
-            self._signals.finished.emit([result])  # in a list: never a bare bool (see BackgroundTask)
+            self._signals.finished.emit(result)
 
 
 class BackgroundTask(QObject):
     """A running task: connect to ``progress``, ``finished`` (then read ``result``), ``failed``; call
-    ``cancel()``.
-
-    ``finished`` carries no value on purpose: PySide6 (6.12) drops a reference to ``True``/``False``
-    each time one is emitted through an ``object`` signal, which crashes the interpreter later.
-    """
+    ``cancel()``."""
 
     progress = Signal(int, int)
     finished = Signal()
@@ -76,9 +72,9 @@ class BackgroundTask(QObject):
         self.result: Any = None
         self.blocks_close = True  # work that writes must finish (or be cancelled) before the app quits
 
-    def _done(self, wrapped: list[object]) -> None:
+    def _done(self, result: object) -> None:
         self.running = False
-        self.result = wrapped[0]
+        self.result = result
         self.finished.emit()
 
     def _error(self, error: object) -> None:

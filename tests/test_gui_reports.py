@@ -1,0 +1,115 @@
+"""Reports in the app: the dashboard agrees with the period report; workbooks are written off the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from gui_helpers import ScriptedDialogs
+
+from models.reports.figures import period_report
+from models.reports.periods import parse_period
+from models.store import LedgerStore
+from ui.dashboard import Dashboard, change_text, value_text
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    team = store.create("teams", {"name": "端州区招商一组"})
+    enterprise = store.create("enterprises", {"name": "东莞曼富电池部件有限公司", "industry": "nev_auto"})
+    for signed, amount in ((date(2024, 2, 1), 15000), (date(2024, 3, 31), 120000), (date(2023, 3, 5), 10000)):
+        store.create(
+            "projects",
+            {
+                "name": f"项目{signed}",
+                "enterprise_id": enterprise,
+                "team_id": team,
+                "industry": "nev_auto",
+                "manufacturing": True,
+                "planned_investment": Decimal(amount),
+                "stage": "signed",
+                "signed_on": signed,
+            },
+        )
+    store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 31),
+            "kind": "enterprise_visit",
+            "enterprise_id": enterprise,
+            "team_id": team,
+        },
+    )
+    return {"team": team, "enterprise": enterprise}
+
+
+def _window(qtbot, database, dialogs: ScriptedDialogs) -> MainWindow:
+    settings = Settings()
+    settings.user_name = "张三"
+    window = MainWindow(database, settings, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, database, bureau) -> None:
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    assert dashboard.period_text.text() == "2024Q1"  # the latest full quarter
+    task = dashboard.refresh()
+    assert task is not None
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    expected = period_report(database, parse_period("2024Q1"))
+    for key, card in dashboard.cards.items():
+        figure = expected.figure(key)
+        assert card.value.text() == value_text(figure), key
+        assert card.change.text() == change_text(figure), key
+    assert dashboard.cards["projects_signed"].value.text() == "2"
+    assert dashboard.cards["planned_investment"].value.text() == "13.50 亿元"
+    assert "+1250.0%" in dashboard.cards["planned_investment"].change.text()  # 10000 → 135000 万元
+    assert dashboard.cards["trips"].change.text() == "year on year: —"  # nothing a year earlier
+    assert dashboard.industry_chart.chart().series() and dashboard.trend_chart.chart().series()
+
+
+def test_a_wrong_period_is_explained(qtbot, database) -> None:
+    dashboard = Dashboard(database)
+    qtbot.addWidget(dashboard)
+    dashboard.period_text.setText("first quarter")
+    assert dashboard.refresh() is None
+    assert "is not a period" in dashboard.status.text()
+
+
+def test_period_report_is_written_in_the_background(qtbot, database, bureau, tmp_path: Path) -> None:
+    target = tmp_path / "report.xlsx"
+    dialogs = ScriptedDialogs(files=[target], texts=["2024Q1"])
+    window = _window(qtbot, database, dialogs)
+    task = window.reports.period_report()
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running and bool(dialogs.infos), timeout=20_000)
+    assert dialogs.infos[-1][1] == f"Written: {target}"
+    book = openpyxl.load_workbook(target)
+    assert "2024 Q1" in book.worksheets[0]["A1"].value  # the app's language (English until issue 5)
+
+
+def test_export_the_current_view_as_shown(qtbot, database, bureau, tmp_path: Path) -> None:
+    target = tmp_path / "projects.xlsx"
+    dialogs = ScriptedDialogs(files=[target])
+    window = _window(qtbot, database, dialogs)
+    page = window.show_ledger("projects")
+    page.model.set_search("2024")
+    page.table.horizontalHeader().hideSection(1)  # the enterprise column
+    task = window.reports.export_view()
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running and bool(dialogs.infos), timeout=20_000)
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    values = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+    names = [row[0] for row in values if isinstance(row[0], str) and row[0].startswith("项目")]
+    assert names == [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert len(names) == 2
+    assert all("东莞曼富" not in str(v) for row in values for v in row)  # the hidden column stays out

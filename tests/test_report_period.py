@@ -1,0 +1,560 @@
+"""The period report: figures over hand-built rows, the same from a database, the workbook, demo scale."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from models.database import Database
+from models.demo import generate
+from models.reports import period_workbook
+from models.reports.figures import (
+    FIGURE_KEYS,
+    LeadRow,
+    PeriodReport,
+    ProjectRow,
+    ReportData,
+    TripRow,
+    VisitRow,
+    compute_period_report,
+    load_period_data,
+    load_report_data,
+)
+from models.reports.period_workbook import headline, period_phrase, write_period_report
+from models.reports.periods import PeriodKind, latest_full, parse_period
+from models.store import LedgerStore
+
+Q1 = parse_period("2024Q1")
+NOW = datetime(2024, 4, 3, 9, 30).astimezone()
+D = Decimal
+
+
+def _project(signed_on: date, planned: str | None, manufacturing: bool = True, **more: Any) -> ProjectRow:
+    return ProjectRow(
+        signed_on=signed_on,
+        manufacturing=manufacturing,
+        planned_investment=None if planned is None else D(planned),
+        **more,
+    )
+
+
+# 2024Q1 against 2023Q1. Every row says whether and where it counts.
+HAND_BUILT = ReportData(
+    trips=(
+        TripRow(date(2024, 1, 1)),  # first day: counts
+        TripRow(date(2024, 3, 31)),  # last day: counts
+        TripRow(date(2024, 4, 1)),  # next quarter
+        TripRow(date(2023, 12, 31)),  # previous quarter
+        TripRow(date(2023, 2, 1)),  # year earlier
+    ),
+    visits=(
+        VisitRow(date(2024, 1, 10), "enterprise_visit", "E1"),
+        VisitRow(date(2024, 2, 10), "enterprise_visit", "E1"),  # E1 again: one enterprise
+        VisitRow(date(2024, 3, 31), "inbound_inspection", "E2"),  # last day, inspection: counts
+        VisitRow(
+            date(2024, 2, 1), "enterprise_visit", None
+        ),  # no enterprise record: not in the distinct count
+        VisitRow(date(2024, 4, 1), "enterprise_visit", "E3"),  # next quarter
+        VisitRow(date(2024, 1, 20), "association_meeting", "E4"),  # a meeting is not an enterprise visit
+        VisitRow(date(2024, 2, 20), "association_meeting"),
+        VisitRow(date(2024, 3, 31), "association_meeting"),
+        VisitRow(date(2024, 3, 5), "promotion_event"),
+        VisitRow(date(2023, 3, 1), "enterprise_visit", "E1"),
+        VisitRow(date(2023, 1, 5), "association_meeting"),
+        VisitRow(date(2023, 3, 31), "association_meeting"),
+    ),
+    leads=(
+        LeadRow(date(2024, 1, 5), True),
+        LeadRow(date(2024, 3, 31), True),
+        LeadRow(date(2024, 2, 1), False),  # not effective
+        LeadRow(date(2024, 4, 1), True),  # next quarter
+        LeadRow(date(2023, 1, 15), True),
+    ),
+    projects=(
+        # signed in 2024Q1: 4 projects, 150,000 万元
+        _project(
+            date(2024, 1, 1),
+            "100000",  # exactly 10亿: ≥ 1亿 and ≥ 10亿
+            industry="nev_auto",  # priority
+            home_region="prd_east",
+            land_actual=date(2024, 2, 1),  # land supplied in the period: under way
+            actual_investment=D("5000"),
+        ),
+        _project(date(2024, 3, 31), "10000", industry="new_materials", home_region="yrd"),  # exactly 1亿
+        _project(
+            date(2024, 2, 15),
+            "9999.99",  # just under 1亿
+            industry="energy_storage",  # priority
+            home_region="prd_east",
+            actual_investment=D("777"),  # signed only, no milestone: not in actual investment
+        ),
+        _project(date(2024, 3, 10), "30000.01", manufacturing=False, industry="food_beverage"),
+        # signed on the first day of the next quarter, even with land the same day: not counted
+        _project(date(2024, 4, 1), "50000", industry="nev_auto", land_actual=date(2024, 4, 1)),
+        # signed long ago, moving a stage in 2024Q1
+        _project(date(2022, 6, 1), "20000", start_actual=date(2024, 3, 31), actual_investment=D("20000")),
+        _project(
+            date(2021, 5, 1),
+            "40000",
+            land_actual=date(2021, 8, 1),
+            start_actual=date(2021, 10, 1),
+            completion_actual=date(2024, 1, 15),
+            operation_actual=date(2024, 3, 1),
+            actual_investment=D("30000"),
+        ),
+        # signed in 2023Q1: 2 projects, 100,000 万元
+        _project(
+            date(2023, 2, 1),
+            "60000",
+            industry="high_end_equipment",  # not priority
+            home_region="prd_east",
+            land_actual=date(2023, 3, 1),
+            actual_investment=D("8000"),
+        ),
+        _project(date(2023, 3, 15), "40000", manufacturing=False, home_region="hk_macao"),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def report() -> PeriodReport:
+    return compute_period_report(HAND_BUILT, Q1)
+
+
+def _values(report: PeriodReport) -> dict[str, tuple[Decimal | int, Decimal | int]]:
+    return {f.key: (f.value, f.previous) for f in report.figures}
+
+
+# --- figures over plain rows ---------------------------------------------------------------------------
+
+
+def test_hand_built_figures(report: PeriodReport) -> None:
+    manufacturing = D("119999.99")
+    assert report.period == Q1
+    assert report.earlier == parse_period("2023Q1")
+    assert tuple(f.key for f in report.figures) == FIGURE_KEYS
+    assert _values(report) == {
+        "trips": (2, 1),
+        "enterprises_visited": (2, 1),  # E1 (twice) and E2 (inspection on the last day)
+        "association_meetings": (3, 2),
+        "promotion_events": (1, 0),
+        "effective_leads": (2, 1),
+        "projects_signed": (4, 2),
+        "planned_investment": (D("150000"), D("100000")),
+        "manufacturing_projects": (3, 1),
+        "manufacturing_investment": (manufacturing, D("60000")),
+        "projects_over_100m": (2, 1),  # 100000 and exactly 10000, not 9999.99
+        "projects_over_100m_share": (D("110000") / manufacturing, D(1)),
+        "projects_over_1b": (1, 0),  # exactly 100000
+        "projects_over_1b_share": (D("100000") / manufacturing, D(0)),
+        "priority_investment": (D("109999.99"), D(0)),
+        "priority_share": (D("109999.99") / manufacturing, D(0)),
+        "land_supplied": (1, 1),
+        "construction_started": (1, 0),
+        "completed": (1, 0),
+        "in_operation": (1, 0),
+        "actual_investment": (D("55000"), D("8000")),  # 5000 + 20000 + 30000; the signed-only 777 is not
+    }
+
+
+def test_year_on_year_change(report: PeriodReport) -> None:
+    assert report.figure("planned_investment").change == D("0.5")  # 100000 → 150000
+    assert report.figure("association_meetings").change == D("0.5")  # 2 → 3
+    assert report.figure("trips").change == D(1)
+    assert report.figure("land_supplied").change == D(0)
+    assert report.figure("actual_investment").change == D("47000") / D("8000")
+    for key in ("promotion_events", "projects_over_1b", "construction_started", "priority_share"):
+        assert report.figure(key).change is None, key  # nothing a year earlier: no ratio, no error
+    # shares also give their change in percentage points, when last year had a share
+    assert report.figure("projects_over_100m_share").change_points == D("110000") / D("119999.99") - 1
+    assert report.figure("priority_share").change_points is None
+    assert report.figure("planned_investment").change_points is None  # not a share
+    assert report.figure("planned_investment").unit == "万元"
+    assert report.figure("priority_share").unit == "%"
+    assert report.figure("projects_signed").label("zh") == "新引进项目"
+    with pytest.raises(KeyError, match="no figure"):
+        report.figure("projects")
+
+
+def test_breakdowns(report: PeriodReport) -> None:
+    industries = [
+        (r.code, r.count, r.planned, r.previous_count, r.previous_planned) for r in report.by_industry
+    ]
+    assert industries == [
+        ("nev_auto", 1, D("100000"), 0, D(0)),
+        ("food_beverage", 1, D("30000.01"), 0, D(0)),
+        ("new_materials", 1, D("10000"), 0, D(0)),
+        ("energy_storage", 1, D("9999.99"), 0, D(0)),
+        ("high_end_equipment", 0, D(0), 1, D("60000")),  # only last year
+        ("", 0, D(0), 1, D("40000")),  # no industry recorded
+    ]
+    assert abs(sum(r.share_of_planned for r in report.by_industry) - 1) < D("1e-20")
+    assert report.by_industry[0].share_of_planned == D("100000") / D("150000")
+    assert report.by_industry[0].label_zh == "新能源汽车及零部件"
+    assert report.by_industry[-1].label("en") == "Not recorded"
+    assert report.by_industry[0].change is None
+    regions = [(r.code, r.count, r.planned, r.previous_count, r.previous_planned) for r in report.by_region]
+    assert regions == [
+        ("prd_east", 2, D("109999.99"), 1, D("60000")),
+        ("", 1, D("30000.01"), 0, D(0)),
+        ("yrd", 1, D("10000"), 0, D(0)),
+        ("hk_macao", 0, D(0), 1, D("40000")),
+    ]
+    assert report.by_region[0].change == D("49999.99") / D("60000")
+
+
+def test_monthly_rows(report: PeriodReport) -> None:
+    rows = [
+        (m.year, m.month, m.projects_signed, m.planned, m.visits, m.effective_leads) for m in report.monthly
+    ]
+    assert rows == [
+        (2024, 1, 1, D("100000"), 2, 1),
+        (2024, 2, 1, D("9999.99"), 3, 0),
+        (2024, 3, 2, D("40000.01"), 3, 1),
+    ]
+    assert sum(m.projects_signed for m in report.monthly) == report.figure("projects_signed").value
+
+
+def test_a_week_is_reported_only_for_its_own_days() -> None:
+    week = parse_period("2024W13")  # Monday 25 March .. Sunday 31 March
+    weekly = compute_period_report(HAND_BUILT, week)
+    assert weekly.figure("trips").value == 1
+    assert weekly.figure("projects_signed").value == 1  # 31 March
+    assert weekly.figure("association_meetings").value == 1
+    assert weekly.earlier == parse_period("2023W13")
+    assert [(m.year, m.month, m.visits) for m in weekly.monthly] == [(2024, 3, 2)]
+
+
+def test_empty_data_gives_zeros_not_errors() -> None:
+    empty = compute_period_report(ReportData(), Q1)
+    assert all(f.value == 0 and f.previous == 0 and f.change is None for f in empty.figures)
+    assert empty.by_industry == () and empty.by_region == ()
+    assert [m.projects_signed for m in empty.monthly] == [0, 0, 0]
+
+
+def test_data_that_does_not_cover_the_year_earlier_period_is_refused() -> None:
+    data = ReportData(covers=((Q1.first, Q1.last),))
+    with pytest.raises(ValueError, match="2023Q1"):
+        compute_period_report(data, Q1)
+
+
+# --- from a database -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ledger_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "x.db")
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def test_figures_from_the_database_skip_deleted_records(ledger_db: Database) -> None:
+    store = LedgerStore(ledger_db, "t")
+    team = store.create("teams", {"name": "端州区招商一组"})
+    shenzhen = store.create(
+        "enterprises", {"name": "深圳氢蓝", "industry": "hydrogen", "home_region": "prd_east"}
+    )
+    suzhou = store.create("enterprises", {"name": "苏州科达", "home_region": "yrd"})
+    trip = store.create(
+        "trips", {"team_id": team, "start_date": date(2024, 3, 31), "end_date": date(2024, 4, 2)}
+    )
+    dropped_trip = store.create("trips", {"team_id": team, "start_date": date(2024, 2, 1)})
+    store.create("trips", {"team_id": team, "start_date": date(2024, 4, 1)})
+
+    def visit(day: date, kind: str, enterprise: str | None = None) -> str:
+        values = {
+            "visit_date": day,
+            "kind": kind,
+            "team_id": team,
+            "enterprise_id": enterprise,
+            "trip_id": trip,
+        }
+        return store.create("visits", values)
+
+    visit(date(2024, 1, 8), "enterprise_visit", shenzhen)
+    visit(date(2024, 3, 31), "enterprise_visit", shenzhen)
+    dropped_visit = visit(date(2024, 2, 2), "enterprise_visit", suzhou)
+    visit(date(2024, 2, 3), "association_meeting")
+    visit(date(2023, 2, 3), "association_meeting")
+    visit(date(2023, 2, 4), "association_meeting")
+    visit(date(2024, 3, 1), "promotion_event")
+
+    def lead(day: date, effective: bool) -> str:
+        values = {
+            "title": "氢燃料电池",
+            "discovered_on": day,
+            "team_id": team,
+            "status": "new",
+            "effective": effective,
+        }
+        return store.create("leads", values)
+
+    lead(date(2024, 1, 2), True)
+    lead(date(2024, 1, 3), False)
+    dropped_lead = lead(date(2024, 1, 4), True)
+
+    def project(signed_on: date, planned: str, **more: Any) -> str:
+        values = {
+            "name": f"项目{signed_on}",
+            "stage": "signed",
+            "signed_on": signed_on,
+            "planned_investment": D(planned),
+            "manufacturing": True,
+            "team_id": team,
+            **more,
+        }
+        return store.create("projects", values)
+
+    project(date(2024, 1, 1), "100000", enterprise_id=shenzhen, industry="nev_auto")
+    project(date(2024, 3, 31), "10000", enterprise_id=suzhou, industry="new_materials")
+    project(date(2024, 4, 1), "50000", enterprise_id=suzhou)  # next quarter
+    project(date(2023, 1, 10), "60000.5", enterprise_id=suzhou, industry="nev_auto")
+    project(
+        date(2022, 5, 1),
+        "20000",
+        stage="construction_started",
+        land_actual=date(2023, 1, 5),
+        start_actual=date(2024, 2, 29),
+        actual_investment=D("12345.67"),
+    )
+    dropped_project = project(
+        date(2024, 2, 1), "99999", land_actual=date(2024, 2, 2), actual_investment=D("1000"), industry="ai"
+    )
+    store.set_deleted("trips", [dropped_trip], True)
+    store.set_deleted("visits", [dropped_visit], True)
+    store.set_deleted("leads", [dropped_lead], True)
+    store.set_deleted("projects", [dropped_project], True)
+
+    data = load_report_data(ledger_db, Q1.year_earlier().first, Q1.last)
+    report = compute_period_report(data, Q1)
+    assert _values(report) == {
+        "trips": (1, 0),
+        "enterprises_visited": (1, 0),
+        "association_meetings": (1, 2),
+        "promotion_events": (1, 0),
+        "effective_leads": (1, 0),
+        "projects_signed": (2, 1),
+        "planned_investment": (D("110000"), D("60000.5")),
+        "manufacturing_projects": (2, 1),
+        "manufacturing_investment": (D("110000"), D("60000.5")),
+        "projects_over_100m": (2, 1),
+        "projects_over_100m_share": (D(1), D(1)),
+        "projects_over_1b": (1, 0),
+        "projects_over_1b_share": (D("100000") / D("110000"), D(0)),
+        "priority_investment": (D("100000"), D("60000.5")),
+        "priority_share": (D("100000") / D("110000"), D(1)),
+        "land_supplied": (0, 1),
+        "construction_started": (1, 0),
+        "completed": (0, 0),
+        "in_operation": (0, 0),
+        "actual_investment": (D("12345.67"), D("12345.67")),  # the same project moved in both periods
+    }
+    assert [(r.code, r.count) for r in report.by_region] == [("prd_east", 1), ("yrd", 1)]
+    assert [r.code for r in report.by_industry] == ["nev_auto", "new_materials"]
+    assert report.figure("association_meetings").change == D("-0.5")
+    # Loading just the two periods gives the same report; a range that misses one is refused.
+    assert compute_period_report(load_period_data(ledger_db, Q1), Q1) == report
+    with pytest.raises(ValueError, match="2023Q1"):
+        compute_period_report(load_report_data(ledger_db, Q1.first, Q1.last), Q1)
+    with pytest.raises(ValueError, match="empty"):
+        load_report_data(ledger_db, Q1.last, Q1.first)
+
+
+# --- the workbook --------------------------------------------------------------------------------------
+
+
+def _rows_by_label(sheet: Any, header_row: int = 4) -> dict[str, list[Any]]:
+    return {
+        row[0].value: list(row)
+        for row in sheet.iter_rows(min_row=header_row + 1, max_row=sheet.max_row)
+        if isinstance(row[0].value, str)
+    }
+
+
+def _check_table_sheet(sheet: Any) -> None:
+    assert sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A4:")
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_workbook_in_chinese(report: PeriodReport, tmp_path: Path) -> None:
+    path = tmp_path / "季报.xlsx"
+    write_period_report(report, path, "zh", now=NOW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["季报.xlsx"]  # no temporary file left behind
+    book = load_workbook(path)
+    assert book.sheetnames == ["汇总", "按产业", "按来源地区", "月度趋势"]
+    for sheet in book.worksheets:
+        _check_table_sheet(sheet)
+
+    summary = book["汇总"]
+    assert summary["A1"].value == "2024年第一季度招商引资工作情况"
+    assert summary["A2"].value.startswith("生成时间：2024-04-03")
+    assert [c.value for c in summary[4]] == [
+        "指标",
+        "本期（2024年第一季度）",
+        "单位",
+        "上年同期（2023年第一季度）",
+        "同比",
+    ]
+    assert "A3:E3" in {str(r) for r in summary.merged_cells.ranges}
+    text = summary["A3"].value
+    assert text.startswith(
+        "2024年第一季度，新引进项目4个，计划总投资15亿元，同比增长50.0%；其中制造业项目3个"
+    )
+    assert "亿元以上制造业项目2个，占制造业项目的66.7%（其中10亿元以上1个）" in text
+    assert "外出招商2次，走访企业2家" in text
+    rows = _rows_by_label(summary)
+
+    planned = rows["新引进项目计划投资"]
+    assert [c.value for c in planned[1:4]] == [15, "亿元", 10]
+    assert planned[1].data_type == "n" and planned[1].number_format == "#,##0.00"
+    assert planned[4].value == pytest.approx(0.5) and "%" in planned[4].number_format
+    signed = rows["新引进项目"]
+    assert (signed[1].value, signed[2].value, signed[3].value) == (4, "个", 2)
+    assert signed[1].number_format == "#,##0"
+    assert rows["走访企业"][2].value == "家"
+    share = rows["亿元以上项目计划投资占制造业比重"]
+    assert share[1].value == pytest.approx(110000 / 119999.99) and share[1].number_format == "0.0%"
+    assert share[4].value == pytest.approx((110000 / 119999.99 - 1) * 100)
+    assert "个百分点" in share[4].number_format
+    for undefined in ("10亿元以上制造业项目", "招商推介活动", "新开工项目", "“两新一电”产业投资占制造业比重"):
+        assert rows[undefined][4].value == "—", undefined
+    assert rows["项目实际投资"][1].value == pytest.approx(5.5)
+
+    industry = book["按产业"]
+    assert [c.value for c in industry[4]] == [
+        "产业",
+        "项目数（个）",
+        "计划投资（亿元）",
+        "占计划投资比重",
+        "上年同期项目数（个）",
+        "上年同期计划投资（亿元）",
+        "计划投资同比",
+    ]
+    first = [c.value for c in industry[5]]
+    assert first[:3] == ["新能源汽车及零部件", 1, 10]
+    assert first[6] == "—"
+    assert industry["C5"].number_format == "#,##0.00" and industry["D5"].number_format == "0.0%"
+    assert _rows_by_label(industry)["合计"][2].value == 15
+    assert len(industry._charts) == 1 and type(industry._charts[0]).__name__ == "BarChart"
+    region = book["按来源地区"]
+    assert [c.value for c in region[5]][:2] == ["珠江口东岸", 2]
+    assert region["A6"].value == "未填写"
+    monthly = book["月度趋势"]
+    assert [c.value for c in monthly[4]] == [
+        "月份",
+        "签约项目（个）",
+        "计划投资（亿元）",
+        "走访及活动（次）",
+        "有效线索（条）",
+    ]
+    assert [c.value for c in monthly[7]] == ["2024年3月", 2, pytest.approx(4.000001), 3, 1]
+    assert len(monthly._charts) == 1 and type(monthly._charts[0]).__name__ == "LineChart"
+
+
+def test_workbook_in_english(report: PeriodReport, tmp_path: Path) -> None:
+    path = tmp_path / "q1.xlsx"
+    write_period_report(report, path, "en", now=NOW)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Summary", "By industry", "By source region", "Monthly trend"]
+    summary = book["Summary"]
+    assert summary["A1"].value == "Investment promotion, 2024 Q1"
+    assert summary["A3"].value.startswith(
+        "In 2024 Q1, 4 new projects were introduced with a planned investment of 1.5 billion yuan "
+        "(+50.0% year on year)"
+    )
+    rows = _rows_by_label(summary)
+    assert [c.value for c in rows["Planned investment of new projects"][1:5]] == [15, "100M yuan", 10, 0.5]
+    assert rows["Projects supplied with land"][4].value == 0
+    assert rows["Projects starting construction"][4].value == "—"
+    assert (
+        " pp"
+        in rows["Share of manufacturing investment in projects of 100 million yuan or more"][4].number_format
+    )
+    assert "Planned investment (100M yuan)" in [c.value for c in book["By industry"][4]]
+    assert book["By source region"]["A6"].value == "Not recorded"
+    assert [c.value for c in book["Monthly trend"][5]][:2] == ["2024-01", 1]
+    for sheet in book.worksheets:
+        _check_table_sheet(sheet)
+    assert book["By industry"]._charts and book["Monthly trend"]._charts
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_debris(
+    report: PeriodReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"the previous report")
+
+    def broken_save(self: Any, filename: str) -> None:
+        Path(filename).write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(period_workbook.Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        write_period_report(report, path)
+    assert path.read_bytes() == b"the previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("label", "zh", "en"),
+    [
+        ("2024", "2024年", "2024"),
+        ("2024Q3", "2024年第三季度", "2024 Q3"),
+        ("2024-03", "2024年3月", "March 2024"),
+        ("2024W01", "2024年第1周（1月1日—1月7日）", "2024 week 1 (1 Jan–7 Jan)"),
+    ],
+)
+def test_period_phrases(label: str, zh: str, en: str, tmp_path: Path) -> None:
+    period = parse_period(label)
+    assert period_phrase(period, "zh") == zh
+    assert period_phrase(period, "en") == en
+    other = compute_period_report(HAND_BUILT, period)
+    assert headline(other, "zh").startswith(zh)
+    write_period_report(other, tmp_path / f"{label}.xlsx", "zh", now=NOW)
+    assert load_workbook(tmp_path / f"{label}.xlsx")["月度趋势"].max_row == 4 + len(period.months())
+
+
+# --- at demo scale -------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_demo_scale_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    end = date(2024, 6, 30)
+    database = Database.open(tmp_path / "demo.db")
+    try:
+        generate(database, scale=1, start=date(2023, 1, 1), end=end)
+        period = latest_full(PeriodKind.QUARTER, end + timedelta(days=1))
+        assert period.label == "2024Q2"
+        started = time.perf_counter()
+        data = load_period_data(database, period)
+        loaded = time.perf_counter()
+        report = compute_period_report(data, period)
+        computed = time.perf_counter()
+        write_period_report(report, tmp_path / "demo.xlsx", "zh")
+        written = time.perf_counter()
+    finally:
+        database.close()
+    with capsys.disabled():
+        print(
+            f"\nperiod report {period.label} at demo scale 1: load {loaded - started:.3f} s, "
+            f"compute {computed - loaded:.3f} s, write {written - computed:.3f} s, "
+            f"total {written - started:.3f} s ({len(data.visits)} visits, {len(data.projects)} projects)"
+        )
+    # Like the bureau's quarter (the demo's calibration), within the demo's ±6% and sampling.
+    assert 150 <= report.figure("projects_signed").value <= 220
+    assert 0.85 <= report.figure("projects_over_100m_share").value <= 1
+    assert 250 <= report.figure("trips").value <= 350
+    assert 450 <= report.figure("enterprises_visited").value <= 650
+    assert sum(r.count for r in report.by_industry) == report.figure("projects_signed").value

@@ -1,0 +1,250 @@
+"""The dashboard: the period report's headline figures as cards with year-on-year change, and charts of
+planned investment by industry and the monthly trend. Figures are computed off the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.database import Database
+from models.reports.figures import PeriodReport, period_report
+from models.reports.periods import Period, PeriodKind, latest_full, parse_period
+from ui.text import language, tr
+from ui.worker import BackgroundTask, TaskControl, run_in_background
+
+HEADLINES = (
+    "projects_signed",
+    "planned_investment",
+    "manufacturing_projects",
+    "projects_over_100m",
+    "priority_share",
+    "actual_investment",
+    "trips",
+    "enterprises_visited",
+    "effective_leads",
+)
+KINDS = (
+    (PeriodKind.QUARTER, "Quarter"),
+    (PeriodKind.MONTH, "Month"),
+    (PeriodKind.WEEK, "Week"),
+    (PeriodKind.YEAR, "Year"),
+)
+
+
+def change_text(figure: Any) -> str:
+    """Year on year: a percentage, or percentage points for a share; "—" when last year had nothing."""
+    change = figure.change_points if figure.is_share else figure.change
+    if change is None:
+        return tr("Dashboard", "year on year: —")
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
+    if figure.is_share:
+        return tr("Dashboard", "year on year: {arrow} {points} percentage points").format(
+            arrow=arrow, points=f"{change * 100:+.1f}"
+        )
+    return tr("Dashboard", "year on year: {arrow} {percent}").format(
+        arrow=arrow, percent=f"{change * 100:+.1f}%"
+    )
+
+
+def value_text(figure: Any) -> str:
+    value = Decimal(figure.value)
+    if figure.unit == "%":
+        return f"{value * 100:.1f}%"
+    if figure.unit == "万元":
+        return f"{value / 10000:,.2f} " + tr("Dashboard", "亿元")
+    return f"{int(value):,}"
+
+
+class Card(QFrame):
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"card_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("QFrame { background: #f7f9fc; border-radius: 6px; }")
+        self.title = QLabel()
+        self.title.setStyleSheet("color: #555;")
+        self.value = QLabel()
+        self.value.setObjectName("value")
+        self.value.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.change = QLabel()
+        self.change.setObjectName("change")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.change)
+
+    def show_figure(self, figure: Any) -> None:
+        self.title.setText(figure.label_zh if language() == "zh" else figure.label_en)
+        self.value.setText(value_text(figure))
+        self.change.setText(change_text(figure))
+        change = figure.change_points if figure.is_share else figure.change
+        colour = "#1b7f3b" if change and change > 0 else "#b00020" if change else "#555"
+        self.change.setStyleSheet(f"color: {colour};")
+
+
+class Dashboard(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(tr("Dashboard", "Dashboard"))
+        self.resize(1200, 780)
+        self.report: PeriodReport | None = None
+        self.task: BackgroundTask | None = None
+        self.kind = QComboBox()
+        self.kind.setObjectName("period_kind")
+        for kind, text in KINDS:
+            self.kind.addItem(tr("Dashboard", text), kind)
+        self.period_text = QLineEdit()
+        self.period_text.setObjectName("period")
+        self.period_text.setPlaceholderText("2024Q1, 2024-03, 2024W12, 2024")
+        self.show_button = QPushButton(tr("Dashboard", "Show"))
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel(tr("Dashboard", "Period:")))
+        picker.addWidget(self.kind)
+        picker.addWidget(self.period_text)
+        picker.addWidget(self.show_button)
+        picker.addWidget(self.status, 1)
+        self.cards: dict[str, Card] = {}
+        grid = QGridLayout()
+        for number, key in enumerate(HEADLINES):
+            card = Card(key)
+            self.cards[key] = card
+            grid.addWidget(card, number // 3, number % 3)
+        self.industry_chart = QChartView()
+        self.industry_chart.setObjectName("industry_chart")
+        self.industry_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.trend_chart = QChartView()
+        self.trend_chart.setObjectName("trend_chart")
+        self.trend_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        charts = QHBoxLayout()
+        charts.addWidget(self.industry_chart, 3)
+        charts.addWidget(self.trend_chart, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(picker)
+        layout.addLayout(grid)
+        layout.addLayout(charts, 1)
+        self.kind.currentIndexChanged.connect(lambda _i: self._default_period(today))
+        self.show_button.clicked.connect(self.refresh)
+        self.period_text.returnPressed.connect(self.refresh)
+        self._default_period(today)
+
+    def _default_period(self, today: date | None) -> None:
+        kind: PeriodKind = self.kind.currentData()
+        self.period_text.setText(latest_full(kind, today or date.today()).label)
+
+    def period(self) -> Period | None:
+        try:
+            return parse_period(self.period_text.text())
+        except ValueError:
+            self.status.setText(
+                tr("Dashboard", "“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.").format(
+                    text=self.period_text.text()
+                )
+            )
+            return None
+
+    def refresh(self) -> BackgroundTask | None:
+        period = self.period()
+        if period is None or (self.task is not None and self.task.running):
+            return None
+        database = self.database
+        self.status.setText(tr("Dashboard", "Computing…"))
+
+        def work(_control: TaskControl) -> PeriodReport:
+            return period_report(database, period)
+
+        task = run_in_background(work, self)
+        self.task = task
+        task.finished.connect(lambda: self.show_report(task.result))
+        task.failed.connect(
+            lambda error: self.status.setText(
+                tr("Dashboard", "The figures could not be computed: {error}").format(error=error)
+            )
+        )
+        return task
+
+    def show_report(self, report: PeriodReport) -> None:
+        self.report = report
+        self.status.setText(
+            tr("Dashboard", "{period}, compared with {earlier}").format(
+                period=report.period.label, earlier=report.earlier.label
+            )
+        )
+        for key, card in self.cards.items():
+            card.show_figure(report.figure(key))
+        self._industry_chart(report)
+        self._trend_chart(report)
+
+    def _industry_chart(self, report: PeriodReport) -> None:
+        chart = QChart()
+        chart.setTitle(tr("Dashboard", "Planned investment by industry (亿元)"))
+        bars = QBarSet(report.period.label)
+        names = []
+        rows = sorted(report.by_industry, key=lambda r: r.planned, reverse=True)[:8]
+        for row in rows:
+            bars.append(float(row.planned) / 10000)
+            names.append(row.label_zh if language() == "zh" else row.label_en)
+        series = QBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(names)
+        axis_x.setLabelsAngle(-30)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.1f")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        self.industry_chart.setChart(chart)
+
+    def _trend_chart(self, report: PeriodReport) -> None:
+        chart = QChart()
+        chart.setTitle(tr("Dashboard", "Monthly planned investment (亿元)"))
+        series = QLineSeries()
+        series.setName(tr("Dashboard", "Planned investment"))
+        labels = []
+        for number, row in enumerate(report.monthly):
+            series.append(QPointF(number, float(row.planned) / 10000))
+            labels.append(f"{row.year}-{row.month:02d}")
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(labels)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.1f")
+        axis_y.setMin(0)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_y.setMin(0)
+        chart.legend().hide()
+        self.trend_chart.setChart(chart)

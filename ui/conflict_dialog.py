@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
+from models.i18n import QT_TRANSLATE_NOOP
 from sync.conflicts import OpenConflict, load_conflicts, resolve_conflict
 from sync.merge import DELETED, ConflictKind
 from sync.values import Canonical, Unreadable, canonical, to_model
@@ -46,9 +47,13 @@ def _shown(field: Field, value: Canonical) -> str:
 
 
 KIND_TEXT = {
-    ConflictKind.EDIT: "Changed here and in the workbook to different values.",
-    ConflictKind.EDIT_DELETE: "Deleted on one side while the other side edited it.",
-    ConflictKind.REMOVED: "Removed from the workbook while it was edited here.",
+    ConflictKind.EDIT: QT_TRANSLATE_NOOP("Conflict", "Changed here and in the workbook to different values."),
+    ConflictKind.EDIT_DELETE: QT_TRANSLATE_NOOP(
+        "Conflict", "Deleted on one side while the other side edited it."
+    ),
+    ConflictKind.REMOVED: QT_TRANSLATE_NOOP(
+        "Conflict", "Removed from the workbook while it was edited here."
+    ),
 }
 
 

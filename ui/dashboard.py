@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.database import Database
+from models.i18n import QT_TRANSLATE_NOOP
 from models.reports.figures import PeriodReport, period_report
 from models.reports.periods import Period, PeriodKind, latest_full, parse_period
 from ui.text import language, tr
@@ -49,10 +50,10 @@ HEADLINES = (
     "effective_leads",
 )
 KINDS = (
-    (PeriodKind.QUARTER, "Quarter"),
-    (PeriodKind.MONTH, "Month"),
-    (PeriodKind.WEEK, "Week"),
-    (PeriodKind.YEAR, "Year"),
+    (PeriodKind.QUARTER, QT_TRANSLATE_NOOP("Dashboard", "Quarter")),
+    (PeriodKind.MONTH, QT_TRANSLATE_NOOP("Dashboard", "Month")),
+    (PeriodKind.WEEK, QT_TRANSLATE_NOOP("Dashboard", "Week")),
+    (PeriodKind.YEAR, QT_TRANSLATE_NOOP("Dashboard", "Year")),
 )
 
 

@@ -14,14 +14,15 @@ from PySide6.QtWidgets import (
 
 from models.database import Database
 from models.fields import LEDGERS
+from models.i18n import QT_TRANSLATE_NOOP
 from sync.history import open_issues, sync_runs
 from ui.list_model import ListTableModel
 from ui.text import tr
 
 OUTCOME_TEXT = {
-    "synced": "Synced",
-    "open": "Synced, with open conflicts or issues",
-    "failed": "Nothing written",
+    "synced": QT_TRANSLATE_NOOP("Sync", "Synced"),
+    "open": QT_TRANSLATE_NOOP("Sync", "Synced, with open conflicts or issues"),
+    "failed": QT_TRANSLATE_NOOP("Sync", "Nothing written"),
 }
 
 

@@ -158,7 +158,7 @@ def test_period_names_as_head_office_writes_them() -> None:
     assert period_name(parse_period("2024-03")) == "2024年3月"
     assert period_name(parse_period("2024")) == "2024年"
     assert period_name(parse_period("2024W12")).startswith("2024年第12周")
-    assert period_name(Q2, "en") == "Q2 2024"
+    assert period_name(Q2, "en") == "2024 Q2"  # the same phrase as the period report
     assert period_name(parse_period("2024-03"), "en") == "March 2024"
 
 
@@ -201,7 +201,7 @@ def test_ranking_workbook_in_english(ranking_data, tmp_path) -> None:
     write_ranking(compute_ranking(ranking_data, Q2), path, language="en", now=NOW)
     sheet = _sheet(path)
     assert sheet.title == "Team ranking"
-    assert "Q2 2024" in sheet["A1"].value
+    assert "2024 Q2" in sheet["A1"].value
     assert _header(sheet)[4] == "Planned investment (10k yuan)"
     assert sheet["A2"].value.startswith("Generated ")
 

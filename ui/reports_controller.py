@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMainWindow, QProgressDialog
 
 from models.database import Database
 from models.reports.periods import PeriodKind, latest_full, parse_period
+from ui.actions import make_action
 from ui.services import DialogService
 from ui.text import language, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
@@ -37,14 +38,8 @@ class ReportsController(QObject):
         self.current_page = current_page
         self.dashboard: QDialog | None = None
 
-        def action(text: str, slot: object, shortcut: str | None, name: str) -> QAction:
-            created = QAction(text, window)
-            created.setObjectName(name)
-            if shortcut:
-                created.setShortcut(QKeySequence(shortcut))
-            created.triggered.connect(slot)
-            window.addAction(created)
-            return created
+        def action(text: str, slot: Callable[[], object], shortcut: str | None, name: str) -> QAction:
+            return make_action(window, text, slot, shortcut, name)
 
         self.dashboard_action = action(
             tr("Reports", "&Dashboard"), self.show_dashboard, "Ctrl+0", "dashboard"

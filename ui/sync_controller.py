@@ -3,15 +3,17 @@ the summary, conflicts/issues/history views, and the workbook's reachability in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from models.database import Database
 from sync.engine import SyncCancelled, SyncFailed, SyncReport, synchronise
 from sync.history import last_sync, open_counts
+from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
 from ui.services import Choice, DialogService
 from ui.settings import Settings
@@ -51,14 +53,8 @@ class SyncController(QObject):
         self.running: BackgroundTask | None = None
         self.progress: QProgressDialog | None = None
 
-        def action(text: str, slot: object, shortcut: str | None, name: str) -> QAction:
-            created = QAction(text, window)
-            created.setObjectName(name)
-            if shortcut:
-                created.setShortcut(QKeySequence(shortcut))
-            created.triggered.connect(slot)
-            window.addAction(created)
-            return created
+        def action(text: str, slot: Callable[[], object], shortcut: str | None, name: str) -> QAction:
+            return make_action(window, text, slot, shortcut, name)
 
         self.sync_action = action(tr("Sync", "&Sync now"), lambda: self.sync_now(), "F5", "sync_now")
         self.choose_action = action(

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
 
 from models.reports.figures import BreakdownRow, Figure, PeriodReport
-from models.reports.periods import Period, PeriodKind
+from models.reports.periods import Period, period_phrase
 from models.reports.xlsx_style import (
     COUNT_FORMAT,
     PERCENT_FORMAT,
@@ -54,44 +54,10 @@ _ZH_COUNT_WORDS = {
     "promotion_events": "场",
     "effective_leads": "条",
 }
-_CHINESE_QUARTERS = "一二三四"
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _lang(language: str) -> str:
     return "zh" if language.startswith("zh") else "en"
-
-
-def period_phrase(period: Period, language: str = "zh") -> str:
-    """The period as the bureau writes it: 2024年第一季度 / 2024 Q1, 2024年3月 / March 2024, …"""
-    first = period.first
-    zh = _lang(language) == "zh"
-    if period.kind is PeriodKind.YEAR:
-        return f"{first.year}年" if zh else f"{first.year}"
-    if period.kind is PeriodKind.QUARTER:
-        quarter = (first.month - 1) // 3
-        return f"{first.year}年第{_CHINESE_QUARTERS[quarter]}季度" if zh else f"{first.year} Q{quarter + 1}"
-    if period.kind is PeriodKind.MONTH:
-        return f"{first.year}年{first.month}月" if zh else f"{_MONTHS_EN[first.month - 1]} {first.year}"
-    year, week, _ = first.isocalendar()
-    last = period.last
-    if zh:
-        return f"{year}年第{week}周（{first.month}月{first.day}日—{last.month}月{last.day}日）"
-    start, end = (f"{day.day} {_MONTHS_EN[day.month - 1][:3]}" for day in (first, last))
-    return f"{year} week {week} ({start}–{end})"
 
 
 def report_title(period: Period, language: str = "zh") -> str:

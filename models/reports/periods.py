@@ -124,3 +124,39 @@ def period_containing(day: date, kind: PeriodKind) -> Period:
 def latest_full(kind: PeriodKind, today: date) -> Period:
     """The last period of ``kind`` that has ended before ``today``."""
     return period_containing(today, kind).previous()
+
+
+_QUARTERS_ZH = "一二三四"
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def period_phrase(period: Period, language: str = "zh") -> str:
+    """The period as the bureau writes it: 2024年第一季度 / 2024 Q1, 2024年3月 / March 2024, …"""
+    first = period.first
+    zh = language.startswith("zh")
+    if period.kind is PeriodKind.YEAR:
+        return f"{first.year}年" if zh else f"{first.year}"
+    if period.kind is PeriodKind.QUARTER:
+        quarter = (first.month - 1) // 3
+        return f"{first.year}年第{_QUARTERS_ZH[quarter]}季度" if zh else f"{first.year} Q{quarter + 1}"
+    if period.kind is PeriodKind.MONTH:
+        return f"{first.year}年{first.month}月" if zh else f"{_MONTHS_EN[first.month - 1]} {first.year}"
+    year, week, _ = first.isocalendar()
+    last = period.last
+    if zh:
+        return f"{year}年第{week}周（{first.month}月{first.day}日—{last.month}月{last.day}日）"
+    start, end = (f"{day.day} {_MONTHS_EN[day.month - 1][:3]}" for day in (first, last))
+    return f"{year} week {week} ({start}–{end})"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,27 +32,11 @@ from sqlalchemy import Connection, Date, func, select, union_all
 from models.database import Database
 from models.reports import xlsx_style
 from models.reports.ledger_export import cell_text, keep_text_as_text, save_atomically, sheet_title
-from models.reports.periods import Period, PeriodKind
+from models.reports.periods import Period, period_phrase
 from models.schema import Lead, Project, Team, Trip, Visit
 from models.types import utcnow
 
 CHANGE_FORMAT = "+#,##0;-#,##0;0"
-
-_QUARTERS_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -272,22 +256,7 @@ def team_ranking(database: Database, period: Period) -> Ranking:
 # --- workbook -----------------------------------------------------------------------------------------
 
 
-def period_name(period: Period, language: str = "zh") -> str:
-    """A period as head office writes it: 2024年第一季度 / Q1 2024, 2024年3月 / March 2024, …"""
-    first = period.first
-    zh = language.startswith("zh")
-    if period.kind is PeriodKind.YEAR:
-        return f"{first.year}年" if zh else str(first.year)
-    if period.kind is PeriodKind.QUARTER:
-        quarter = (first.month - 1) // 3
-        return f"{first.year}年{_QUARTERS_ZH[quarter]}" if zh else f"Q{quarter + 1} {first.year}"
-    if period.kind is PeriodKind.MONTH:
-        return f"{first.year}年{first.month}月" if zh else f"{_MONTHS_EN[first.month - 1]} {first.year}"
-    year, week, _ = first.isocalendar()
-    last = first + timedelta(days=6)
-    if zh:
-        return f"{year}年第{week}周（{first.month}月{first.day}日—{last.month}月{last.day}日）"
-    return f"week {week} of {year} ({first.isoformat()} – {last.isoformat()})"
+period_name = period_phrase  # kept for callers of the ranking module
 
 
 def _trend(row: RankingRow, zh: bool) -> str:

@@ -46,6 +46,7 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(440)
 
     def accept(self) -> None:
         name = self.name.text().strip()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog
 
 from models.database import Database, DatabaseOpenError
+from ui.language import install_language
 from ui.paths import default_database
 from ui.services import DialogService
 from ui.settings import Settings
@@ -31,8 +32,9 @@ def run(db_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Outreach Ledger")
     app.setOrganizationName("OutreachLedger")
-    services = DialogService()
     settings = Settings()
+    install_language(app, settings)
+    services = DialogService()
     database = open_database(db_path or default_database(), services)
     if database is None:
         return 1

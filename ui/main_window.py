@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QTabWidget, QWidget
 
 from models.database import NOT_A_DATABASE, Database
 from models.store import LedgerStore
 from models.validation import ValidationError
+from ui.actions import make_action
 from ui.ledger_page import LedgerPage
 from ui.record_dialog import EnterpriseDialog, RecordDialog
 from ui.reports_controller import ReportsController
@@ -24,6 +26,8 @@ from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 TAB_ORDER = ("visits", "trips", "enterprises", "leads", "projects", "teams")
 PENDING_REFRESH_MS = 30_000
+# Settings.language values; the language names are shown in their own language, untranslated.
+LANGUAGE_CHOICES = (("zh", "中文"), ("en", "English"))
 
 
 class MainWindow(QMainWindow):
@@ -76,15 +80,13 @@ class MainWindow(QMainWindow):
     # --- construction -----------------------------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, name: str = ""
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
+        name: str = "",
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        action.setObjectName(name)
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, shortcut, name)
 
     def _build_actions(self) -> None:
         self.log_visit_action = self._action(tr("Main", "&Log visit…"), self.log_visit, "Ctrl+L", "log_visit")
@@ -143,6 +145,18 @@ class MainWindow(QMainWindow):
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()
         view_menu.addAction(self.deleted_action)
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(tr("Main", "&Language"))
+        language_menu.setObjectName("language_menu")
+        self.language_group = QActionGroup(self)
+        choices = [*LANGUAGE_CHOICES, ("", tr("Main", "Follow the system"))]
+        for value, text in choices:
+            action = QAction(text, self.language_group)
+            action.setCheckable(True)
+            action.setChecked(self.settings.language == value)
+            action.setObjectName(f"language_{value or 'system'}")
+            action.triggered.connect(lambda _checked=False, v=value: self.choose_language(v))
+            language_menu.addAction(action)
         record_menu = menu.addMenu(tr("Main", "&Record"))
         record_menu.addActions([self.convert_action, self.advance_action])
         reports_menu = menu.addMenu(tr("Main", "Re&ports"))
@@ -223,6 +237,16 @@ class MainWindow(QMainWindow):
             self.settings.set_window_state(f"{name}/splitter", page.splitter.saveState())
             self.settings.set_window_state(f"{name}/header", page.table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+    def choose_language(self, value: str) -> None:
+        if value == self.settings.language:
+            return
+        self.settings.language = value
+        self.services.info(
+            self,
+            tr("Main", "Language"),
+            tr("Main", "The new language takes effect when you restart Outreach Ledger."),
+        )
 
     # --- navigation -------------------------------------------------------------------------------
 

@@ -69,6 +69,16 @@ class Settings:
     def workbook_path(self, value: str) -> None:
         self._set("sync/workbook", value)
 
+    @property
+    def language(self) -> str:
+        """ "zh", "en", or "" to follow the system locale; takes effect at the next start."""
+        value = self._text("ui/language")
+        return value if value in {"zh", "en"} else ""
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._set("ui/language", value if value in {"zh", "en"} else "")
+
     def window_state(self, name: str) -> QByteArray | None:
         value = self._store.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None

@@ -1,0 +1,1659 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+    <context>
+        <name>Conflict</name>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="43" />
+            <source>deleted</source>
+            <translation>已删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="43" />
+            <source>kept</source>
+            <translation>保留</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="50" />
+            <source>Changed here and in the workbook to different values.</source>
+            <translation>本机和总表都修改了此项，且改成了不同的值。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="51" />
+            <source>Deleted on one side while the other side edited it.</source>
+            <translation>一方删除了该记录，另一方却修改了它。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="54" />
+            <source>Removed from the workbook while it was edited here.</source>
+            <translation>该记录已从总表中移除，但本机对其作了修改。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="65" />
+            <source>Sync conflicts</source>
+            <translation>同步冲突</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="69" />
+            <source>Fields</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="69" />
+            <source>Ledger</source>
+            <translation>台账</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="69" />
+            <location filename="../../ui/conflict_dialog.py" line="178" />
+            <source>Record</source>
+            <translation>记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="89" />
+            <source>Keep all mine</source>
+            <translation>全部保留本机的</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="90" />
+            <source>Keep all the workbook's</source>
+            <translation>全部采用总表的</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="91" />
+            <source>Resolve</source>
+            <translation>处理</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="131" />
+            <source>record kept or deleted</source>
+            <translation>记录保留或删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="162" />
+            <source>No open conflicts.</source>
+            <translation>没有待处理的冲突。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="167" />
+            <source>Field</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="168" />
+            <source>Last agreed</source>
+            <translation>上次一致值</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="169" />
+            <location filename="../../ui/conflict_dialog.py" line="193" />
+            <source>Mine</source>
+            <translation>本机</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="170" />
+            <source>Workbook</source>
+            <translation>总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="171" />
+            <source>Keep</source>
+            <translation>采用</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="182" />
+            <source>as of sync {when}</source>
+            <translation>截至 {when} 同步</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="193" />
+            <source>Workbook's</source>
+            <translation>总表的</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="196" />
+            <source>or type a value</source>
+            <translation>或输入一个值</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="201" />
+            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <source>Delete it</source>
+            <translation>删除该记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="201" />
+            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <source>Keep the record</source>
+            <translation>保留该记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="210" />
+            <source>Typed value</source>
+            <translation>输入的值</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="239" />
+            <source>“{value}” is not valid for {field}: {reason}.</source>
+            <translation>“{value}”不是有效的{field}：{reason}。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Dashboard</name>
+        <message>
+            <location filename="../../ui/dashboard.py" line="53" />
+            <source>Quarter</source>
+            <translation>季度</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="54" />
+            <source>Month</source>
+            <translation>月度</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="55" />
+            <source>Week</source>
+            <translation>周</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="56" />
+            <source>Year</source>
+            <translation>年度</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="64" />
+            <source>year on year: —</source>
+            <translation>同比：—</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="67" />
+            <source>year on year: {arrow} {points} percentage points</source>
+            <translation>同比：{arrow} {points} 个百分点</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="70" />
+            <source>year on year: {arrow} {percent}</source>
+            <translation>同比：{arrow} {percent}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="80" />
+            <source>亿元</source>
+            <translation>亿元</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="115" />
+            <source>Dashboard</source>
+            <translation>工作看板</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="126" />
+            <source>Show</source>
+            <translation>查看</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="130" />
+            <source>Period:</source>
+            <translation>统计期间：</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="168" />
+            <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
+            <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="179" />
+            <source>Computing…</source>
+            <translation>正在统计…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="189" />
+            <source>The figures could not be computed: {error}</source>
+            <translation>无法完成统计：{error}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="197" />
+            <source>{period}, compared with {earlier}</source>
+            <translation>{period}，对比{earlier}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="208" />
+            <source>Planned investment by industry (亿元)</source>
+            <translation>分产业计划投资（亿元）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="232" />
+            <source>Monthly planned investment (亿元)</source>
+            <translation>逐月计划投资（亿元）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="234" />
+            <source>Planned investment</source>
+            <translation>计划投资</translation>
+        </message>
+    </context>
+    <context>
+        <name>Database</name>
+        <message>
+            <location filename="../../models/database.py" line="39" />
+            <source>{path} is not an Outreach Ledger database, or it is damaged ({detail}).</source>
+            <translation>{path} 不是招商工作台账数据库，或已损坏（{detail}）。</translation>
+        </message>
+        <message>
+            <location filename="../../models/database.py" line="42" />
+            <source>{path} cannot be read or written: {detail}</source>
+            <translation>{path} 无法读写：{detail}</translation>
+        </message>
+        <message>
+            <location filename="../../models/database.py" line="43" />
+            <source>{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.</source>
+            <translation>{path} 已在另一个招商工作台账窗口中打开（{detail}），请先关闭该窗口。</translation>
+        </message>
+        <message>
+            <location filename="../../models/database.py" line="47" />
+            <source>{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.</source>
+            <translation>{path} 由更新版本的招商工作台账写入（数据结构版本 {detail}），请升级软件后再打开。</translation>
+        </message>
+        <message>
+            <location filename="../../models/migrate.py" line="21" />
+            <source>Upgrading {path} failed and nothing was changed ({detail}). A copy was kept beside it.</source>
+            <translation>{path} 升级失败，数据未作任何更改（{detail}）。已在同一位置保留一份副本。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/app.py" line="25" />
+            <source>Cannot open the database</source>
+            <translation>无法打开数据库</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="404" />
+            <source>The database could not be read</source>
+            <translation>无法读取数据库</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="426" />
+            <source>The database is damaged</source>
+            <translation>数据库已损坏</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="429" />
+            <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
+            <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Detail</name>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="56" />
+            <source>Select a record to see its details.</source>
+            <translation>选择一条记录以查看详情。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="70" />
+            <source>Deleted</source>
+            <translation>已删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="93" />
+            <source>History</source>
+            <translation>修改记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="115" />
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="117" />
+            <source>created the record</source>
+            <translation>新建了该记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="120" />
+            <source>deleted the record</source>
+            <translation>删除了该记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="122" />
+            <source>restored the record</source>
+            <translation>恢复了该记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="128" />
+            <source>changed {field}: {old} → {new}</source>
+            <translation>修改了{field}：{old} → {new}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="136" />
+            <source>No recorded changes.</source>
+            <translation>暂无修改记录。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Dialog</name>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="53" />
+            <source>Edit {what}</source>
+            <translation>编辑{what}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="55" />
+            <source>New {what}</source>
+            <translation>新建{what}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="86" />
+            <source>Save (Ctrl+S or Enter)</source>
+            <translation>保存（Ctrl+S 或回车）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="171" />
+            <source>The record could not be saved; nothing was changed. ({detail})</source>
+            <translation>记录未能保存，数据未作任何更改。（{detail}）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="202" />
+            <location filename="../../ui/visit_dialog.py" line="85" />
+            <source>Possible duplicate</source>
+            <translation>可能重复</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="203" />
+            <source>“{name}” looks like an enterprise that already exists: “{existing}”{code}.</source>
+            <translation>“{name}”似乎与已有企业重复：“{existing}”{code}。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="208" />
+            <source>Open the existing one</source>
+            <translation>打开已有记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="209" />
+            <source>Save anyway</source>
+            <translation>仍然保存</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="86" />
+            <source>“{name}” looks like an enterprise that already exists: “{existing}”.</source>
+            <translation>“{name}”似乎与已有企业重复：“{existing}”。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Editor</name>
+        <message>
+            <location filename="../../ui/editors.py" line="91" />
+            <source>e.g. 5000, 5000万元, 1.2亿</source>
+            <translation>如 5000、5000万元、1.2亿</translation>
+        </message>
+    </context>
+    <context>
+        <name>Field</name>
+        <message>
+            <location filename="../../models/fields.py" line="68" />
+            <source>Team name</source>
+            <translation>工作组名称</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="69" />
+            <source>Unit</source>
+            <translation>所属单位</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="70" />
+            <source>Leader</source>
+            <translation>组长</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="81" />
+            <source>Enterprise name</source>
+            <translation>企业名称</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="82" />
+            <source>Credit code</source>
+            <translation>统一社会信用代码</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="83" />
+            <location filename="../../models/fields.py" line="155" />
+            <location filename="../../models/fields.py" line="200" />
+            <source>Industry</source>
+            <translation>产业类别</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="85" />
+            <source>Home region</source>
+            <translation>所在区域</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="87" />
+            <source>City</source>
+            <translation>城市</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="88" />
+            <source>Address</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="89" />
+            <source>Contact person</source>
+            <translation>联系人</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="90" />
+            <source>Phone</source>
+            <translation>联系电话</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="91" />
+            <location filename="../../models/fields.py" line="176" />
+            <location filename="../../models/fields.py" line="227" />
+            <source>Notes</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="102" />
+            <source>Start date</source>
+            <translation>出发日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="103" />
+            <source>End date</source>
+            <translation>返回日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="104" />
+            <location filename="../../models/fields.py" line="135" />
+            <location filename="../../models/fields.py" line="164" />
+            <location filename="../../models/fields.py" line="199" />
+            <source>Team</source>
+            <translation>工作组</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="107" />
+            <source>Destination region</source>
+            <translation>目的区域</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="112" />
+            <source>Destination city</source>
+            <translation>目的城市</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="113" />
+            <source>Purpose</source>
+            <translation>出访事由</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="114" />
+            <source>Participants</source>
+            <translation>参加人员</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="125" />
+            <source>Date</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="128" />
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="134" />
+            <location filename="../../models/fields.py" line="154" />
+            <location filename="../../models/fields.py" line="197" />
+            <source>Enterprise</source>
+            <translation>企业</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="136" />
+            <source>Staff</source>
+            <translation>走访人员</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="137" />
+            <source>Trip</source>
+            <translation>出访</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="138" />
+            <source>Location</source>
+            <translation>地点</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="139" />
+            <source>Summary</source>
+            <translation>走访内容</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="140" />
+            <source>Outcome</source>
+            <translation>成效</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="141" />
+            <source>Next action</source>
+            <translation>下一步工作</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="142" />
+            <source>Next action date</source>
+            <translation>下一步日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="153" />
+            <source>Lead</source>
+            <translation>线索名称</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="158" />
+            <location filename="../../models/fields.py" line="204" />
+            <source>Planned investment (10k yuan)</source>
+            <translation>计划投资（万元）</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="162" />
+            <source>Source</source>
+            <translation>线索来源</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="163" />
+            <source>Discovered on</source>
+            <translation>获取日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="165" />
+            <source>Owner</source>
+            <translation>跟进人</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="168" />
+            <source>Status</source>
+            <translation>线索状态</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="174" />
+            <source>Effective</source>
+            <translation>是否有效</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="175" />
+            <source>Next follow-up</source>
+            <translation>下次跟进日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="196" />
+            <source>Project name</source>
+            <translation>项目名称</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="198" />
+            <source>From lead</source>
+            <translation>来源线索</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="201" />
+            <source>Manufacturing</source>
+            <translation>是否制造业</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="210" />
+            <source>Actual investment (10k yuan)</source>
+            <translation>实际投资（万元）</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="214" />
+            <source>Site</source>
+            <translation>落户地</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="215" />
+            <source>Stage</source>
+            <translation>项目阶段</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="216" />
+            <source>Signed on</source>
+            <translation>签约日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="217" />
+            <source>Land supply (planned)</source>
+            <translation>计划供地日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="218" />
+            <source>Land supply (actual)</source>
+            <translation>实际供地日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="219" />
+            <source>Construction start (planned)</source>
+            <translation>计划动工日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="220" />
+            <source>Construction start (actual)</source>
+            <translation>实际动工日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="221" />
+            <source>Completion (planned)</source>
+            <translation>计划竣工日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="222" />
+            <source>Completion (actual)</source>
+            <translation>实际竣工日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="223" />
+            <source>Operation (planned)</source>
+            <translation>计划投产日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="224" />
+            <source>Operation (actual)</source>
+            <translation>实际投产日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="225" />
+            <source>Up to standard (planned)</source>
+            <translation>计划达产日期</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="226" />
+            <source>Up to standard (actual)</source>
+            <translation>实际达产日期</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRun</name>
+        <message>
+            <location filename="../../ui/first_run.py" line="18" />
+            <source>Welcome to Outreach Ledger</source>
+            <translation>欢迎使用招商工作台账</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="20" />
+            <source>Your name is recorded with every change you make, so that head office and sync can show who changed what. Your team is the default for new visits.</source>
+            <translation>您的每一次修改都会记录您的姓名，便于局机关和同步时查明由谁修改了什么。您所在的工作组将作为新建走访记录的默认工作组。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="32" />
+            <source>Type to choose a team (optional)</source>
+            <translation>输入名称选择工作组（可不填）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="37" />
+            <source>Your name *</source>
+            <translation>您的姓名 *</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="38" />
+            <source>Your team</source>
+            <translation>所在工作组</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="60" />
+            <source>No team is named “{name}”.</source>
+            <translation>没有名为“{name}”的工作组。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Ledger</name>
+        <message>
+            <location filename="../../models/fields.py" line="64" />
+            <source>Teams</source>
+            <translation>工作组</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="65" />
+            <source>Team</source>
+            <translation>工作组</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="77" />
+            <source>Enterprises</source>
+            <translation>企业库</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="78" />
+            <source>Enterprise</source>
+            <translation>企业</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="98" />
+            <source>Trips</source>
+            <translation>外出招商</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="99" />
+            <source>Trip</source>
+            <translation>外出招商</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="121" />
+            <source>Visits</source>
+            <translation>走访记录</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="122" />
+            <source>Visit</source>
+            <translation>走访记录</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="149" />
+            <source>Leads</source>
+            <translation>招商线索</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="150" />
+            <source>Lead</source>
+            <translation>招商线索</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="192" />
+            <source>Projects</source>
+            <translation>签约项目</translation>
+        </message>
+        <message>
+            <location filename="../../models/fields.py" line="193" />
+            <source>Project</source>
+            <translation>签约项目</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_model.py" line="142" />
+            <source>Days overdue: {days}</source>
+            <translation>逾期天数：{days}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_model.py" line="148" />
+            <source>{milestone}: {days} days overdue</source>
+            <translation>{milestone}：已逾期 {days} 天</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_page.py" line="44" />
+            <source>Search {ledger}… (Ctrl+F)</source>
+            <translation>搜索{ledger}…（Ctrl+F）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_page.py" line="46" />
+            <source>Deleted records</source>
+            <translation>已删除的记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_page.py" line="125" />
+            <source>Records: {count}</source>
+            <translation>记录数：{count}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Main</name>
+        <message>
+            <location filename="../../ui/main_window.py" line="49" />
+            <source>Outreach Ledger</source>
+            <translation>招商工作台账</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="92" />
+            <source>&amp;Log visit…</source>
+            <translation>登记走访(&amp;L)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="94" />
+            <source>&amp;New record…</source>
+            <translation>新建记录(&amp;N)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="96" />
+            <source>&amp;Edit record…</source>
+            <translation>编辑记录(&amp;E)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="98" />
+            <source>&amp;Delete</source>
+            <translation>删除(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="100" />
+            <source>&amp;Restore</source>
+            <translation>恢复(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="101" />
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="103" />
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="106" />
+            <source>&amp;Find</source>
+            <translation>查找(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="109" />
+            <source>Show &amp;deleted records</source>
+            <translation>显示已删除的记录(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="112" />
+            <source>&amp;Convert lead to project…</source>
+            <translation>线索转为签约项目(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="115" />
+            <source>&amp;Advance to next stage</source>
+            <translation>推进到下一阶段(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="117" />
+            <source>Fill with &amp;demo data…</source>
+            <translation>填充演示数据(&amp;D)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="119" />
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="132" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="138" />
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="144" />
+            <source>&amp;View</source>
+            <translation>查看(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="149" />
+            <source>&amp;Language</source>
+            <translation>界面语言(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="152" />
+            <source>Follow the system</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="160" />
+            <source>&amp;Record</source>
+            <translation>记录(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="162" />
+            <source>Re&amp;ports</source>
+            <translation>报表(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="170" />
+            <source>&amp;Sync</source>
+            <translation>同步(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="177" />
+            <source>Main</source>
+            <translation>主工具栏</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="197" />
+            <source>User: {user}</source>
+            <translation>用户：{user}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="198" />
+            <source>Team: {team}</source>
+            <translation>工作组：{team}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="227" />
+            <source>Please wait</source>
+            <translation>请稍候</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="228" />
+            <source>Background work is still running. Cancel it or wait for it to end.</source>
+            <translation>后台任务仍在运行，请取消或等待其完成。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="247" />
+            <source>Language</source>
+            <translation>界面语言</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="248" />
+            <source>The new language takes effect when you restart Outreach Ledger.</source>
+            <translation>新的界面语言将在重新启动招商工作台账后生效。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="307" />
+            <source>Not yet synced: {count}</source>
+            <translation>待同步：{count}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="352" />
+            <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
+            <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="373" />
+            <source>Cannot convert the lead</source>
+            <translation>无法将线索转为项目</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="380" />
+            <source>Project created from the lead.</source>
+            <translation>已根据该线索新建签约项目。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="392" />
+            <source>Cannot advance the project</source>
+            <translation>无法推进项目阶段</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="445" />
+            <source>Fill with demo data</source>
+            <translation>填充演示数据</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="446" />
+            <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
+            <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="451" />
+            <source>Add demo data</source>
+            <translation>添加演示数据</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="452" />
+            <source>Don't add</source>
+            <translation>不添加</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="458" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="458" />
+            <source>Creating demo data…</source>
+            <translation>正在生成演示数据…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="484" />
+            <source>Demo data</source>
+            <translation>演示数据</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="485" />
+            <source>No demo data was added: {reason}</source>
+            <translation>未添加演示数据：{reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Related</name>
+        <message>
+            <location filename="../../models/store.py" line="105" />
+            <location filename="../../models/store.py" line="117" />
+            <location filename="../../models/store.py" line="121" />
+            <source>Visits</source>
+            <translation>走访记录</translation>
+        </message>
+        <message>
+            <location filename="../../models/store.py" line="106" />
+            <location filename="../../models/store.py" line="118" />
+            <source>Leads</source>
+            <translation>招商线索</translation>
+        </message>
+        <message>
+            <location filename="../../models/store.py" line="108" />
+            <location filename="../../models/store.py" line="124" />
+            <source>Projects</source>
+            <translation>签约项目</translation>
+        </message>
+        <message>
+            <location filename="../../models/store.py" line="116" />
+            <source>Trips</source>
+            <translation>外出招商</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reports</name>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="45" />
+            <source>&amp;Dashboard</source>
+            <translation>工作看板(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="48" />
+            <source>&amp;Period report…</source>
+            <translation>阶段工作报表(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="50" />
+            <source>Team &amp;ranking…</source>
+            <translation>工作组排名(&amp;R)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="52" />
+            <source>&amp;Supervision list…</source>
+            <translation>督办清单(&amp;S)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="55" />
+            <source>&amp;Export this view…</source>
+            <translation>导出当前视图(&amp;E)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="84" />
+            <source>Period (2024, 2024Q1, 2024-03, 2024W12):</source>
+            <translation>统计期间（2024、2024Q1、2024-03、2024W12）：</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="94" />
+            <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
+            <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="101" />
+            <source>Excel workbooks (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="108" />
+            <source>Writing {name}…</source>
+            <translation>正在生成 {name}…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="121" />
+            <source>Written: {path}</source>
+            <translation>已生成：{path}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="130" />
+            <source>{path} was not written: {error}</source>
+            <translation>未能生成 {path}：{error}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="138" />
+            <source>Period report</source>
+            <translation>阶段工作报表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="154" />
+            <source>Team ranking</source>
+            <translation>工作组排名</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="169" />
+            <source>Supervision list</source>
+            <translation>督办清单</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="184" />
+            <source>Export this view</source>
+            <translation>导出当前视图</translation>
+        </message>
+    </context>
+    <context>
+        <name>Sync</name>
+        <message>
+            <location filename="../../sync/engine.py" line="59" />
+            <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
+            <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="63" />
+            <source>The workbook is open in {who}. Nothing was written; close it there and sync again.</source>
+            <translation>总表正被 {who} 打开，未写入任何内容；请在该处关闭后重新同步。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="66" />
+            <source>Another sync holds the workbook: {who}. Nothing was written.</source>
+            <translation>{who} 正在同步总表，未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="67" />
+            <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
+            <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="70" />
+            <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
+            <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="73" />
+            <source>The workbook could not be written ({detail}). Nothing was changed.</source>
+            <translation>总表无法写入（{detail}），未作任何更改。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="74" />
+            <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
+            <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="77" />
+            <source>{reason}; the row was not taken over</source>
+            <translation>{reason}；该行未被采用</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="30" />
+            <source>not a date</source>
+            <translation>不是有效的日期</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="31" />
+            <source>not an amount</source>
+            <translation>不是有效的金额</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="32" />
+            <source>not yes or no</source>
+            <translation>不是“是”或“否”</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="33" />
+            <source>not one of the allowed values</source>
+            <translation>不在可选值范围内</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="51" />
+            <source>The workbook {path} does not exist or cannot be reached.</source>
+            <translation>总表 {path} 不存在或无法访问。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="52" />
+            <source>The workbook {path} cannot be read: {detail}</source>
+            <translation>无法读取总表 {path}：{detail}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="53" />
+            <source>{path} is not an Excel workbook (.xlsx): {detail}</source>
+            <translation>{path} 不是 Excel 工作簿（.xlsx）：{detail}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="54" />
+            <source>{path} was refused: part {part} {detail}.</source>
+            <translation>已拒绝 {path}：部件 {part} {detail}。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="55" />
+            <source>The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”).</source>
+            <translation>总表 {path} 中没有{ledger}工作表（应为名为“{en}”或“{zh}”的工作表）。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="58" />
+            <source>Sheet “{sheet}” has no “{en}” / “{zh}” column, so its rows cannot be matched to records.</source>
+            <translation>工作表“{sheet}”中没有“{en}”/“{zh}”列，无法将其各行与记录对应。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="61" />
+            <source>Sheet “{sheet}” has no recognisable header row in its first {rows} rows.</source>
+            <translation>工作表“{sheet}”的前 {rows} 行中找不到可识别的表头行。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="65" />
+            <source>{reason}</source>
+            <translation>{reason}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="66" />
+            <source>the same record id is on row {first} too; this row is ignored</source>
+            <translation>第 {first} 行的记录ID与此行相同；此行已忽略</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="67" />
+            <source>no record of that name</source>
+            <translation>没有该名称的记录</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="68" />
+            <source>more than one record has that name</source>
+            <translation>有多条记录使用该名称</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="69" />
+            <source>no record has that id</source>
+            <translation>没有该ID的记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="59" />
+            <source>&amp;Sync now</source>
+            <translation>立即同步(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="61" />
+            <source>&amp;Choose master workbook…</source>
+            <translation>选择总表(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="64" />
+            <source>Create a &amp;new master workbook…</source>
+            <translation>新建总表(&amp;N)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="66" />
+            <source>&amp;Conflicts…</source>
+            <translation>同步冲突(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="67" />
+            <source>Workbook &amp;issues…</source>
+            <translation>总表问题(&amp;I)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="68" />
+            <source>Sync &amp;history…</source>
+            <translation>同步记录(&amp;H)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="85" />
+            <source>Choose the master workbook</source>
+            <translation>选择总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="85" />
+            <location filename="../../ui/sync_controller.py" line="95" />
+            <source>Excel workbooks (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="95" />
+            <source>Create a new master workbook</source>
+            <translation>新建总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="104" />
+            <source>No workbook created</source>
+            <translation>未新建总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="125" />
+            <source>Choose head office's master workbook first, or create a new one.</source>
+            <translation>请先选择局机关的总表，或新建一个总表。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="126" />
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="127" />
+            <source>Create new…</source>
+            <translation>新建…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="150" />
+            <source>Syncing with {name}…</source>
+            <translation>正在与 {name} 同步…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="151" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="187" />
+            <source>Sync finished</source>
+            <translation>同步完成</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="192" />
+            <location filename="../../sync/engine.py" line="78" />
+            <source>Sync cancelled. Nothing was written.</source>
+            <translation>同步已取消，未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="199" />
+            <source>Old sync lock</source>
+            <translation>遗留的同步锁</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="200" />
+            <source>Break the lock only if nobody else is syncing right now.</source>
+            <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="201" />
+            <source>Break the lock and sync</source>
+            <translation>解除锁定并同步</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="202" />
+            <source>Leave it</source>
+            <translation>暂不处理</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="211" />
+            <location filename="../../ui/sync_controller.py" line="207" />
+            <source>Nothing was synced</source>
+            <translation>未同步任何内容</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="212" />
+            <source>Sync stopped with an unexpected error: {error}</source>
+            <translation>同步因意外错误而中止：{error}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="218" />
+            <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
+            <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="221" />
+            <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
+            <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="227" />
+            <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
+            <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="231" />
+            <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
+            <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="279" />
+            <location filename="../../ui/sync_controller.py" line="124" />
+            <source>No master workbook</source>
+            <translation>尚未选择总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="281" />
+            <source>Workbook: checking…</source>
+            <translation>总表：正在检查…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="283" />
+            <source>Workbook reachable</source>
+            <translation>总表可访问</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="285" />
+            <source>Workbook not reachable (offline)</source>
+            <translation>总表无法访问（离线）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="289" />
+            <source>Last sync: {when}</source>
+            <translation>上次同步：{when}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="290" />
+            <source>never</source>
+            <translation>从未同步</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="295" />
+            <source>Conflicts: {count}</source>
+            <translation>冲突：{count}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="297" />
+            <source>Issues: {count}</source>
+            <translation>问题：{count}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="23" />
+            <source>Synced</source>
+            <translation>已同步</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="24" />
+            <source>Synced, with open conflicts or issues</source>
+            <translation>已同步，尚有待处理的冲突或问题</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="25" />
+            <source>Nothing written</source>
+            <translation>未写入</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="62" />
+            <source>Finished</source>
+            <translation>完成时间</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="63" />
+            <source>By</source>
+            <translation>操作人</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="64" />
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="65" />
+            <source>Added here</source>
+            <translation>本机新增</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="66" />
+            <source>Updated here</source>
+            <translation>本机更新</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="67" />
+            <source>Deleted here</source>
+            <translation>本机删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="68" />
+            <source>Added to workbook</source>
+            <translation>总表新增</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="69" />
+            <source>Updated in workbook</source>
+            <translation>总表更新</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="70" />
+            <source>Deleted in workbook</source>
+            <translation>总表删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="71" />
+            <source>Conflicts</source>
+            <translation>冲突</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="72" />
+            <source>Issues</source>
+            <translation>问题</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="73" />
+            <source>Workbook</source>
+            <translation>总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="98" />
+            <source>Sync history</source>
+            <translation>同步记录</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="99" />
+            <source>Every sync of this database, newest first.</source>
+            <translation>本数据库的每一次同步，最新的在前。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="109" />
+            <source>Ledger</source>
+            <translation>台账</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="110" />
+            <source>Sheet</source>
+            <translation>工作表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="111" />
+            <source>Row</source>
+            <translation>行</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="112" />
+            <source>Column</source>
+            <translation>列</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="113" />
+            <source>Header</source>
+            <translation>表头</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="114" />
+            <source>Value in the workbook</source>
+            <translation>总表中的值</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="115" />
+            <source>Problem</source>
+            <translation>问题</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="132" />
+            <source>Workbook issues</source>
+            <translation>总表问题</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_views.py" line="133" />
+            <source>Cells the last sync could not use. They were left in the workbook as typed and the records here were not changed. Fix them in the workbook (or the record here); they clear on the next sync.</source>
+            <translation>上次同步无法采用的单元格。这些单元格在总表中保持原样，本机记录也未作更改。请在总表中（或在本机记录中）改正，下次同步后即会消除。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Undo</name>
+        <message>
+            <location filename="../../ui/undo.py" line="25" />
+            <source>Delete records ({count})</source>
+            <translation>删除记录（{count} 条）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="27" />
+            <source>Restore records ({count})</source>
+            <translation>恢复记录（{count} 条）</translation>
+        </message>
+    </context>
+    <context>
+        <name>Validation</name>
+        <message>
+            <location filename="../../models/store.py" line="36" />
+            <source>The project has already reached its last stage.</source>
+            <translation>该项目已处于最后阶段。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="40" />
+            <source>“{value}” is not in the list of allowed values.</source>
+            <translation>“{value}”不在可选值范围内。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="41" />
+            <source>The amount cannot be negative.</source>
+            <translation>金额不能为负数。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="42" />
+            <source>“{value}” is not an amount.</source>
+            <translation>“{value}”不是有效的金额。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="43" />
+            <source>“{value}” is not a date.</source>
+            <translation>“{value}”不是有效的日期。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="44" />
+            <source>Credit code {reason}.</source>
+            <translation>统一社会信用代码{reason}。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="45" />
+            <source>This date cannot be before {other} ({other_date}).</source>
+            <translation>该日期不能早于{other}（{other_date}）。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="48" />
+            <source>must be 18 characters</source>
+            <translation>应为 18 位</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="49" />
+            <source>contains a character not allowed in a credit code</source>
+            <translation>含有不允许的字符</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="50" />
+            <source>check digit does not match</source>
+            <translation>校验码不符</translation>
+        </message>
+        <message>
+            <location filename="../../ui/first_run.py" line="54" />
+            <location filename="../../models/validation.py" line="39" />
+            <source>This field is required.</source>
+            <translation>此项为必填项。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="184" />
+            <source>No record is named “{value}”. Pick one from the list.</source>
+            <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Value</name>
+        <message>
+            <location filename="../../ui/text.py" line="47" />
+            <source>No</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <location filename="../../ui/text.py" line="47" />
+            <source>Yes</source>
+            <translation>是</translation>
+        </message>
+    </context>
+    <context>
+        <name>Visit</name>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="54" />
+            <source>No visit logged for this enterprise yet.</source>
+            <translation>该企业尚无走访记录。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="56" />
+            <source>Last visited on {date} by {team}{staff}.</source>
+            <translation>上次走访：{date}，{team}{staff}。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="63" />
+            <source>New enterprise: “{name}” will be added when you save.</source>
+            <translation>新企业：保存时将添加“{name}”。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="89" />
+            <source>Use the existing enterprise</source>
+            <translation>使用已有企业</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="90" />
+            <source>Add a new enterprise</source>
+            <translation>新增企业</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,304 @@
+"""The app speaks Chinese: every message is translated, none is forgotten, and the windows show it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedDialogs
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabWidget,
+    QWidget,
+)
+
+from models.database import Database
+from models.store import LedgerStore
+from resources.translations import extract
+from ui.language import install_language, remove_translators, wanted_language
+from ui.settings import Settings
+
+TS = extract.TS_FILE
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _ts_messages() -> list[tuple[str, str, str, ET.Element | None]]:
+    """(context, source, comment, translation element) of every message in the .ts."""
+    result = []
+    for context in ET.parse(TS).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            result.append(
+                (
+                    name,
+                    message.findtext("source") or "",
+                    message.findtext("comment") or "",
+                    message.find("translation"),
+                )
+            )
+    return result
+
+
+# --- the .ts file ---------------------------------------------------------------------------------
+
+
+def test_every_message_is_translated_and_keeps_its_placeholders() -> None:
+    messages = _ts_messages()
+    assert len(messages) > 300
+    problems = []
+    for context, source, _comment, translation in messages:
+        if translation is None or translation.get("type") or not (translation.text or "").strip():
+            problems.append(f"{context}: {source!r} is not translated")
+            continue
+        if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translation.text or "")):
+            problems.append(f"{context}: {source!r} → {translation.text!r} changes the placeholders")
+        if source.count("&") == 1 and "&" not in (translation.text or ""):
+            problems.append(f"{context}: {source!r} → {translation.text!r} loses its keyboard accelerator")
+    assert problems == []
+
+
+def test_every_string_in_the_code_is_in_the_ts_and_nothing_else() -> None:
+    in_code = set(extract.extract())
+    in_ts = {(context, source, comment) for context, source, comment, _ in _ts_messages()}
+    assert sorted(in_code - in_ts) == [], "run: .venv/bin/python -m resources.translations.extract"
+    assert sorted(in_ts - in_code) == [], "run: .venv/bin/python -m resources.translations.extract"
+
+
+def test_the_extractor_finds_every_kind_of_marked_call(tmp_path: Path) -> None:
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "a.py").write_text(
+        "tr('Ctx', 'helper')\n"
+        "tr('Ctx', 'with a disambiguation', 'menu')\n"
+        "QT_TRANSLATE_NOOP('Other', 'marked')\n"
+        "QCoreApplication.translate('Ctx', 'qt call')\n"
+        "tr('Ctx', variable)\n"
+        "self.tr('not ours')\n",
+        encoding="utf-8",
+    )
+    found = {key for path in extract.python_files(tmp_path) for key, _ in extract.messages_in(path, tmp_path)}
+    assert found == {
+        ("Ctx", "helper", ""),
+        ("Ctx", "with a disambiguation", "menu"),
+        ("Other", "marked", ""),
+        ("Ctx", "qt call", ""),
+    }
+
+
+def test_the_compiled_catalogues_are_shipped_and_match_the_ts(qapp) -> None:
+    from PySide6.QtCore import QTranslator
+
+    folder = TS.parent
+    qt = QTranslator()
+    assert qt.load(str(folder / "qtbase_zh_CN.qm")) and qt.translate("QPlatformTheme", "Cancel") == "取消"
+    app = QTranslator()
+    assert app.load(str(folder / "outreach_zh_CN.qm"))
+    stale = [
+        (context, source)
+        for context, source, comment, translation in _ts_messages()
+        if translation is not None
+        and app.translate(context, source, comment or None) != (translation.text or "")
+        and (translation.text or "") != source  # lrelease leaves out a translation equal to its source
+    ]
+    assert stale == [], "recompile: .venv/bin/python -m resources.translations.extract"
+
+
+def test_the_language_follows_the_setting_or_else_the_system() -> None:
+    chinese, english = (
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        QLocale(QLocale.Language.English),
+    )
+    assert wanted_language("zh", english) == "zh"
+    assert wanted_language("en", chinese) == "en"
+    assert wanted_language("", chinese) == "zh"
+    assert wanted_language("", QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan)) == "zh"
+    assert wanted_language("", english) == "en"
+    settings = Settings()
+    assert settings.language == ""
+    settings.language = "zh"
+    assert Settings().language == "zh"
+    settings.language = "klingon"
+    assert Settings().language == ""
+
+
+# --- the windows in Chinese -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese(qapp) -> Iterator[None]:
+    settings = Settings()
+    settings.language = "zh"
+    try:
+        assert install_language(qapp, settings) == "zh"
+        assert install_language(qapp, settings) == "zh"  # a second call replaces, never stacks
+        yield
+    finally:
+        remove_translators(qapp)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+@pytest.fixture
+def settings() -> Settings:
+    settings = Settings()
+    settings.user_name = "王五"
+    return settings
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> None:
+    team = store.create("teams", {"name": "高要区招商组", "unit": "高要区"})
+    enterprise = store.create("enterprises", {"name": "东莞曼富电池部件有限公司", "industry": "nev_auto"})
+    store.create(
+        "leads",
+        {
+            "title": "曼富电池部件生产项目",
+            "enterprise_id": enterprise,
+            "industry": "nev_auto",
+            "planned_investment": Decimal(20000),
+            "discovered_on": date(2024, 3, 19),
+            "team_id": team,
+            "status": "negotiating",
+            "effective": True,
+        },
+    )
+
+
+def _english_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Source strings whose translation differs, as patterns that also match their formatted forms."""
+    patterns = []
+    for _context, source, _comment, translation in _ts_messages():
+        if translation is None or translation.text == source or not re.search("[A-Za-z]{2}", source):
+            continue
+        for text in {source, source.replace("&", "")}:
+            pieces = PLACEHOLDER.split(text)
+            regex = ".*?".join(re.escape(piece) for piece in pieces)
+            patterns.append((source, re.compile(regex, re.DOTALL)))
+    return patterns
+
+
+def _shown_texts(root: QWidget) -> list[str]:
+    texts = [root.windowTitle()]
+    widgets = [root, *root.findChildren(QWidget)]
+    for action in root.findChildren(QAction):
+        texts.append(action.text())
+    for widget in widgets:
+        if isinstance(widget, QMenu):
+            texts.append(widget.title())
+        elif isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QTabWidget):
+            texts.extend(widget.tabText(i) for i in range(widget.count()))
+        elif isinstance(widget, QComboBox):
+            texts.extend(widget.itemText(i) for i in range(widget.count()))
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                texts.append(str(model.headerData(column, Qt.Orientation.Horizontal) or ""))
+        elif isinstance(widget, QChartView):
+            chart = widget.chart()
+            texts.append(chart.title())
+            texts.extend(axis.titleText() for axis in chart.axes())
+            texts.extend(series.name() for series in chart.series())
+        if widget.isWindow():
+            texts.append(widget.windowTitle())
+    return [text for text in texts if text]
+
+
+def _assert_no_english(root: QWidget, tmp_path: Path, name: str) -> None:
+    QApplication.processEvents()  # pending layout requests, so the screenshot shows the settled layout
+    root.grab().save(str(tmp_path / f"{name}.png"))
+    patterns = _english_patterns()
+    texts = _shown_texts(root)
+    assert any(re.search("[\u4e00-\u9fff]", text) for text in texts)
+    untranslated = sorted(
+        {f"{text!r} (source {source!r})" for text in texts for source, p in patterns if p.fullmatch(text)}
+    )
+    assert untranslated == []
+
+
+def test_the_main_window_is_in_chinese(
+    qtbot, chinese, database: Database, settings, bureau, tmp_path
+) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(database, settings, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.show_ledger("leads")
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "招商工作台账"
+    assert [m.title() for m in window.menuBar().findChildren(QMenu) if m.parent() is window.menuBar()][
+        :2
+    ] == [
+        "文件(&F)",
+        "编辑(&E)",
+    ]
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "招商线索"
+    page = window.pages["leads"]
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    assert "计划投资（万元）" in headers
+    assert "洽谈中" in [page.model.index(0, c).data() for c in range(page.model.columnCount())]
+    _assert_no_english(window, tmp_path, "main_window")
+
+
+def test_the_language_menu_stores_the_choice_and_says_it_needs_a_restart(
+    qtbot, chinese, database: Database, settings
+) -> None:
+    from ui.main_window import MainWindow
+
+    dialogs = ScriptedDialogs()
+    window = MainWindow(database, settings, dialogs)
+    qtbot.addWidget(window)
+    assert window.findChild(QAction, "language_zh").isChecked()
+    window.findChild(QAction, "language_en").trigger()
+    assert Settings().language == "en"
+    assert dialogs.infos == [("界面语言", "新的界面语言将在重新启动招商工作台账后生效。")]
+    window.findChild(QAction, "language_system").trigger()
+    assert Settings().language == ""
+
+
+def test_the_visit_dialog_is_in_chinese(
+    qtbot, chinese, store: LedgerStore, settings, bureau, tmp_path
+) -> None:
+    from ui.visit_dialog import VisitDialog
+
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "新建走访记录"
+    _assert_no_english(dialog, tmp_path, "visit_dialog")
+
+
+def test_the_dashboard_is_in_chinese(qtbot, chinese, database: Database, bureau, tmp_path) -> None:
+    from ui.dashboard import Dashboard
+
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    task = dashboard.refresh()
+    assert task is not None
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    assert dashboard.windowTitle() == "工作看板"
+    _assert_no_english(dashboard, tmp_path, "dashboard")
+
+
+def test_english_is_back_after_the_chinese_tests() -> None:
+    assert QApplication.translate("Main", "&File") == "&File"
+    assert QLocale().language() == QLocale.Language.English

@@ -31,7 +31,7 @@ from models import controlled
 from models.controlled import PROJECT_STAGES
 from models.database import Database
 from models.fields import MILESTONES
-from models.normalize import CREDIT_CODE_ALPHABET, credit_code_check_char, normalise_name
+from models.normalize import CREDIT_CODE_ALPHABET, credit_code_check_char, normalise_name, pinyin_initials
 from models.schema import Enterprise, Lead, LedgerRecord, Project, Team, Trip, Visit, new_id
 from models.tracking import COUNTER_KEY
 from models.types import utcnow
@@ -666,7 +666,7 @@ class _Generator:
             staff = [self.person() for _ in range(size)]
             team = _Team(new_id(), name, unit, staff)
             row = self.bookkeeping(self.start)
-            row.update(id=team.id, name=name, unit=unit, leader=staff[0])
+            row.update(id=team.id, name=name, name_initials=pinyin_initials(name), unit=unit, leader=staff[0])
             self.rows.teams.append(row)
             self.teams.append(team)
             weights.append((team, rng.uniform(0.4, 1.6)))
@@ -743,6 +743,7 @@ class _Generator:
         row.update(
             name=name,
             name_key=name_key,
+            name_initials=pinyin_initials(name),
             credit_code=None if abroad or rng.random() < 0.12 else self.credit_code(city),
             industry=industry,
             home_region=region,

@@ -55,6 +55,19 @@ def normalise_name(name: str) -> str:
     return text
 
 
+def pinyin_initials(text: str) -> str:
+    """What a user types to find a Chinese name by its pinyin initials: 肇庆高端装备 -> "zqgdzb".
+
+    Latin letters and digits are kept (lower case); everything else is dropped. Heteronyms follow
+    pypinyin's phrase dictionary (重庆 -> "cq").
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    folded = unicodedata.normalize("NFKC", text)
+    letters = lazy_pinyin(folded, style=Style.FIRST_LETTER)
+    return "".join(c for c in "".join(letters).casefold() if c.isascii() and c.isalnum())
+
+
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 

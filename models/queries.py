@@ -52,11 +52,17 @@ class LedgerQuery:
         self.deleted = deleted
         self._from: FromClause = self.model.__table__
         columns = []
+        # Names that can also be found by their pinyin initials ("zqgd" finds 肇庆高端…).
+        self._initials: list[ColumnElement[Any]] = []
+        if hasattr(self.model, "name_initials"):
+            self._initials.append(self.model.name_initials)
         for field in self.ledger.table_fields:
             if field.kind is Kind.REF and field.ref:
                 target = aliased(LEDGER_MODELS[field.ref], name=f"ref_{field.name}")
                 self._from = self._from.outerjoin(target, getattr(self.model, field.name) == target.id)
                 expression = display_expression(field.ref, target)
+                if hasattr(target, "name_initials"):
+                    self._initials.append(target.name_initials)
             else:
                 expression = getattr(self.model, field.name)
             columns.append(TableColumn(field, expression))
@@ -78,6 +84,10 @@ class LedgerQuery:
                     codes = controlled.codes_matching(column.field.choices, term)
                     if codes:
                         alternatives.append(column.expression.in_(codes))
+            if term.isascii() and term.isalnum():
+                alternatives.extend(
+                    initials.like(pattern.lower(), escape="\\") for initials in self._initials
+                )
             statement = statement.where(or_(*alternatives) if alternatives else false())
         return statement
 
@@ -122,7 +132,10 @@ def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> 
     name = display_expression(ledger_name, model)
     statement = select(model.id, name).where(model.deleted.is_(False))
     if text.strip():
-        statement = statement.where(name.like(_like_pattern(text.strip()), escape="\\"))
+        matches: ColumnElement[bool] = name.like(_like_pattern(text.strip()), escape="\\")
+        if hasattr(model, "name_initials") and text.strip().isascii() and text.strip().isalnum():
+            matches = or_(matches, model.name_initials.like(_like_pattern(text.strip().lower()), escape="\\"))
+        statement = statement.where(matches)
         starts = name.like(text.strip().replace("%", "").replace("_", "") + "%")
         statement = statement.order_by(starts.desc(), name)
     else:

@@ -50,6 +50,7 @@ class Team(LedgerRecord):
     __table_args__ = (Index("ix_teams_listing", "deleted", "name", "id"),)
 
     name: Mapped[str] = mapped_column(String(200))
+    name_initials: Mapped[str] = mapped_column(String(200), default="")  # pinyin initials, for search
     unit: Mapped[str | None] = mapped_column(String(200))
     leader: Mapped[str | None] = mapped_column(String(100))
 
@@ -60,6 +61,7 @@ class Enterprise(LedgerRecord):
 
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300), index=True, default="")
+    name_initials: Mapped[str] = mapped_column(String(300), default="")  # pinyin initials, for search
     credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
     industry: Mapped[str | None] = mapped_column(String(40))
     home_region: Mapped[str | None] = mapped_column(String(40))

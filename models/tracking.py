@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
-from models.normalize import normalise_credit_code, normalise_name
-from models.schema import ChangeEntry, Enterprise, LedgerRecord, new_id
+from models.normalize import normalise_credit_code, normalise_name, pinyin_initials
+from models.schema import ChangeEntry, Enterprise, LedgerRecord, Team, new_id
 from models.types import utcnow
 
 CREATED = "*created*"
+DERIVED = frozenset({"name_key", "name_initials"})  # computed from other fields, not edited: no history
 COUNTER_KEY = "change_counter"
 SYNCED_VERSION_KEY = "synced_version"
 
@@ -48,6 +49,8 @@ def next_version(session: Session) -> int:
 
 
 def _derive(record: LedgerRecord) -> None:
+    if isinstance(record, Enterprise | Team):
+        record.name_initials = pinyin_initials(record.name or "")
     if isinstance(record, Enterprise):
         record.name_key = normalise_name(record.name or "")
         if record.credit_code is not None:
@@ -58,7 +61,7 @@ def _field_changes(record: LedgerRecord) -> list[tuple[str, Any, Any]]:
     state = inspect(record)
     changes = []
     for attr in state.mapper.column_attrs:
-        if attr.key in LedgerRecord.BOOKKEEPING or attr.key == "name_key":
+        if attr.key in LedgerRecord.BOOKKEEPING or attr.key in DERIVED:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():

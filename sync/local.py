@@ -17,7 +17,7 @@ from sqlalchemy import Connection, delete, insert, select, text, update
 
 from models.database import Database
 from models.fields import LEDGERS
-from models.normalize import normalise_name
+from models.normalize import normalise_name, pinyin_initials
 from models.queries import display_expression
 from models.schema import (
     LEDGER_MODELS,
@@ -129,6 +129,8 @@ def _model_values(ledger_name: str, values: Mapping[str, Canonical]) -> dict[str
             result["deleted"] = bool(value)
         else:
             result[name] = to_model(fields[name], value)
+    if ledger_name in ("enterprises", "teams") and "name" in result:
+        result["name_initials"] = pinyin_initials(result["name"] or "")
     if ledger_name == "enterprises" and "name" in result:
         result["name_key"] = normalise_name(result["name"] or "")
     return result

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, select
 
 from models import migrate
 from models.database import Database, DatabaseOpenError
+from models.queries import lookup
 from models.schema import Base, Enterprise, Team
 from models.store import LedgerStore
 
@@ -53,6 +54,8 @@ def test_upgrade_from_first_revision_keeps_every_record(db_path: Path) -> None:
         # the new duplicate key was computed for the enterprise that existed before the upgrade
         duplicates = store.find_duplicate_enterprises("深圳 氢蓝时代动力科技 股份有限公司")
         assert [d["id"] for d in duplicates] == ["e1"]
+        # and its pinyin initials, so "szql" finds it
+        assert [rid for rid, _ in lookup(database, "enterprises", "szql")] == ["e1"]
         # the change counter carried on: a new change gets a later version than the old data
         store.update("teams", "t1", {"leader": "李四"})
         with database.session() as session:

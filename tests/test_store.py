@@ -160,3 +160,28 @@ def test_a_visit_with_a_new_enterprise_saves_both_or_neither(store, database, bu
     )
     assert store.get("visits", visit_id)["enterprise_id"] == enterprise_id
     assert store.get("enterprises", enterprise_id)["name"] == "全新企业有限公司"
+
+
+def test_pinyin_initials_find_chinese_names_in_ledgers_and_type_ahead(database, store, bureau) -> None:
+    gaoduan = store.create(
+        "enterprises", {"name": "肇庆高端装备制造有限公司", "industry": "high_end_equipment"}
+    )
+    store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 4, 2),
+            "kind": "enterprise_visit",
+            "enterprise_id": gaoduan,
+            "team_id": bureau["team"],
+            "staff": "王五",
+        },
+    )
+    assert LedgerQuery(database, "enterprises").ids("zqgd") == [gaoduan]
+    assert [name for _, name in lookup(database, "enterprises", "zqgd")] == ["肇庆高端装备制造有限公司"]
+    visits = LedgerQuery(database, "visits")
+    assert len(visits.ids("zqgd")) == 1  # through the visit's enterprise
+    assert len(visits.ids("dzq")) == 2  # the team 端州区招商一组 by its initials
+    assert LedgerQuery(database, "enterprises").ids("ZQGD") == [gaoduan]  # case does not matter
+    store.update("enterprises", gaoduan, {"name": "四会高端装备制造有限公司"})
+    assert LedgerQuery(database, "enterprises").ids("zqgd") == []
+    assert LedgerQuery(database, "enterprises").ids("shgd") == [gaoduan]  # recomputed on rename

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
@@ -96,3 +97,15 @@ class ScriptedDialogs(DialogService):
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
         return self.texts.pop(0) if self.texts else None
+
+
+def open_main_window(qtbot: Any, database: Any, settings: Any, dialogs: DialogService | None = None) -> Any:
+    """The main window as a user sees it: shown, active (so shortcuts work), closed after the test."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(database, settings, dialogs or ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -52,12 +52,7 @@ def bureau(store: LedgerStore) -> dict[str, str]:
 def _window(
     qtbot, database: Database, settings: Settings, dialogs: ScriptedDialogs | None = None
 ) -> MainWindow:
-    window = MainWindow(database, settings, dialogs or ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return open_main_window(qtbot, database, settings, dialogs)
 
 
 def _cell(page, record_id: str, field_name: str, role=Qt.ItemDataRole.DisplayRole):

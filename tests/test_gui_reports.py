@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from gui_helpers import ScriptedDialogs
+from gui_helpers import ScriptedDialogs, open_main_window
 
 from models.reports.figures import period_report
 from models.reports.periods import parse_period
@@ -51,10 +51,7 @@ def bureau(store: LedgerStore) -> dict[str, str]:
 def _window(qtbot, database, dialogs: ScriptedDialogs) -> MainWindow:
     settings = Settings()
     settings.user_name = "张三"
-    window = MainWindow(database, settings, dialogs)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return open_main_window(qtbot, database, settings, dialogs)
 
 
 def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, database, bureau) -> None:

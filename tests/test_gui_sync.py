@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sync_helpers import hand_edit, new_workbook, small_bureau, workbook_records
@@ -39,12 +39,7 @@ def workbook(tmp_path: Path, settings: Settings) -> Path:
 
 
 def _window(qtbot, database, settings, dialogs: ScriptedDialogs) -> MainWindow:
-    window = MainWindow(database, settings, dialogs)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return open_main_window(qtbot, database, settings, dialogs)
 
 
 def test_press_sync_see_progress_and_the_summary(qtbot, database, settings, bureau, workbook) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gui_helpers import ScriptedDialogs, type_text, when_modal_opens
+from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -48,12 +48,7 @@ def bureau(store: LedgerStore, settings: Settings) -> dict[str, str]:
 def _window(
     qtbot, database: Database, settings: Settings, dialogs: ScriptedDialogs | None = None
 ) -> MainWindow:
-    window = MainWindow(database, settings, dialogs or ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return open_main_window(qtbot, database, settings, dialogs)
 
 
 def _type(qtbot, text: str) -> None:

@@ -170,3 +170,40 @@ def test_missing_required_fields_are_shown_beside_the_field_and_nothing_is_saved
     assert dialog.error_labels["team_id"].text() == "This field is required."
     assert not dialog.error_labels["summary"].isVisible()
     assert LedgerQuery(database, "visits").ids() == []
+
+
+@pytest.mark.parametrize("typed", ["2024年3月19日", "2024/3/19", "2024-03-19", "２０２４．３．１９"])
+def test_dates_can_be_typed_the_way_people_write_them(qtbot, settings, store, typed: str) -> None:
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    editor = dialog.editors["visit_date"]
+    editor.clear()
+    type_text(editor, typed)
+    assert editor.value() == date(2024, 3, 19)
+
+
+def test_an_impossible_date_is_shown_beside_the_field(qtbot, settings, store, bureau, database) -> None:
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    editor = dialog.editors["visit_date"]
+    editor.clear()
+    type_text(editor, "2024-02-30")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.error_labels["visit_date"].text() == "“2024-02-30” is not a date."
+    assert len(LedgerQuery(database, "visits").ids()) == 1  # only the bureau's own visit
+
+
+def test_a_date_can_be_picked_from_the_calendar(qtbot, settings, store) -> None:
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    editor = dialog.editors["next_action_date"]
+    assert editor.value() is None  # optional dates start empty
+    calendar = editor.open_calendar()
+    from PySide6.QtCore import QDate
+
+    calendar.clicked.emit(QDate(2024, 5, 6))
+    assert editor.value() == date(2024, 5, 6)
+    assert not calendar.isVisible()

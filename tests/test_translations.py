@@ -302,3 +302,18 @@ def test_the_dashboard_is_in_chinese(qtbot, chinese, database: Database, bureau,
 def test_english_is_back_after_the_chinese_tests() -> None:
     assert QApplication.translate("Main", "&File") == "&File"
     assert QLocale().language() == QLocale.Language.English
+
+
+def test_values_are_shown_the_chinese_way_in_chinese(chinese) -> None:
+    from datetime import date as day
+    from decimal import Decimal
+
+    from models.fields import LEDGERS
+    from ui.text import format_value
+
+    projects = LEDGERS["projects"]
+    assert format_value(projects.field("industry"), "nev_auto") == "新能源汽车及零部件"
+    assert format_value(projects.field("stage"), "land_supplied") == "已供地"
+    assert format_value(projects.field("manufacturing"), True) == "是"
+    assert format_value(projects.field("planned_investment"), Decimal("123456.5")) == "123,456.5"
+    assert format_value(projects.field("signed_on"), day(2024, 3, 19)) == "2024-03-19"

@@ -8,23 +8,23 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QWidget,
 )
 
 from models import controlled
 from models.fields import Field, Kind
-from models.parsing import parse_amount
-from models.validation import NOT_A_NUMBER
+from models.parsing import parse_amount, parse_date
+from models.validation import NOT_A_DATE, NOT_A_NUMBER
 from ui.text import format_amount, language, tr
-
-NO_DATE = QDate(1900, 1, 1)
 
 
 class InvalidInput(ValueError):
@@ -36,36 +36,68 @@ class InvalidInput(ValueError):
         self.raw = raw
 
 
-class DateEditor(QDateEdit):
-    """A date that may be empty (shown blank) unless the field is required."""
+class DateEditor(QLineEdit):
+    """A date typed the way people write them (2024-03-19, 2024/3/19, 2024年3月19日) or picked from a
+    calendar (the button at the end of the field, or Alt+Down). Empty unless the field is required,
+    which starts at today."""
 
     def __init__(self, required: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
         self._required = required
+        self.setPlaceholderText(tr("Editor", "e.g. 2024-03-19 or 2024年3月19日"))
         if required:
-            self.setDate(QDate.currentDate())
-        else:
-            self.setMinimumDate(NO_DATE)
-            self.setSpecialValueText(" ")
-            self.setDate(NO_DATE)
+            self.setText(date.today().isoformat())
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self.calendar_action = self.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action.setToolTip(tr("Editor", "Pick a date (Alt+Down)"))
+        self.calendar_action.triggered.connect(lambda _checked=False: self.open_calendar())
+        self._calendar: QCalendarWidget | None = None
 
-    def focusNextPrevChild(self, next: bool) -> bool:
-        """Tab leaves the field (Qt's default walks through day/month/year first); arrows move within."""
-        return QWidget.focusNextPrevChild(self, next)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self.open_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def open_calendar(self) -> QCalendarWidget:
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlag(Qt.WindowType.Popup)
+        calendar.setGridVisible(True)
+        try:
+            current = self.value()
+        except InvalidInput:
+            current = None
+        shown = current or date.today()
+        calendar.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        calendar.clicked.connect(lambda picked: self._picked(picked, calendar))
+        calendar.activated.connect(lambda picked: self._picked(picked, calendar))
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        calendar.setFocus()
+        self._calendar = calendar
+        return calendar
+
+    def _picked(self, picked: QDate, calendar: QCalendarWidget) -> None:
+        self.setText(date(picked.year(), picked.month(), picked.day()).isoformat())
+        calendar.close()
+        calendar.deleteLater()
+        self._calendar = None
+        self.setFocus()
 
     def value(self) -> date | None:
-        qdate = self.date()
-        if not self._required and qdate == NO_DATE:
+        text = self.text().strip()
+        if not text:
             return None
-        return date(qdate.year(), qdate.month(), qdate.day())
+        parsed = parse_date(text)
+        if parsed is None:
+            raise InvalidInput(NOT_A_DATE, text)
+        return parsed
 
     def set_value(self, value: date | None) -> None:
         if value is None:
-            self.setDate(QDate.currentDate() if self._required else NO_DATE)
+            self.setText(date.today().isoformat() if self._required else "")
         else:
-            self.setDate(QDate(value.year, value.month, value.day))
+            self.setText(value.isoformat())
 
 
 class ChoiceEditor(QComboBox):

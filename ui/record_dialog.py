@@ -157,7 +157,8 @@ class RecordDialog(QDialog):
 
     def save(self) -> None:
         values, problems = self.values()
-        problems += self.check(values)
+        unreadable = {p.field for p in problems}  # "not a date" says it all; no "required" on top
+        problems += [p for p in self.check(values) if p.field not in unreadable]
         self.show_problems(problems)
         if problems or not self.confirm(values):
             return

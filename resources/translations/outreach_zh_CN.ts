@@ -379,7 +379,17 @@
     <context>
         <name>Editor</name>
         <message>
-            <location filename="../../ui/editors.py" line="91" />
+            <location filename="../../ui/editors.py" line="47" />
+            <source>e.g. 2024-03-19 or 2024年3月19日</source>
+            <translation>如 2024-03-19 或 2024年3月19日</translation>
+        </message>
+        <message>
+            <location filename="../../ui/editors.py" line="52" />
+            <source>Pick a date (Alt+Down)</source>
+            <translation>选择日期（Alt+↓）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/editors.py" line="123" />
             <source>e.g. 5000, 5000万元, 1.2亿</source>
             <translation>如 5000、5000万元、1.2亿</translation>
         </message>

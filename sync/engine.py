@@ -294,7 +294,11 @@ def _check_local_changes(plan: _Plan) -> None:
         for record_id in list(result.to_local):
             merged = {**plan.snapshot.records[ledger].get(record_id, {}), **result.to_local[record_id]}
             values = {name: to_model(fields[name], merged.get(name)) for name in fields}
-            problems = [(p.field, p.text()) for p in validate(ledger, values)]
+            # (field, reason template, its arguments): translated when shown, not here
+            problems: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
+                (p.field, p.message, tuple((k, str(v)) for k, v in p.args.items()))
+                for p in validate(ledger, values)
+            ]
             for name, spec in fields.items():
                 target = merged.get(name)
                 if (
@@ -303,11 +307,11 @@ def _check_local_changes(plan: _Plan) -> None:
                     and target is not None
                     and target not in known[spec.ref]
                 ):
-                    problems.append((name, UNKNOWN_REFERENCE))
+                    problems.append((name, UNKNOWN_REFERENCE, ()))
             if not problems or (merged.get(DELETED) and record_id not in result.new_local):
                 continue
             row = sheet.rows.get(record_id, 0)
-            for name, reason in problems:
+            for name, reason, reason_args in problems:
                 column = sheet.columns.get(name)
                 header = layout(ledger).column(name)
                 plan.issues.append(
@@ -320,7 +324,7 @@ def _check_local_changes(plan: _Plan) -> None:
                         str(merged.get(name) or ""),
                         INVALID_RECORD,
                         record_id,
-                        (("reason", reason),),
+                        (("reason", reason), *reason_args),
                     )
                 )
             del result.to_local[record_id]

@@ -68,7 +68,7 @@ def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, datab
         assert card.value.text() == value_text(figure), key
         assert card.change.text() == change_text(figure), key
     assert dashboard.cards["projects_signed"].value.text() == "2"
-    assert dashboard.cards["planned_investment"].value.text() == "13.50 亿元"
+    assert dashboard.cards["planned_investment"].value.text() == "13.50 hundred million yuan"
     assert "+1250.0%" in dashboard.cards["planned_investment"].change.text()  # 10000 → 135000 万元
     assert dashboard.cards["trips"].change.text() == "year on year: —"  # nothing a year earlier
     assert dashboard.industry_chart.chart().series() and dashboard.trend_chart.chart().series()

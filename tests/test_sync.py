@@ -449,3 +449,29 @@ def test_english_and_chinese_workbooks_sync_to_the_same_records(tmp_path: Path, 
     finally:
         other.close()
     assert date(2024, 3, 19).isoformat() in str(workbook_records(english, "visits"))
+
+
+def test_a_row_that_would_make_an_invalid_record_is_an_issue_and_not_taken_over(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    hand_append(
+        workbook,
+        "projects",
+        [
+            {
+                "name": "倒排项目",
+                "stage": "已签约",
+                "signed_on": date(2024, 6, 1),
+                "land_actual": date(2024, 5, 1),
+                "team_id:name": "端州区招商一组",
+            },
+        ],
+    )
+    report = _sync(database, workbook)
+    assert report.counts["projects"].issues == 1 and report.counts["projects"].added_here == 0
+    with database.session() as session:
+        issue = session.scalars(select(SyncIssue)).one()
+    assert issue.message == "{reason}; the row was not taken over"
+    assert '"reason": "This date cannot be before {other} ({other_date})."' in issue.args
+    assert '"other_date": "2024-06-01"' in issue.args

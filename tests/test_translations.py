@@ -317,3 +317,70 @@ def test_values_are_shown_the_chinese_way_in_chinese(chinese) -> None:
     assert format_value(projects.field("manufacturing"), True) == "是"
     assert format_value(projects.field("planned_investment"), Decimal("123456.5")) == "123,456.5"
     assert format_value(projects.field("signed_on"), day(2024, 3, 19)) == "2024-03-19"
+
+
+@pytest.fixture
+def english_bureau(store: LedgerStore) -> None:
+    team = store.create("teams", {"name": "Team One", "unit": "West district"})
+    enterprise = store.create("enterprises", {"name": "Acme Batteries Ltd", "industry": "nev_auto"})
+    store.create(
+        "leads",
+        {
+            "title": "Battery parts plant",
+            "enterprise_id": enterprise,
+            "industry": "nev_auto",
+            "planned_investment": 20000,
+            "discovered_on": date(2024, 3, 19),
+            "team_id": team,
+            "status": "negotiating",
+            "effective": True,
+        },
+    )
+
+
+def _assert_no_chinese(root: QWidget) -> None:
+    from ui.main_window import LANGUAGE_CHOICES
+
+    QApplication.processEvents()
+    own_names = {name for _, name in LANGUAGE_CHOICES}  # a language is offered in its own name
+    shown = set(_shown_texts(root)) - own_names
+    assert sorted(text for text in shown if re.search("[\u4e00-\u9fff]", text)) == []
+
+
+def test_english_screens_show_no_chinese(qtbot, database: Database, english_bureau) -> None:
+    """The same walk in English: no Chinese words in menus, labels, headers, lists or charts."""
+    from ui.dashboard import Dashboard
+    from ui.main_window import MainWindow
+    from ui.visit_dialog import VisitDialog
+
+    settings = Settings()
+    settings.user_name = "Tester"
+    window = MainWindow(database, settings, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.show_ledger("leads")
+    _assert_no_chinese(window)
+    dialog = VisitDialog(window.store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _assert_no_chinese(dialog)
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    _assert_no_chinese(dashboard)
+
+
+def test_sync_issue_reasons_are_translated_with_their_arguments(chinese) -> None:
+    from ui.sync_views import _issue_arguments
+
+    args = _issue_arguments(
+        {
+            "reason": "This date cannot be before {other} ({other_date}).",
+            "other": "Signed on",
+            "other_date": "2024-06-01",
+        }
+    )
+    assert "签约日期" in args["reason"] and "2024-06-01" in args["reason"]
+    assert not re.search("[A-Za-z]{3}", args["reason"])

@@ -77,7 +77,7 @@ def value_text(figure: Any) -> str:
     if figure.unit == "%":
         return f"{value * 100:.1f}%"
     if figure.unit == "万元":
-        return f"{value / 10000:,.2f} " + tr("Dashboard", "亿元")
+        return tr("Dashboard", "{amount} hundred million yuan").format(amount=f"{value / 10000:,.2f}")
     return f"{int(value):,}"
 
 
@@ -205,7 +205,7 @@ class Dashboard(QDialog):
 
     def _industry_chart(self, report: PeriodReport) -> None:
         chart = QChart()
-        chart.setTitle(tr("Dashboard", "Planned investment by industry (亿元)"))
+        chart.setTitle(tr("Dashboard", "Planned investment by industry (100 million yuan)"))
         bars = QBarSet(report.period.label)
         names = []
         rows = sorted(report.by_industry, key=lambda r: r.planned, reverse=True)[:8]
@@ -229,7 +229,7 @@ class Dashboard(QDialog):
 
     def _trend_chart(self, report: PeriodReport) -> None:
         chart = QChart()
-        chart.setTitle(tr("Dashboard", "Monthly planned investment (亿元)"))
+        chart.setTitle(tr("Dashboard", "Monthly planned investment (100 million yuan)"))
         series = QLineSeries()
         series.setName(tr("Dashboard", "Planned investment"))
         labels = []

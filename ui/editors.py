@@ -44,7 +44,7 @@ class DateEditor(QLineEdit):
     def __init__(self, required: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._required = required
-        self.setPlaceholderText(tr("Editor", "e.g. 2024-03-19 or 2024年3月19日"))
+        self.setPlaceholderText(tr("Editor", "e.g. 2024-03-19 or 2024/3/19"))
         if required:
             self.setText(date.today().isoformat())
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)

@@ -192,7 +192,10 @@ class SyncController(QObject):
             self.window.statusBar().showMessage(tr("Sync", "Sync cancelled. Nothing was written."), 8000)
             return
         if isinstance(error, SyncFailed):
-            text = tr("Sync", error.message).format(**error.args_)
+            args = dict(error.args_)
+            if "ledger" in args:
+                args["ledger"] = tr("Ledger", args["ledger"])
+            text = tr("Sync", error.message).format(**args)
             if error.stale_lock:
                 answer = self.services.choose(
                     self.window,

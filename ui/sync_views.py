@@ -103,6 +103,24 @@ class SyncHistoryDialog(_TableDialog):
         )
 
 
+def _issue_arguments(raw: dict[str, str]) -> dict[str, str]:
+    """Arguments of an issue message, translated: a reason is a message of its own (a validation or
+    sync text with the same arguments), a field name is a field label."""
+    args = dict(raw)
+    if "other" in args:
+        args["other"] = tr("Field", args["other"])
+    if "reason" in args:
+        reason = args["reason"]
+        translated = tr("Validation", reason)
+        if translated == reason:
+            translated = tr("Sync", reason)
+        try:
+            args["reason"] = translated.format(**args)
+        except (KeyError, IndexError):
+            args["reason"] = translated
+    return args
+
+
 class SyncIssuesDialog(_TableDialog):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         headers = [
@@ -116,7 +134,7 @@ class SyncIssuesDialog(_TableDialog):
         ]
         rows = []
         for issue in open_issues(database):
-            args = {k: tr("Sync", v) for k, v in issue.args.items()}
+            args = _issue_arguments(issue.args)
             rows.append(
                 (
                     tr("Ledger", LEDGERS[issue.ledger].title),

@@ -177,8 +177,8 @@
         </message>
         <message>
             <location filename="../../ui/dashboard.py" line="80" />
-            <source>亿元</source>
-            <translation>亿元</translation>
+            <source>{amount} hundred million yuan</source>
+            <translation>{amount} 亿元</translation>
         </message>
         <message>
             <location filename="../../ui/dashboard.py" line="115" />
@@ -217,12 +217,12 @@
         </message>
         <message>
             <location filename="../../ui/dashboard.py" line="208" />
-            <source>Planned investment by industry (亿元)</source>
+            <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
             <location filename="../../ui/dashboard.py" line="232" />
-            <source>Monthly planned investment (亿元)</source>
+            <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
@@ -345,28 +345,28 @@
             <translation>保存（Ctrl+S 或回车）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="171" />
+            <location filename="../../ui/record_dialog.py" line="172" />
             <source>The record could not be saved; nothing was changed. ({detail})</source>
             <translation>记录未能保存，数据未作任何更改。（{detail}）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="202" />
+            <location filename="../../ui/record_dialog.py" line="203" />
             <location filename="../../ui/visit_dialog.py" line="85" />
             <source>Possible duplicate</source>
             <translation>可能重复</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="203" />
+            <location filename="../../ui/record_dialog.py" line="204" />
             <source>“{name}” looks like an enterprise that already exists: “{existing}”{code}.</source>
             <translation>“{name}”似乎与已有企业重复：“{existing}”{code}。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="208" />
+            <location filename="../../ui/record_dialog.py" line="209" />
             <source>Open the existing one</source>
             <translation>打开已有记录</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="209" />
+            <location filename="../../ui/record_dialog.py" line="210" />
             <source>Save anyway</source>
             <translation>仍然保存</translation>
         </message>
@@ -380,7 +380,7 @@
         <name>Editor</name>
         <message>
             <location filename="../../ui/editors.py" line="47" />
-            <source>e.g. 2024-03-19 or 2024年3月19日</source>
+            <source>e.g. 2024-03-19 or 2024/3/19</source>
             <translation>如 2024-03-19 或 2024年3月19日</translation>
         </message>
         <message>
@@ -1620,7 +1620,7 @@
             <translation>此项为必填项。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="184" />
+            <location filename="../../ui/record_dialog.py" line="185" />
             <source>No record is named “{value}”. Pick one from the list.</source>
             <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
         </message>

@@ -384,3 +384,38 @@ def test_sync_issue_reasons_are_translated_with_their_arguments(chinese) -> None
     )
     assert "签约日期" in args["reason"] and "2024-06-01" in args["reason"]
     assert not re.search("[A-Za-z]{3}", args["reason"])
+
+
+def _every_other_dialog(database: Database, store: LedgerStore, settings: Settings) -> list[QWidget]:
+    from models.fields import LEDGERS
+    from ui.conflict_dialog import ConflictDialog
+    from ui.first_run import FirstRunDialog
+    from ui.record_dialog import EnterpriseDialog, RecordDialog
+    from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
+
+    dialogs: list[QWidget] = [FirstRunDialog(database, settings), EnterpriseDialog(store)]
+    dialogs += [RecordDialog(store, name) for name in LEDGERS if name not in ("visits", "enterprises")]
+    dialogs += [
+        ConflictDialog(database, settings.user_name),
+        SyncHistoryDialog(database),
+        SyncIssuesDialog(database),
+    ]
+    return dialogs
+
+
+def test_every_other_dialog_is_in_chinese(
+    qtbot, chinese, database: Database, store, settings, tmp_path
+) -> None:
+    for number, dialog in enumerate(_every_other_dialog(database, store, settings)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _assert_no_english(dialog, tmp_path, f"dialog_{number}")
+
+
+def test_every_other_dialog_is_in_english(qtbot, database: Database, store, english_bureau) -> None:
+    settings = Settings()
+    settings.user_name = "Tester"
+    for dialog in _every_other_dialog(database, store, settings):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _assert_no_chinese(dialog)

@@ -120,7 +120,7 @@ class MoneyEditor(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.setPlaceholderText(tr("Editor", "e.g. 5000, 5000万元, 1.2亿"))
+        self.setPlaceholderText(tr("Editor", "e.g. 5000 or 5,000 (in 10k yuan)"))
 
     def value(self) -> Decimal | None:
         text = self.text().strip()

@@ -390,7 +390,7 @@
         </message>
         <message>
             <location filename="../../ui/editors.py" line="123" />
-            <source>e.g. 5000, 5000万元, 1.2亿</source>
+            <source>e.g. 5000 or 5,000 (in 10k yuan)</source>
             <translation>如 5000、5000万元、1.2亿</translation>
         </message>
     </context>
@@ -1326,94 +1326,94 @@
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="199" />
+            <location filename="../../ui/sync_controller.py" line="202" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="200" />
+            <location filename="../../ui/sync_controller.py" line="203" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="201" />
+            <location filename="../../ui/sync_controller.py" line="204" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="202" />
+            <location filename="../../ui/sync_controller.py" line="205" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="211" />
-            <location filename="../../ui/sync_controller.py" line="207" />
+            <location filename="../../ui/sync_controller.py" line="214" />
+            <location filename="../../ui/sync_controller.py" line="210" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="212" />
+            <location filename="../../ui/sync_controller.py" line="215" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="218" />
+            <location filename="../../ui/sync_controller.py" line="221" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="221" />
+            <location filename="../../ui/sync_controller.py" line="224" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="227" />
+            <location filename="../../ui/sync_controller.py" line="230" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="231" />
+            <location filename="../../ui/sync_controller.py" line="234" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="279" />
+            <location filename="../../ui/sync_controller.py" line="282" />
             <location filename="../../ui/sync_controller.py" line="124" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="281" />
+            <location filename="../../ui/sync_controller.py" line="284" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="283" />
+            <location filename="../../ui/sync_controller.py" line="286" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="285" />
+            <location filename="../../ui/sync_controller.py" line="288" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="289" />
+            <location filename="../../ui/sync_controller.py" line="292" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="290" />
+            <location filename="../../ui/sync_controller.py" line="293" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="295" />
+            <location filename="../../ui/sync_controller.py" line="298" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="297" />
+            <location filename="../../ui/sync_controller.py" line="300" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>
@@ -1503,47 +1503,47 @@
             <translation>本数据库的每一次同步，最新的在前。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="109" />
+            <location filename="../../ui/sync_views.py" line="127" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="110" />
+            <location filename="../../ui/sync_views.py" line="128" />
             <source>Sheet</source>
             <translation>工作表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="111" />
+            <location filename="../../ui/sync_views.py" line="129" />
             <source>Row</source>
             <translation>行</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="112" />
+            <location filename="../../ui/sync_views.py" line="130" />
             <source>Column</source>
             <translation>列</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="113" />
+            <location filename="../../ui/sync_views.py" line="131" />
             <source>Header</source>
             <translation>表头</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="114" />
+            <location filename="../../ui/sync_views.py" line="132" />
             <source>Value in the workbook</source>
             <translation>总表中的值</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="115" />
+            <location filename="../../ui/sync_views.py" line="133" />
             <source>Problem</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="132" />
+            <location filename="../../ui/sync_views.py" line="150" />
             <source>Workbook issues</source>
             <translation>总表问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="133" />
+            <location filename="../../ui/sync_views.py" line="151" />
             <source>Cells the last sync could not use. They were left in the workbook as typed and the records here were not changed. Fix them in the workbook (or the record here); they clear on the next sync.</source>
             <translation>上次同步无法采用的单元格。这些单元格在总表中保持原样，本机记录也未作更改。请在总表中（或在本机记录中）改正，下次同步后即会消除。</translation>
         </message>

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from models.database import Database
-from sync.engine import SyncCancelled, SyncFailed, SyncReport, synchronise
 from sync.history import last_sync, open_counts
 from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
@@ -20,6 +20,9 @@ from ui.settings import Settings
 from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
 from ui.text import tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
+
+if TYPE_CHECKING:
+    from sync.engine import SyncReport
 
 REACHABILITY_MS = 30_000
 STAGES = {
@@ -137,6 +140,8 @@ class SyncController(QObject):
         database = self.database
 
         def work(control: TaskControl) -> SyncReport:
+            from sync.engine import synchronise  # the engine is loaded when a sync runs, not at start-up
+
             return synchronise(
                 database,
                 workbook,
@@ -188,6 +193,8 @@ class SyncController(QObject):
 
     def _failed(self, task: BackgroundTask, error: object) -> None:
         self._done(task)
+        from sync.engine import SyncCancelled, SyncFailed
+
         if isinstance(error, SyncCancelled):
             self.window.statusBar().showMessage(tr("Sync", "Sync cancelled. Nothing was written."), 8000)
             return

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from models.types import UTCDateTime, Wan, utcnow
@@ -186,6 +186,8 @@ class SyncBase(Base):
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     snapshot: Mapped[str] = mapped_column(Text)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The workbook row as read after that sync (sync.workbook_read.row_digest); None: read it next time.
+    row_digest: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class SyncRun(Base):

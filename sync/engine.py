@@ -35,10 +35,13 @@ from sync.local import (
     LedgerPlan,
     LocalPlan,
     LocalSnapshot,
+    SettledRows,
     apply_local,
+    display_names,
     merge_fields,
     names_index,
     read_local,
+    settled_rows,
     synced_workbook,
 )
 from sync.merge import DELETED, MergeResult, Record, merge
@@ -52,7 +55,7 @@ from sync.workbook_read import (
     read_workbook,
     resolve_references,
 )
-from sync.xlsx_patch import PatchError, SheetPatch, patch_workbook, sheet_parts
+from sync.xlsx_patch import PatchError, SheetPatch, patch_workbook, raw_member, sheet_parts
 
 MAX_ATTEMPTS = 3  # the first read, and at most two more if the workbook changes underneath
 
@@ -141,9 +144,12 @@ Fault = Callable[[str], None]
 class _Plan:
     workbook: WorkbookData
     snapshot: LocalSnapshot
+    # ledger -> ids of records settled on both sides since the last sync: not read, merged or written
+    quiet: dict[str, set[str]]
     merges: dict[str, MergeResult] = field(default_factory=dict)
     issues: list[CellIssue] = field(default_factory=list)
     new_workbook: bool = False
+    digests: dict[str, dict[str, int | None]] = field(default_factory=dict)  # see _settle
 
 
 def synchronise(
@@ -176,8 +182,9 @@ def synchronise(
         for attempt in range(1, MAX_ATTEMPTS + 1):
             report_progress("read", 0, 4)
             before = safety.fingerprint(workbook) if workbook.exists() else None
+            settled = settled_rows(database, str(workbook.resolve()))
             try:
-                data = read_workbook(workbook, check_cancel)
+                data = read_workbook(workbook, check_cancel, settled=settled.digests)
             except InterruptedError:
                 raise SyncCancelled() from None
             except WorkbookError as error:
@@ -185,8 +192,9 @@ def synchronise(
             if check_cancel():
                 raise SyncCancelled()
             report_progress("merge", 1, 4)
-            plan = _plan(database, data)
-            patches = _patches(plan, workbook)
+            plan = _plan(database, data, settled)
+            del settled
+            patches = _patches(plan, workbook, database)
             counts = _counts(plan)
             backup: Path | None = None
             if patches:
@@ -201,7 +209,8 @@ def synchronise(
                     patch_report = patch_workbook(workbook, temp, patches)
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
-                _verify(workbook, temp, plan, patch_report.changed_parts)
+                written = _verify(workbook, temp, plan, patch_report.changed_parts)
+                _settle(plan, written)
                 inject("before-replace")
                 if check_cancel():
                     raise SyncCancelled()
@@ -211,6 +220,8 @@ def synchronise(
                     continue
                 backup = safety.replace_with_backup(workbook, temp, keep=keep_backups)
                 temp = None
+            else:
+                _settle(plan, None)
             inject("before-commit")
             report_progress("save", 3, 4)
             _commit(database, plan, user, started, workbook.resolve(), counts)
@@ -241,9 +252,15 @@ def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
 # --- planning -----------------------------------------------------------------------------------------
 
 
-def _plan(database: Database, data: WorkbookData) -> _Plan:
-    snapshot = read_local(database)
-    plan = _Plan(data, snapshot, issues=list(data.issues))
+def _plan(database: Database, data: WorkbookData, settled: SettledRows) -> _Plan:
+    quiet = {
+        ledger: {rid for rid in sheet.rows if rid not in sheet.records and rid in settled.digests[ledger]}
+        if settled.digests
+        else set()
+        for ledger, sheet in data.sheets.items()
+    }
+    snapshot = read_local(database, skip=quiet, counter=settled.counter)
+    plan = _Plan(data, snapshot, quiet, issues=list(data.issues))
     if synced_workbook(database) != str(data.path.resolve()):
         # Bases describe what this laptop agreed with one particular workbook. Against another one
         # (a new master, a moved share) every record is compared two-way: equal values converge,
@@ -285,7 +302,8 @@ def _plan(database: Database, data: WorkbookData) -> _Plan:
 def _check_local_changes(plan: _Plan) -> None:
     """Workbook rows that would make an invalid local record are reported, not taken over."""
     known = {
-        ledger: set(plan.snapshot.records[ledger]) | plan.merges[ledger].new_local for ledger in SYNC_ORDER
+        ledger: set(plan.snapshot.records[ledger]) | plan.quiet[ledger] | plan.merges[ledger].new_local
+        for ledger in SYNC_ORDER
     }
     for ledger in SYNC_ORDER:
         result = plan.merges[ledger]
@@ -353,19 +371,34 @@ def _cell(field: Field, value: Canonical, language: str) -> str | Decimal | date
     return str(value)
 
 
-def _display_names(plan: _Plan) -> dict[str, dict[str, str]]:
-    names: dict[str, dict[str, str]] = {}
+def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]:
+    """Names of the records referred to by the rows about to be written, by ledger and id."""
+    wanted: dict[str, set[str]] = {ledger: set() for ledger in SYNC_ORDER}
     for ledger in SYNC_ORDER:
+        refs = [(f.name, f.ref) for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref]
+        sheet = plan.workbook.sheets[ledger]
+        for values in (*plan.merges[ledger].to_remote.values(), *sheet.fills.values()):
+            for name, target_ledger in refs:
+                target = values.get(name)
+                if target and target_ledger:
+                    wanted[target_ledger].add(str(target))
+    names: dict[str, dict[str, str]] = {}
+    for ledger, ids in wanted.items():
         spec = LEDGERS[ledger]
         index: dict[str, str] = {}
+        # the local name wins over the workbook's; settled records read the same on both sides
         for source in (plan.workbook.sheets[ledger].records, plan.snapshot.records[ledger]):
-            for record_id, record in source.items():
+            for record_id in ids & source.keys():
+                record = source[record_id]
                 if ledger == "trips":
                     index[record_id] = (
                         f"{record.get('destination_city') or ''} {record.get('start_date') or ''}"
                     )
                 else:
                     index[record_id] = str(record.get(spec.display_field) or "")
+        unnamed = ids - index.keys()
+        if unnamed:
+            index.update(display_names(database, ledger, unnamed))
         names[ledger] = index
     return names
 
@@ -388,9 +421,9 @@ def _row_values(
     return cells
 
 
-def _patches(plan: _Plan, workbook: Path) -> list[SheetPatch]:
+def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch]:
     language = plan.workbook.language
-    names = _display_names(plan)
+    names = _display_names(plan, database)
     parts = sheet_parts(workbook)
     patches = []
     for ledger in SYNC_ORDER:
@@ -434,7 +467,33 @@ def _sort_key(ledger: str, record: Record) -> str:
     return str(record.get(LEDGERS[ledger].default_sort) or "")
 
 
-def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> None:
+def _touched(plan: _Plan, ledger: str) -> set[str]:
+    """The records whose rows the patch wrote to (changed, filled in or appended)."""
+    sheet = plan.workbook.sheets[ledger]
+    return set(plan.merges[ledger].to_remote) | sheet.fills.keys() | sheet.ids_to_write.keys()
+
+
+def _settle(plan: _Plan, written: WorkbookData | None) -> None:
+    """The row digest to keep with each record read in full, or None where the two sides still differ.
+
+    Rows the patch wrote are taken as the verification read them back from the written copy.
+    """
+    open_ids = {(issue.ledger, issue.record_id) for issue in plan.issues}
+    for ledger in SYNC_ORDER:
+        sheet = plan.workbook.sheets[ledger]
+        result = plan.merges[ledger]
+        unsettled = {c.record_id for c in result.conflicts} | sheet.unreadable.keys()
+        digests: dict[str, int | None] = dict(sheet.digests)
+        if written is not None and ledger in written.sheets:
+            after = written.sheets[ledger].digests
+            digests.update({rid: after.get(rid) for rid in _touched(plan, ledger)})
+        for record_id in digests:
+            if record_id in unsettled or (ledger, record_id) in open_ids:
+                digests[record_id] = None
+        plan.digests[ledger] = digests
+
+
+def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> WorkbookData:
     """The copy reads back with every intended value, and every part not patched is byte-identical."""
     try:
         with zipfile.ZipFile(original) as before, zipfile.ZipFile(written) as after:
@@ -443,16 +502,23 @@ def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> No
             for name in before.namelist():
                 if name in patched:
                     continue
+                old, new = before.getinfo(name), after.getinfo(name)
+                if (old.CRC, old.file_size, old.compress_type) == (
+                    new.CRC,
+                    new.file_size,
+                    new.compress_type,
+                ) and raw_member(before, old) == raw_member(after, new):
+                    continue  # copied as stored: the same bytes inflate to the same content
                 if before.read(name) != after.read(name):
                     raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")
-        written_records = {
-            ledger: set(result.to_remote) for ledger, result in plan.merges.items() if result.to_remote
-        }
-        reread = read_workbook(written, only=written_records)
+        written_records = {ledger: _touched(plan, ledger) for ledger in SYNC_ORDER}
+        reread = read_workbook(written, only={ledger: ids for ledger, ids in written_records.items() if ids})
     except (zipfile.BadZipFile, WorkbookError, OSError) as error:
         raise SyncFailed(VERIFY_FAILED, detail=error) from None
     for ledger in written_records:
         result = plan.merges[ledger]
+        if not result.to_remote:
+            continue
         sheet_after = reread.sheets[ledger]
         for record_id, changes in result.to_remote.items():
             record = sheet_after.records.get(record_id)
@@ -469,6 +535,7 @@ def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> No
                         VERIFY_FAILED,
                         detail=f"{ledger} {record_id} {name}: {record.get(name)!r} != {value!r}",
                     )
+    return reread
 
 
 # --- the local side ----------------------------------------------------------------------------------------
@@ -508,7 +575,9 @@ def _commit(
     database: Database, plan: _Plan, user: str, started: Any, workbook: Path, counts: dict[str, LedgerCounts]
 ) -> None:
     ledgers = {
-        ledger: LedgerPlan(result.to_local, result.new_local, result.base, result.conflicts)
+        ledger: LedgerPlan(
+            result.to_local, result.new_local, result.base, result.conflicts, plan.digests.get(ledger, {})
+        )
         for ledger, result in plan.merges.items()
     }
     open_items = any(c.conflicts or c.issues for c in counts.values())

@@ -8,15 +8,16 @@ user edited while the sync was running is left alone and merged again next time.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, Select, delete, insert, select, text, update
 
 from models.database import Database
-from models.fields import LEDGERS
+from models.fields import LEDGERS, Field, Kind
 from models.normalize import normalise_name, pinyin_initials
 from models.queries import display_expression
 from models.schema import (
@@ -55,33 +56,171 @@ class LocalSnapshot:
     counter: int
 
 
-def read_local(database: Database) -> LocalSnapshot:
+@dataclass
+class SettledRows:
+    """Records that agreed with the workbook at the last sync and were not changed here since.
+
+    ``digests`` (ledger -> record id -> row digest) is empty when the stored bases belong to another
+    workbook. ``counter`` is the change counter when this was taken: the snapshot of the sync.
+    """
+
+    counter: int
+    digests: dict[str, dict[str, int]]
+
+
+def _counter(connection: Connection) -> int:
+    return int(
+        connection.execute(text("SELECT value FROM db_state WHERE key = :k"), {"k": COUNTER_KEY}).scalar_one()
+    )
+
+
+def settled_rows(database: Database, workbook: str) -> SettledRows:
+    with database.engine.connect() as connection:
+        counter = _counter(connection)
+        stored = connection.execute(
+            text("SELECT value FROM db_state WHERE key = :k"), {"k": WORKBOOK_KEY}
+        ).scalar()
+        if stored != workbook:
+            return SettledRows(counter, {})
+        synced = int(
+            connection.execute(
+                text("SELECT value FROM db_state WHERE key = :k"), {"k": SYNCED_VERSION_KEY}
+            ).scalar()
+            or 0
+        )
+        digests: dict[str, dict[str, int]] = {ledger: {} for ledger in SYNC_ORDER}
+        statement = select(SyncBase.ledger, SyncBase.record_id, SyncBase.row_digest).where(
+            SyncBase.row_digest.is_not(None)
+        )
+        for ledger, record_id, digest in connection.execute(statement):
+            if ledger in digests and digest is not None:
+                digests[ledger][record_id] = digest
+        for ledger_name in SYNC_ORDER:
+            model = LEDGER_MODELS[ledger_name]
+            changed = select(model.id).where(model.row_version > synced)
+            for (record_id,) in connection.execute(changed):
+                digests[ledger_name].pop(record_id, None)
+    return SettledRows(counter, digests)
+
+
+def _wanted_ids(connection: Connection, all_ids: Select[Any], skip: Collection[str]) -> list[str] | None:
+    """The ids to load one by one, or None when loading everything is cheaper."""
+    if not skip:
+        return None
+    ids = [record_id for (record_id,) in connection.execute(all_ids) if record_id not in skip]
+    return ids if len(ids) * 4 < len(skip) else None
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def read_local(
+    database: Database,
+    skip: Mapping[str, Collection[str]] | None = None,
+    counter: int | None = None,
+) -> LocalSnapshot:
+    """Every record and base, except the records in ``skip`` (ledger -> ids) whose rows are settled."""
+    skip = skip or {}
     snapshot = LocalSnapshot({}, {}, {}, 0)
     with database.engine.connect() as connection:
-        snapshot.counter = int(
-            connection.execute(
-                text("SELECT value FROM db_state WHERE key = :k"), {"k": COUNTER_KEY}
-            ).scalar_one()
-        )
+        snapshot.counter = _counter(connection) if counter is None else counter
         for ledger_name in SYNC_ORDER:
             model = LEDGER_MODELS[ledger_name]
             fields = LEDGERS[ledger_name].fields
             columns = [getattr(model, f.name) for f in fields]
+            convert = [field_converter(f) for f in fields]
+            left_out = skip.get(ledger_name, ())
             records: dict[str, Record] = {}
             versions: dict[str, int] = {}
-            for row in connection.execute(select(model.id, model.row_version, model.deleted, *columns)):
-                record: Record = {
-                    f.name: from_model(f, value) for f, value in zip(fields, row[3:], strict=True)
-                }
-                record[DELETED] = bool(row[2])
-                records[row[0]] = record
-                versions[row[0]] = row[1]
+            statement = select(model.id, model.row_version, model.deleted, *columns)
+            wanted = _wanted_ids(connection, select(model.id), left_out)
+            batches = (
+                [connection.execute(statement)]
+                if wanted is None
+                else (connection.execute(statement.where(model.id.in_(chunk))) for chunk in _chunks(wanted))
+            )
+            for batch in batches:
+                for row in batch:
+                    if row[0] in left_out:
+                        continue
+                    record: Record = {
+                        name: to_canonical(value)
+                        for (name, to_canonical), value in zip(convert, row[3:], strict=True)
+                    }
+                    record[DELETED] = bool(row[2])
+                    records[row[0]] = record
+                    versions[row[0]] = row[1]
             snapshot.records[ledger_name] = records
             snapshot.versions[ledger_name] = versions
-            snapshot.base[ledger_name] = {}
-        for base_row in connection.execute(select(SyncBase.ledger, SyncBase.record_id, SyncBase.snapshot)):
-            snapshot.base.setdefault(base_row[0], {})[base_row[1]] = json.loads(base_row[2])
+            bases: dict[str, Record] = {}
+            base_statement = select(SyncBase.record_id, SyncBase.snapshot).where(
+                SyncBase.ledger == ledger_name
+            )
+            wanted = _wanted_ids(
+                connection, select(SyncBase.record_id).where(SyncBase.ledger == ledger_name), left_out
+            )
+            base_batches = (
+                [connection.execute(base_statement)]
+                if wanted is None
+                else (
+                    connection.execute(base_statement.where(SyncBase.record_id.in_(chunk)))
+                    for chunk in _chunks(wanted)
+                )
+            )
+            for batch in base_batches:
+                for record_id, stored in batch:
+                    if record_id not in left_out:
+                        bases[record_id] = json.loads(stored)
+            snapshot.base[ledger_name] = bases
     return snapshot
+
+
+def field_converter(spec: Field) -> tuple[str, Callable[[Any], Canonical]]:
+    """(field name, database value -> canonical value), with the plain cases decided once per field."""
+    if spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
+
+        def text_value(value: Any) -> Canonical:
+            if type(value) is str:
+                return value.strip() or None
+            return from_model(spec, value)
+
+        return spec.name, text_value
+    if spec.kind is Kind.CHOICE:
+
+        def choice_value(value: Any) -> Canonical:
+            return value if type(value) is str else from_model(spec, value)
+
+        return spec.name, choice_value
+    if spec.kind is Kind.DATE:
+
+        def date_value(value: Any) -> Canonical:
+            return value.isoformat() if type(value) is date else from_model(spec, value)
+
+        return spec.name, date_value
+    return spec.name, partial(from_model, spec)
+
+
+def referenced_ids(database: Database, ledger_name: str, ids: Collection[str]) -> set[str]:
+    """Which of ``ids`` are records of ``ledger_name`` here (live or deleted)."""
+    model = LEDGER_MODELS[ledger_name]
+    found: set[str] = set()
+    with database.engine.connect() as connection:
+        for chunk in _chunks(sorted(ids)):
+            found.update(connection.execute(select(model.id).where(model.id.in_(chunk))).scalars())
+    return found
+
+
+def display_names(database: Database, ledger_name: str, ids: Collection[str]) -> dict[str, str]:
+    """How the records ``ids`` of ``ledger_name`` are named here (for a reference's name column)."""
+    model = LEDGER_MODELS[ledger_name]
+    names: dict[str, str] = {}
+    with database.engine.connect() as connection:
+        for chunk in _chunks(sorted(ids)):
+            statement = select(model.id, display_expression(ledger_name, model)).where(model.id.in_(chunk))
+            names.update({record_id: str(name or "") for record_id, name in connection.execute(statement)})
+    return names
 
 
 def names_index(database: Database, ledger_name: str) -> dict[str, list[str]]:
@@ -101,6 +240,9 @@ class LedgerPlan:
     new_local: set[str] = field(default_factory=set)
     base: dict[str, Record | None] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    # record id -> digest of its row as it now stands in the workbook, or None when the record does
+    # not agree with its row (conflict, bad cell): stored with the base, see ``settled_rows``
+    digests: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -172,7 +314,7 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
             skipped = _apply_ledger(connection, snapshot, ledger_name, ledger_plan, plan.author, version, now)
             if skipped:
                 applied.skipped_edited_meanwhile[ledger_name] = skipped
-            _store_bases(connection, ledger_name, ledger_plan.base, skipped, now)
+            _store_bases(connection, ledger_name, ledger_plan.base, ledger_plan.digests, skipped, now)
         _replace_conflicts(connection, plan, now)
         _replace_issues(connection, plan.issues, now)
         connection.execute(
@@ -291,6 +433,7 @@ def _store_bases(
     connection: Connection,
     ledger_name: str,
     bases: Mapping[str, Record | None],
+    digests: Mapping[str, int | None],
     skipped: Iterable[str],
     now: datetime,
 ) -> None:
@@ -302,17 +445,28 @@ def _store_bases(
             "record_id": rid,
             "snapshot": json.dumps(b, ensure_ascii=False),
             "synced_at": now,
+            "row_digest": digests.get(rid),
         }
         for rid, b in bases.items()
         if b is not None and rid not in skip
     ]
     table = table_of(SyncBase)
-    ids = gone + [row["record_id"] for row in kept]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    ids = gone + [rid for rid, b in bases.items() if b is not None and rid not in skip]
+    for chunk in _chunks(ids):
         connection.execute(delete(table).where(table.c.ledger == ledger_name, table.c.record_id.in_(chunk)))
     if kept:
         connection.execute(insert(table), kept)
+    # Rows read in full whose base stayed as it was: remember how the row reads now (or forget it).
+    # A record edited here while the sync ran keeps no digest, so the next sync reads its row.
+    unchanged = [
+        {"l": ledger_name, "r": rid, "d": None if rid in skip else digest}
+        for rid, digest in digests.items()
+        if rid not in bases or rid in skip
+    ]
+    if unchanged:
+        connection.execute(
+            text("UPDATE sync_base SET row_digest = :d WHERE ledger = :l AND record_id = :r"), unchanged
+        )
 
 
 def _replace_conflicts(connection: Connection, plan: LocalPlan, now: datetime) -> None:
@@ -357,4 +511,16 @@ def _replace_issues(connection: Connection, issues: list[CellIssue], now: dateti
         connection.execute(insert(table_of(SyncIssue)), rows)
 
 
-__all__ = ["LocalPlan", "LocalSnapshot", "apply_local", "merge_fields", "names_index", "new_id", "read_local"]
+__all__ = [
+    "LocalPlan",
+    "LocalSnapshot",
+    "SettledRows",
+    "apply_local",
+    "display_names",
+    "merge_fields",
+    "names_index",
+    "new_id",
+    "read_local",
+    "referenced_ids",
+    "settled_rows",
+]

@@ -9,11 +9,13 @@ row, column and raw value, and counts as unchanged for the merge, so it is never
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,9 @@ from sync.values import Unreadable, converter
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
+# Bump when the reading of a cell changes meaning (a new converter, a renamed list code): every row
+# digest stored by an older version then differs, and each row is read in full once more.
+DIGEST_VERSION = 1
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -93,6 +98,8 @@ class SheetData:
     columns: dict[str, int]  # column key -> 1-based column index
     records: dict[str, Record] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # record id -> row number
+    # record id -> row digest, for the rows read in full (not for the settled rows left out)
+    digests: dict[str, int] = field(default_factory=dict)
     unreadable: dict[str, set[str]] = field(default_factory=dict)
     ids_to_write: dict[str, int] = field(default_factory=dict)  # ids given to rows typed without one
     names_to_resolve: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
@@ -170,10 +177,30 @@ def _language(sheet_names: list[str]) -> str:
     return "zh" if any(re.search(r"[\u4e00-\u9fff]", name) for name in sheet_names) else "en"
 
 
+def row_digests(positions: Mapping[str, int]) -> Callable[[list[Any]], int]:
+    """A stable 64-bit digest of a row as read, under one header layout (a moved column changes it)."""
+    seed = hashlib.blake2b(repr((DIGEST_VERSION, sorted(positions.items()))).encode(), digest_size=8)
+
+    def digest(cells: list[Any]) -> int:
+        hasher = seed.copy()
+        hasher.update(repr(cells).encode())
+        return int.from_bytes(hasher.digest(), "big", signed=True)
+
+    return digest
+
+
 def read_workbook(
-    path: Path, cancelled: Callable[[], bool] | None = None, only: dict[str, set[str]] | None = None
+    path: Path,
+    cancelled: Callable[[], bool] | None = None,
+    only: dict[str, set[str]] | None = None,
+    settled: Mapping[str, Mapping[str, int]] | None = None,
 ) -> WorkbookData:
-    """Read every ledger sheet; with ``only`` (ledger -> record ids), just those sheets and records."""
+    """Read every ledger sheet; with ``only`` (ledger -> record ids), just those sheets and records.
+
+    ``settled`` (ledger -> record id -> row digest) names rows known to agree with the last sync: a
+    row whose digest is still the same is only located (:attr:`SheetData.rows`), not converted, and
+    its record is absent from :attr:`SheetData.records`.
+    """
     from python_calamine import CalamineWorkbook
 
     check_package(path)
@@ -200,26 +227,39 @@ def read_workbook(
             raise InterruptedError
         try:
             calamine_sheet = book.get_sheet_by_name(found[ledger])
-            grid = calamine_sheet.to_python()
             start_row, start_column = calamine_sheet.start or (0, 0)
-        except Exception as error:
+            wanted = only.get(ledger) if only is not None else None
+            sheets[ledger] = _read_sheet(
+                ledger,
+                found[ledger],
+                calamine_sheet.iter_rows(),
+                start_row,
+                start_column,
+                issues,
+                wanted,
+                (settled or {}).get(ledger, {}),
+            )
+        except WorkbookError:
+            raise
+        except Exception as error:  # calamine's own errors, raised while rows are produced
             raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
-        wanted = only.get(ledger) if only is not None else None
-        sheets[ledger] = _read_sheet(ledger, found[ledger], grid, start_row, start_column, issues, wanted)
     return WorkbookData(path, _language(book.sheet_names), sheets, issues)
 
 
 def _read_sheet(
     ledger: str,
     sheet_name: str,
-    grid: list[list[Any]],
+    rows: Iterator[list[Any]],
     start_row: int,
     start_column: int,
     issues: list[CellIssue],
     wanted: set[str] | None = None,
+    settled: Mapping[str, int] | None = None,
 ) -> SheetData:
     sheet_layout = layout(ledger)
-    header = _find_header(grid, header_index(sheet_layout))
+    # Rows stream from the reader: only the first few are held, to find the header among them.
+    first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    header = _find_header(first_rows, header_index(sheet_layout))
     if header is None:
         raise WorkbookError(NO_HEADER, sheet=sheet_name, rows=HEADER_SEARCH_ROWS)
     header_offset, positions = header
@@ -232,7 +272,7 @@ def _read_sheet(
         header_row=start_row + header_offset + 1,
         columns={key: start_column + offset + 1 for key, offset in positions.items()},
     )
-    header_cells = grid[header_offset]
+    header_cells = first_rows[header_offset]
     known = set(positions.values())
     data.unknown_headers = [str(c) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
     fields = [c for c in sheet_layout.columns if c.role is Role.FIELD and c.field is not None]
@@ -258,8 +298,10 @@ def _read_sheet(
             )
         )
 
-    for offset in range(header_offset + 1, len(grid)):
-        cells = grid[offset]
+    digest = row_digests(positions)
+    settled = settled or {}
+    following = itertools.chain(first_rows[header_offset + 1 :], rows)
+    for offset, cells in enumerate(following, start=header_offset + 1):
         row_number = start_row + offset + 1
         if not any(cells[i] not in ("", None) for i in known if i < len(cells)):
             continue
@@ -275,6 +317,10 @@ def _read_sheet(
             issue(row_number, "id", raw_id, DUPLICATE_ID, record_id, first=str(data.rows[record_id]))
             continue
         if wanted is not None and record_id not in wanted:
+            continue
+        row_digest = digest(cells)
+        if settled.get(record_id) == row_digest and record_id not in data.ids_to_write:
+            data.rows[record_id] = row_number
             continue
         record: Record = {}
         bad: set[str] = set(missing_fields)
@@ -297,6 +343,7 @@ def _read_sheet(
         record[DELETED] = header_key(status) in deleted_words if str(status).strip() else False
         data.records[record_id] = record
         data.rows[record_id] = row_number
+        data.digests[record_id] = row_digest
         if bad:
             data.unreadable[record_id] = bad
     return data

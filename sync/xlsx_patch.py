@@ -125,7 +125,7 @@ def patch_workbook(
         raise PatchError(f"the patched workbook must be written to another file than {source}")
     report = PatchReport()
     with _Package(source) as package:
-        replacements: dict[str, bytes] = {}
+        replacements: dict[str, bytes | Pieces] = {}
         filters: dict[str, tuple[int, int]] = {}  # sheet part -> (header row, new last row)
         context = _WorkbookContext.read(package)
         seen: set[str] = set()
@@ -398,21 +398,116 @@ def _check_xml(data: bytes | list[bytes], part: str) -> None:
         raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
 
 
-def _write_package(package: _Package, target: Path, replacements: dict[str, bytes], level: int) -> None:
+def raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The stored (compressed) bytes of one member, as they sit in the file."""
+    handle = archive.fp
+    if handle is None:
+        raise ValueError("the archive is closed")
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename!r}")
+    name_length = int.from_bytes(header[26:28], "little")
+    extra_length = int.from_bytes(header[28:30], "little")
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    data = handle.read(info.compress_size)
+    if len(data) != info.compress_size:
+        raise zipfile.BadZipFile(f"{info.filename!r} is truncated")
+    return data
+
+
+def _can_copy_raw(info: zipfile.ZipInfo) -> bool:
+    encrypted = info.flag_bits & 0x1
+    return not encrypted and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def _check_stored(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate without keeping the result: a damaged part is refused, not passed on."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        crc, size = zlib.crc32(data), len(data)
+    else:
+        crc, size = 0, 0
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        pending: bytes = data
+        while pending and not inflater.eof:
+            plain = inflater.decompress(pending, 1 << 22)  # bounded: a hostile part cannot balloon
+            pending = inflater.unconsumed_tail
+            crc, size = zlib.crc32(plain, crc), size + len(plain)
+            if size > MAX_PART_BYTES:
+                raise zipfile.BadZipFile(f"decompresses to more than {MAX_PART_BYTES:,} bytes")
+        plain = inflater.flush()
+        crc, size = zlib.crc32(plain, crc), size + len(plain)
+    if crc != info.CRC or size != info.file_size:
+        raise zipfile.BadZipFile("its content does not match its checksum")
+
+
+def _copy_raw(package: _Package, out: zipfile.ZipFile, copy: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
+    """Copy an unchanged member without inflating and deflating it again (most of a big workbook).
+
+    zipfile has no public call for this; the member is written as ``ZipFile.write`` would, with its
+    header, its stored bytes, and an entry for the central directory.
+    """
+    try:
+        data = raw_member(package.zip, info)
+        _check_stored(data, info)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError) as exc:
+        raise PatchError(f"cannot read part {info.filename!r} of {package.path.name}: {exc}") from exc
+    _write_stored(out, copy, info.compress_type, [data], info.CRC, info.file_size)
+
+
+def _write_deflated(out: zipfile.ZipFile, copy: zipfile.ZipInfo, pieces: Pieces, level: int) -> None:
+    """Deflate a new part piece by piece (the compressed form of a big sheet is a fifth of it)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    stored: list[bytes] = []
+    crc, size = 0, 0
+    for piece in pieces:
+        crc, size = zlib.crc32(piece, crc), size + len(piece)
+        stored.append(compressor.compress(piece))
+    stored.append(compressor.flush())
+    _write_stored(out, copy, zipfile.ZIP_DEFLATED, stored, crc, size)
+
+
+def _write_stored(
+    out: zipfile.ZipFile, copy: zipfile.ZipInfo, method: int, stored: list[bytes], crc: int, size: int
+) -> None:
+    """Write one member from its stored bytes: local header, data, and its central-directory entry.
+
+    zipfile has no public call for this; it is what ``ZipFile.writestr`` does after compressing.
+    """
+    copy.compress_type = method
+    copy.CRC = crc
+    copy.compress_size = sum(len(chunk) for chunk in stored)
+    copy.file_size = size
+    handle = out.fp
+    assert handle is not None
+    copy.header_offset = handle.tell()
+    handle.write(copy.FileHeader())
+    for chunk in stored:
+        handle.write(chunk)
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out.start_dir = handle.tell()
+
+
+def _write_package(
+    package: _Package, target: Path, replacements: dict[str, bytes | Pieces], level: int
+) -> None:
     try:
         with open(target, "wb") as handle:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out:
                 out.comment = package.zip.comment
                 for info in package.infos:
                     data = replacements.get(info.filename)
-                    if data is None:
-                        data = package.read(info)
                     copy = zipfile.ZipInfo(info.filename, info.date_time)
                     copy.external_attr = info.external_attr
                     copy.create_system = info.create_system
                     copy.comment = info.comment
-                    copy.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(copy, data, compresslevel=level)
+                    if data is None and _can_copy_raw(info):
+                        _copy_raw(package, out, copy, info)
+                        continue
+                    if data is None:
+                        data = package.read(info)
+                    _write_deflated(out, copy, [data] if isinstance(data, bytes) else data, level)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -636,15 +731,24 @@ def _attribute(text: str, name: str) -> str | None:
     return None
 
 
-def _apply(data: bytes, edits: Edits) -> bytes:
-    pieces: list[bytes] = []
+Pieces = list[bytes | memoryview]  # a part's new content in order; views into the source's bytes
+
+
+def _pieces(data: bytes, edits: Edits) -> Pieces:
+    """The edited content as pieces: a big sheet is never copied whole to change a few rows."""
+    view = memoryview(data)
+    pieces: Pieces = []
     cursor = 0
     for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):  # stable for equal starts
-        pieces.append(data[cursor:start])
+        pieces.append(view[cursor:start])
         pieces.append(replacement)
         cursor = end
-    pieces.append(data[cursor:])
-    return b"".join(pieces)
+    pieces.append(view[cursor:])
+    return pieces
+
+
+def _apply(data: bytes, edits: Edits) -> bytes:
+    return b"".join(_pieces(data, edits))
 
 
 class _Patterns:
@@ -996,7 +1100,7 @@ class _Worksheet:
         pieces.append(self.data[self.content_end :])
         _check_xml(pieces, self.part)
 
-    def patch(self, patch: SheetPatch, report: PatchReport) -> tuple[bytes, _Outcome]:
+    def patch(self, patch: SheetPatch, report: PatchReport) -> tuple[Pieces, _Outcome]:
         row_edits: dict[int, dict[int, _Edit]] = {}
         for (row, column), value in patch.updates.items():
             row_edits.setdefault(row, {})[column] = _Edit(value)
@@ -1057,7 +1161,7 @@ class _Worksheet:
             edits_out.extend(self._dimension_edit(touched_rows, touched_columns))
         if patch.header_row is not None and last_row > 0:
             edits_out.extend(self._auto_filter_edit(patch.header_row, last_row))
-        return _apply(self.data, edits_out), _Outcome(appended, last_row)
+        return _pieces(self.data, edits_out), _Outcome(appended, last_row)
 
     def _dimension_edit(self, rows: list[int], columns: list[int]) -> Edits:
         match = self.re.dimension.search(self.data, 0, self.sheet_data.start())
@@ -1122,7 +1226,7 @@ def _widen_spans(start_tag: str, new_columns: list[int]) -> str:
 
 def _patch_worksheet(
     package: _Package, part: str, patch: SheetPatch, context: _WorkbookContext, report: PatchReport
-) -> tuple[bytes, _Outcome]:
+) -> tuple[Pieces, _Outcome]:
     _name, data = package.read_checked(part, check=False)  # checked piecewise: see _Worksheet
     return _Worksheet(part, data, context).patch(patch, report)
 

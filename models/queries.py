@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, String, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, FromClause, Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import literal
 
@@ -50,26 +50,30 @@ class LedgerQuery:
         self.ledger = LEDGERS[ledger_name]
         self.model = LEDGER_MODELS[ledger_name]
         self.deleted = deleted
-        self._from: FromClause = self.model.__table__
+        source: FromClause = self.model.__table__
         columns = []
         # Names that can also be found by their pinyin initials ("zqgd" finds 肇庆高端…).
-        self._initials: list[ColumnElement[Any]] = []
+        initials: list[ColumnElement[Any]] = []
         if hasattr(self.model, "name_initials"):
-            self._initials.append(self.model.name_initials)
+            initials.append(self.model.name_initials)
         for field in self.ledger.table_fields:
             if field.kind is Kind.REF and field.ref:
                 target = aliased(LEDGER_MODELS[field.ref], name=f"ref_{field.name}")
-                self._from = self._from.outerjoin(target, getattr(self.model, field.name) == target.id)
+                source = source.outerjoin(target, getattr(self.model, field.name) == target.id)
                 expression = display_expression(field.ref, target)
                 if hasattr(target, "name_initials"):
-                    self._initials.append(target.name_initials)
+                    initials.append(target.name_initials)
             else:
                 expression = getattr(self.model, field.name)
             columns.append(TableColumn(field, expression))
         self.columns: tuple[TableColumn, ...] = tuple(columns)
+        # The ledger joined to every ledger it refers to, and the initials columns a search also
+        # matches: shared with models.search, which must see exactly what the SQL search sees.
+        self.source: FromClause = source
+        self.initials: tuple[ColumnElement[Any], ...] = tuple(initials)
 
     def _filtered(self, statement: Select[Any], search: str, joined: bool = True) -> Select[Any]:
-        source = self._from if joined or search.strip() else self.model.__table__
+        source = self.source if joined or search.strip() else self.model.__table__
         statement = statement.select_from(source).where(self.model.deleted.is_(self.deleted))
         for term in search.split():
             pattern = _like_pattern(term)
@@ -85,13 +89,22 @@ class LedgerQuery:
                     if codes:
                         alternatives.append(column.expression.in_(codes))
             if term.isascii() and term.isalnum():
-                alternatives.extend(
-                    initials.like(pattern.lower(), escape="\\") for initials in self._initials
-                )
+                alternatives.extend(initials.like(pattern.lower(), escape="\\") for initials in self.initials)
             statement = statement.where(or_(*alternatives) if alternatives else false())
         return statement
 
     def ids(self, search: str = "", sort_field: str | None = None, descending: bool = False) -> list[str]:
+        with self.database.engine.connect() as connection:
+            return self.ids_on(connection, search, sort_field, descending)
+
+    def ids_on(
+        self,
+        connection: Connection,
+        search: str = "",
+        sort_field: str | None = None,
+        descending: bool = False,
+    ) -> list[str]:
+        """:meth:`ids` read through an open connection (in its transaction, with what else it reads)."""
         sort_name = sort_field or self.ledger.default_sort
         sort = next((c for c in self.columns if c.field.name == sort_name), None)
         # Joins only when a referenced name is searched or sorted on: the default listing then
@@ -101,8 +114,7 @@ class LedgerQuery:
         )
         keys = [sort.expression if sort is not None else self.model.created_at, self.model.id]
         ordering = [key.desc() if descending else key.asc() for key in keys]
-        with self.database.engine.connect() as connection:
-            return list(connection.execute(statement.order_by(*ordering)).scalars())
+        return list(connection.execute(statement.order_by(*ordering)).scalars())
 
     def rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Display values by id, one value per column in :attr:`columns` order."""
@@ -113,7 +125,7 @@ class LedgerQuery:
                 chunk = list(ids[start : start + _PAGE_CHUNK])
                 statement = (
                     select(self.model.id, *expressions)
-                    .select_from(self._from)
+                    .select_from(self.source)
                     .where(self.model.id.in_(chunk))
                 )
                 for row in connection.execute(statement):

@@ -1,12 +1,19 @@
 """A ledger as a Qt table model: row count known up front, rows fetched by id in pages on demand.
 
-Searching and sorting happen in SQL (``models.queries.LedgerQuery``); the model keeps only the ordered
-ids and a bounded cache of display pages, so a 100,000-row ledger opens and scrolls at once.
+Sorting happens in SQL (``models.queries.LedgerQuery``); the model keeps only the ordered ids and a
+bounded cache of display pages, so a 100,000-row ledger opens and scrolls at once.
+
+Searching filters the sorted ids in memory with a ``models.search.SearchIndex`` (tens of milliseconds
+a keystroke at 100,000 visits, where the SQL search takes 800). The index is built off the GUI thread
+when the ledger is first shown; until it is ready, or when it cannot be brought up to date cheaply,
+the SQL search answers. Both find the same records, and the index is used only when its signature
+equals the database's, so it never shows stale rows.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,13 +24,43 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.fields import Kind
 from models.milestones import overdue_milestones
 from models.queries import LedgerQuery
+from models.search import SearchIndex, SearchView, Signature, listing
 from ui.text import field_label, format_value, tr
+from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 PAGE_SIZE = 256
 MAX_CACHED_PAGES = 64
 OVERDUE_BACKGROUND = QColor("#f8d7da")
+MAX_INDEX_BUILD_FAILURES = 3  # then the SQL search answers alone, rather than rebuilding on every keystroke
+# A ledger just shown paints and scrolls first; the index (about a second of reading at 100,000 visits)
+# starts after this, unless the user searches sooner.
+INDEX_BUILD_DELAY_MS = 500
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
+
+# Index builds still running, held here rather than by a parent: a build outlives a model deleted
+# under it (a closed window) for as long as it takes to notice it was cancelled, and its task must
+# still be there to report that.
+_RUNNING_BUILDS: set[BackgroundTask] = set()
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Every id of the query, unsearched, in one order; read with the signature of its data."""
+
+    sort_field: str | None
+    descending: bool
+    signature: Signature
+    ids: list[str]
 
 
 class LedgerTableModel(QAbstractTableModel):
@@ -45,6 +82,15 @@ class LedgerTableModel(QAbstractTableModel):
         self.fields = [column.field for column in query.columns]
         self._today = date.today()
         self._loaded = False
+        self._listing: _Listing | None = None
+        self._index = SearchIndex(query)  # empty (no signature) until a built one replaces it
+        self._view: SearchView | None = None  # the index's texts lined up with the listing
+        self._build: BackgroundTask | None = None
+        self._build_failures = 0
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(INDEX_BUILD_DELAY_MS)
+        self._build_timer.timeout.connect(self._start_build)
 
     # --- what to show --------------------------------------------------------------------------
 
@@ -69,8 +115,28 @@ class LedgerTableModel(QAbstractTableModel):
     def showing_deleted(self) -> bool:
         return self._query.deleted
 
+    @property
+    def search_index_ready(self) -> bool:
+        """Whether a built search index is at hand (it is still checked against the data before use)."""
+        return self._index.signature is not None
+
+    @property
+    def search_index_pending(self) -> bool:
+        """Whether a search index is about to be built or being built."""
+        return self._build is not None or self._build_timer.isActive()
+
+    @property
+    def index_build(self) -> BackgroundTask | None:
+        """The search index being built off the GUI thread, if one is."""
+        return self._build
+
     def set_query(self, query: LedgerQuery) -> None:
+        self._cancel_build()
         self._query = query
+        self._listing = None
+        self._index = SearchIndex(query)
+        self._view = None
+        self._build_failures = 0
         self.refresh()
 
     def set_search(self, text: str) -> None:
@@ -82,13 +148,104 @@ class LedgerTableModel(QAbstractTableModel):
         self._loaded = True
         self.beginResetModel()
         try:
-            self._ids = self._query.ids(self._search, self._sort_field, self.descending)
+            self._ids = self._read_ids()
         except SQLAlchemyError as error:
             self._ids = []
             self._report(error)
         self._pages.clear()
         self._today = date.today()
         self.endResetModel()
+        if not self.search_index_ready:
+            if self._search.split():
+                self._start_build()
+            elif self._build is None:
+                self._build_timer.start()
+
+    # --- searching -----------------------------------------------------------------------------
+
+    def _read_ids(self) -> list[str]:
+        if not self._search.split():
+            return self._unsearched(self._index.read_signature()).ids
+        found = self._search_in_memory()
+        if found is not None:
+            return found
+        return self._query.ids(self._search, self._sort_field, self.descending)
+
+    def _unsearched(self, signature: Signature) -> _Listing:
+        """The unsearched ids in the current order: the kept ones if read from data with ``signature``
+        (the data as it is now), else read now."""
+        kept = self._listing
+        if (
+            kept is None
+            or kept.signature != signature
+            or (kept.sort_field, kept.descending) != (self._sort_field, self.descending)
+        ):
+            read_with, ids = listing(self._query, self._sort_field, self.descending)
+            kept = self._listing = _Listing(self._sort_field, self.descending, read_with, ids)
+        return kept
+
+    def _search_in_memory(self) -> list[str] | None:
+        """The search through the index, or None when the index cannot answer for the data as it is
+        now: not built yet, or too much changed since (a new one is then built in the background)."""
+        index = self._index
+        if index.signature is None:
+            return None
+        for _attempt in range(2):  # a write between two reads: look once more, then leave it to SQL
+            if not index.catch_up():  # cheap when nothing changed: one signature read
+                self._start_build()
+                return None
+            base = self._unsearched(index.signature)
+            if base.signature == index.signature:
+                view = self._view
+                if view is None or view.index is not index or view.ids is not base.ids or view.stale:
+                    view = self._view = index.view(base.ids)
+                return view.filter(self._search)
+        return None
+
+    def _start_build(self) -> None:
+        self._build_timer.stop()
+        if self._build is not None or self._build_failures >= MAX_INDEX_BUILD_FAILURES:
+            return
+        query = self._query
+        base = self._listing
+
+        def work(control: TaskControl) -> tuple[SearchIndex, SearchView | None]:
+            index = SearchIndex.build(query, control.cancelled)
+            # Lining the texts up with the listing shown costs ~45 ms at 100,000 rows: here, not on
+            # the first keystroke. The listing is never changed in place, so reading it here is safe.
+            view = index.view(base.ids) if base is not None and base.signature == index.signature else None
+            return index, view
+
+        task = self._build = run_in_background(work)
+        task.blocks_close = False  # it only reads
+        _RUNNING_BUILDS.add(task)
+        task.finished.connect(lambda: _RUNNING_BUILDS.discard(task))
+        task.failed.connect(lambda _error: _RUNNING_BUILDS.discard(task))
+        self.destroyed.connect(task.control.cancel)  # the model is gone: stop reading
+        task.finished.connect(lambda: self._index_built(task, query))
+        task.failed.connect(lambda _error: self._index_failed(task))
+
+    def _index_built(self, task: BackgroundTask, query: LedgerQuery) -> None:
+        if task is not self._build or task.control.cancelled():
+            return
+        self._build = None
+        index, view = task.result
+        if query is not self._query:
+            return
+        if self._index.signature is None or not self._index.is_current():
+            self._index, self._view = index, view
+
+    def _index_failed(self, task: BackgroundTask) -> None:
+        # The SQL search keeps answering (and reports a database that cannot be read).
+        if task is self._build and not task.control.cancelled():
+            self._build = None
+            self._build_failures += 1
+
+    def _cancel_build(self) -> None:
+        self._build_timer.stop()
+        if self._build is not None:
+            self._build.cancel()
+            self._build = None
 
     def _report(self, error: SQLAlchemyError) -> None:
         self.failed.emit(str(getattr(error, "orig", None) or error))
@@ -120,7 +277,7 @@ class LedgerTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():  # a view asks ~10 roles a cell, per paint
             return None
         values = self._row_values(index.row())
         if values is None:

@@ -95,6 +95,10 @@ class LedgerPage(QWidget):
         self.search.returnPressed.connect(self._apply_search_now)
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
+        # Lay the rows out at once, not at the next event: a table scrolled below the end of a shorter
+        # result would otherwise paint with the old scroll offset, and its row header then reads the
+        # label of every row (700 ms for 12,000 rows) instead of the visible ones.
+        self.model.modelReset.connect(self.table.doItemsLayout)
 
     # --- loading and refreshing -------------------------------------------------------------------
 

@@ -189,6 +189,8 @@ class SyncBase(Base):
     # The workbook row as read after that sync (sync.workbook_read.row_digest); None: read it next time.
     row_digest: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
+    __table_args__ = (Index("ix_sync_base_digest", "ledger", "record_id", "row_digest"),)
+
 
 class SyncRun(Base):
     """One sync with the master workbook, for the sync history view."""

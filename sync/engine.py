@@ -44,7 +44,9 @@ from sync.local import (
     settled_rows,
     synced_workbook,
 )
+from sync.memory import release_freed_memory
 from sync.merge import DELETED, MergeResult, Record, merge
+from sync.row_xml import RowXmlError, SharedString, read_row
 from sync.values import Canonical, canonical, to_model
 from sync.workbook_read import (
     UNKNOWN_REFERENCE,
@@ -53,11 +55,15 @@ from sync.workbook_read import (
     WorkbookError,
     column_letter,
     read_workbook,
+    record_from_cells,
     resolve_references,
 )
-from sync.xlsx_patch import PatchError, SheetPatch, patch_workbook, raw_member, sheet_parts
+from sync.xlsx_patch import PatchError, PatchReport, SheetPatch, patch_workbook, raw_member, sheet_parts
 
 MAX_ATTEMPTS = 3  # the first read, and at most two more if the workbook changes underneath
+# Up to this many rows written to a sheet are checked by reading back just those rows' XML; more (a
+# first sync) by reading the written sheets again, which also gives their row digests.
+ROWS_CHECKED_AS_XML = 5_000
 
 CONFLICTED_COPY = QT_TRANSLATE_NOOP(
     "Sync",
@@ -150,6 +156,7 @@ class _Plan:
     issues: list[CellIssue] = field(default_factory=list)
     new_workbook: bool = False
     digests: dict[str, dict[str, int | None]] = field(default_factory=dict)  # see _settle
+    appended: dict[str, list[str]] = field(default_factory=dict)  # ledger -> ids of appended rows, in order
 
 
 def synchronise(
@@ -194,6 +201,7 @@ def synchronise(
             report_progress("merge", 1, 4)
             plan = _plan(database, data, settled)
             del settled
+            release_freed_memory()  # the read's garbage, before the patch asks for a whole sheet
             patches = _patches(plan, workbook, database)
             counts = _counts(plan)
             backup: Path | None = None
@@ -206,10 +214,10 @@ def synchronise(
                 report_progress("write", 2, 4)
                 temp = safety.temp_path_beside(workbook)
                 try:
-                    patch_report = patch_workbook(workbook, temp, patches)
+                    patch_report = patch_workbook(workbook, temp, patches, keep_rows=ROWS_CHECKED_AS_XML)
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
-                written = _verify(workbook, temp, plan, patch_report.changed_parts)
+                written = _verify(workbook, temp, plan, patch_report)
                 _settle(plan, written)
                 inject("before-replace")
                 if check_cancel():
@@ -447,7 +455,10 @@ def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch
             if record_id not in result.new_remote:
                 put(sheet.rows[record_id], _row_values(ledger, changes, language, names))
         appends = []
-        for record_id in sorted(result.new_remote, key=lambda rid: _sort_key(ledger, result.to_remote[rid])):
+        plan.appended[ledger] = sorted(
+            result.new_remote, key=lambda rid: _sort_key(ledger, result.to_remote[rid])
+        )
+        for record_id in plan.appended[ledger]:
             cells = {"id": record_id, **_row_values(ledger, result.to_remote[record_id], language, names)}
             appends.append({sheet.columns[k]: v for k, v in cells.items() if k in sheet.columns})
         if updates or appends:
@@ -484,17 +495,22 @@ def _settle(plan: _Plan, written: WorkbookData | None) -> None:
         result = plan.merges[ledger]
         unsettled = {c.record_id for c in result.conflicts} | sheet.unreadable.keys()
         digests: dict[str, int | None] = dict(sheet.digests)
-        if written is not None and ledger in written.sheets:
-            after = written.sheets[ledger].digests
-            digests.update({rid: after.get(rid) for rid in _touched(plan, ledger)})
+        after = written.sheets[ledger].digests if written is not None and ledger in written.sheets else {}
+        # A row the patch wrote reads differently now: its digest is the re-read one, or none at all
+        # (then the next sync reads it in full), never the one read before the patch.
+        digests.update({rid: after.get(rid) for rid in _touched(plan, ledger)})
         for record_id in digests:
             if record_id in unsettled or (ledger, record_id) in open_ids:
                 digests[record_id] = None
         plan.digests[ledger] = digests
 
 
-def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> WorkbookData:
-    """The copy reads back with every intended value, and every part not patched is byte-identical."""
+def _verify(original: Path, written: Path, plan: _Plan, report: PatchReport) -> WorkbookData | None:
+    """The copy reads back with every intended value, and every part not patched is byte-identical.
+
+    Returns the written sheets as read again when they were (a large patch), else None.
+    """
+    patched = report.changed_parts
     try:
         with zipfile.ZipFile(original) as before, zipfile.ZipFile(written) as after:
             if before.namelist() != after.namelist():
@@ -512,30 +528,74 @@ def _verify(original: Path, written: Path, plan: _Plan, patched: set[str]) -> Wo
                 if before.read(name) != after.read(name):
                     raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")
         written_records = {ledger: _touched(plan, ledger) for ledger in SYNC_ORDER}
-        reread = read_workbook(written, only={ledger: ids for ledger, ids in written_records.items() if ids})
-    except (zipfile.BadZipFile, WorkbookError, OSError) as error:
+        parts = sheet_parts(original)
+        reread: WorkbookData | None = None
+        if all(
+            parts[plan.workbook.sheets[ledger].sheet] in report.rows
+            for ledger, ids in written_records.items()
+            if ids
+        ):
+            read_back = _rows_as_written(plan, report, parts)
+        else:
+            reread = read_workbook(
+                written, only={ledger: ids for ledger, ids in written_records.items() if ids}
+            )
+            read_back = {ledger: (sheet.records, sheet.unreadable) for ledger, sheet in reread.sheets.items()}
+    except (zipfile.BadZipFile, WorkbookError, OSError, RowXmlError) as error:
         raise SyncFailed(VERIFY_FAILED, detail=error) from None
     for ledger in written_records:
         result = plan.merges[ledger]
         if not result.to_remote:
             continue
-        sheet_after = reread.sheets[ledger]
+        columns = plan.workbook.sheets[ledger].columns
+        records, unreadable = read_back[ledger]
         for record_id, changes in result.to_remote.items():
-            record = sheet_after.records.get(record_id)
+            record = records.get(record_id)
             if record is None:
                 raise SyncFailed(VERIFY_FAILED, detail=f"{ledger} record {record_id} is missing")
             for name, value in changes.items():
-                has_column = name in sheet_after.columns or name == DELETED
-                if (
-                    has_column
-                    and record.get(name) != value
-                    and name not in sheet_after.unreadable.get(record_id, set())
-                ):
+                has_column = name in columns or name == DELETED
+                if has_column and record.get(name) != value and name not in unreadable.get(record_id, set()):
                     raise SyncFailed(
                         VERIFY_FAILED,
                         detail=f"{ledger} {record_id} {name}: {record.get(name)!r} != {value!r}",
                     )
     return reread
+
+
+ReadBack = tuple[dict[str, Record], dict[str, set[str]]]  # records by id, unreadable fields by id
+
+
+def _rows_as_written(plan: _Plan, report: PatchReport, parts: dict[str, str]) -> dict[str, ReadBack]:
+    """The written records, read from the XML of just the rows the patch wrote (see sync.row_xml).
+
+    Each row must be where the plan put it and carry its record's id.
+    """
+    read_back: dict[str, ReadBack] = {}
+    for ledger in SYNC_ORDER:
+        sheet = plan.workbook.sheets[ledger]
+        part = parts[sheet.sheet]
+        rows = report.rows.get(part, {})
+        appended = dict(zip(plan.appended.get(ledger, []), report.appended_rows.get(part, []), strict=False))
+        records: dict[str, Record] = {}
+        unreadable: dict[str, set[str]] = {}
+        for record_id in plan.merges[ledger].to_remote:
+            row_number = appended.get(record_id) or sheet.rows.get(record_id)
+            xml = rows.get(row_number) if row_number is not None else None
+            if xml is None:
+                continue  # reported as missing by the caller
+            number, cells = read_row(xml)
+            id_cell = cells.get(sheet.columns["id"], "")
+            # An id head office's program stored as a shared string was not written by the patch: the
+            # row is the one the first read found it on, which the row number confirms.
+            written_id = record_id if isinstance(id_cell, SharedString) else str(id_cell).strip()
+            if number != row_number or written_id != record_id:
+                raise SyncFailed(
+                    VERIFY_FAILED, detail=f"row {row_number} of {sheet.sheet} holds {written_id!r}"
+                )
+            records[record_id], unreadable[record_id] = record_from_cells(ledger, sheet.columns, cells)
+        read_back[ledger] = (records, unreadable)
+    return read_back
 
 
 # --- the local side ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
@@ -88,26 +88,35 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             ).scalar()
             or 0
         )
-        digests: dict[str, dict[str, int]] = {ledger: {} for ledger in SYNC_ORDER}
-        statement = select(SyncBase.ledger, SyncBase.record_id, SyncBase.row_digest).where(
-            SyncBase.row_digest.is_not(None)
-        )
-        for ledger, record_id, digest in connection.execute(statement):
-            if ledger in digests and digest is not None:
-                digests[ledger][record_id] = digest
+        # A quarter of a million rows: read through the driver, from the covering index.
+        cursor = _driver(connection)
+        digests: dict[str, dict[str, int]] = {}
         for ledger_name in SYNC_ORDER:
-            model = LEDGER_MODELS[ledger_name]
-            changed = select(model.id).where(model.row_version > synced)
-            for (record_id,) in connection.execute(changed):
-                digests[ledger_name].pop(record_id, None)
+            rows = cursor.execute(
+                "SELECT record_id, row_digest FROM sync_base WHERE ledger = ? AND row_digest IS NOT NULL",
+                (ledger_name,),
+            )
+            settled = dict(rows.fetchall())
+            table = LEDGER_MODELS[ledger_name].__tablename__
+            for (record_id,) in cursor.execute(f"SELECT id FROM {table} WHERE row_version > ?", (synced,)):
+                settled.pop(record_id, None)
+            digests[ledger_name] = settled
     return SettledRows(counter, digests)
 
 
-def _wanted_ids(connection: Connection, all_ids: Select[Any], skip: Collection[str]) -> list[str] | None:
+def _driver(connection: Connection) -> Any:
+    """The SQLite connection under SQLAlchemy's, for the few reads where row objects cost seconds."""
+    return connection.connection.driver_connection
+
+
+def _wanted_ids(
+    connection: Connection, all_ids: str, skip: Collection[str], parameters: tuple[str, ...] = ()
+) -> list[str] | None:
     """The ids to load one by one, or None when loading everything is cheaper."""
     if not skip:
         return None
-    ids = [record_id for (record_id,) in connection.execute(all_ids) if record_id not in skip]
+    rows = _driver(connection).execute(all_ids, parameters)
+    ids = [record_id for (record_id,) in rows if record_id not in skip]
     return ids if len(ids) * 4 < len(skip) else None
 
 
@@ -135,7 +144,7 @@ def read_local(
             records: dict[str, Record] = {}
             versions: dict[str, int] = {}
             statement = select(model.id, model.row_version, model.deleted, *columns)
-            wanted = _wanted_ids(connection, select(model.id), left_out)
+            wanted = _wanted_ids(connection, f"SELECT id FROM {model.__tablename__}", left_out)
             batches = (
                 [connection.execute(statement)]
                 if wanted is None
@@ -159,7 +168,7 @@ def read_local(
                 SyncBase.ledger == ledger_name
             )
             wanted = _wanted_ids(
-                connection, select(SyncBase.record_id).where(SyncBase.ledger == ledger_name), left_out
+                connection, "SELECT record_id FROM sync_base WHERE ledger = ?", left_out, (ledger_name,)
             )
             base_batches = (
                 [connection.execute(base_statement)]

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,30 @@ def _read_sheet(
         if bad:
             data.unreadable[record_id] = bad
     return data
+
+
+def record_from_cells(
+    ledger: str, columns: Mapping[str, int], cells: Mapping[int, Any]
+) -> tuple[Record, set[str]]:
+    """The canonical record of one row given as column (1-based) -> value, and its unreadable fields."""
+    record: Record = {}
+    bad: set[str] = set()
+    for column in layout(ledger).columns:
+        if column.role is not Role.FIELD or column.field is None or column.key not in columns:
+            continue
+        raw = cells.get(columns[column.key])
+        value = converter(column.field)(raw) if isinstance(raw, _CELL_TYPES) else Unreadable(str(raw), "")
+        if isinstance(value, Unreadable):
+            bad.add(column.key)
+            value = None
+        record[column.key] = value
+    status_column = columns.get(RECORD_STATUS)
+    status = cells.get(status_column) if status_column is not None else None
+    record[DELETED] = bool(str(status or "").strip()) and header_key(status) in _deleted_words()
+    return record, bad
+
+
+_CELL_TYPES = (str, int, float, bool, date, type(None))
 
 
 def _deleted_words() -> frozenset[str]:

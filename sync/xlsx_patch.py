@@ -29,7 +29,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -102,6 +102,8 @@ class PatchReport:
     """Part -> the row numbers given to its appended rows, in order."""
     changed_parts: set[str] = field(default_factory=set)
     """Every part written differently from the source: patched sheets, grown tables, the workbook part."""
+    rows: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    """Part -> row number -> the row's XML as written, for sheets with at most ``keep_rows`` rows written."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ class PatchReport:
 
 
 def patch_workbook(
-    source: Path, target: Path, patches: list[SheetPatch], *, compresslevel: int = 1
+    source: Path, target: Path, patches: list[SheetPatch], *, compresslevel: int = 1, keep_rows: int = 0
 ) -> PatchReport:
     """Write ``source`` with ``patches`` applied to ``target``, another path (``source`` is never modified).
 
@@ -135,7 +137,7 @@ def patch_workbook(
                 raise PatchError(f"{patch.part!r} is patched twice in one call")
             seen.add(info.filename)
             _check_patch(patch)
-            data, outcome = _patch_worksheet(package, info.filename, patch, context, report)
+            data, outcome = _patch_worksheet(package, info.filename, patch, context, report, keep_rows)
             replacements[info.filename] = data
             report.appended_rows[patch.part] = outcome.appended_rows
             if patch.header_row is not None and outcome.last_row > 0:
@@ -299,14 +301,24 @@ class _Package:
             raise PatchError(f"{self.path.name} has no part {name!r}{where}")
         return info
 
-    def read(self, info: zipfile.ZipInfo) -> bytes:
+    def read(self, info: zipfile.ZipInfo) -> bytes | bytearray:
         limit = MAX_PART_BYTES
         if info.file_size > limit:
             raise PatchError(self._too_big(info))
         try:
+            if info.file_size > 1 << 20 and _can_copy_raw(info):
+                return _inflate_whole(raw_member(self.zip, info), info)  # a big sheet, held once
             with self.zip.open(info) as stream:
                 data = stream.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
             raise PatchError(f"cannot read part {info.filename!r} of {self.path.name}: {exc}") from exc
         if len(data) > limit:
             raise PatchError(self._too_big(info))
@@ -318,7 +330,7 @@ class _Package:
             f"{MAX_PART_BYTES:,} bytes; refusing it"
         )
 
-    def read_checked(self, name: str, *, check: bool = True) -> tuple[str, bytes]:
+    def read_checked(self, name: str, *, check: bool = True) -> tuple[str, bytes | bytearray]:
         """(actual part name, bytes) of a part that must be well-formed XML without DOCTYPE."""
         info = self.info(name)
         data = self.read(info)
@@ -378,7 +390,7 @@ def _refuse(*_args: object) -> NoReturn:
     raise _RefusedDeclaration
 
 
-def _check_xml(data: bytes | list[bytes], part: str) -> None:
+def _check_xml(data: bytes | bytearray | Sequence[bytes | bytearray], part: str) -> None:
     """Well-formed, and no DOCTYPE or ENTITY declaration (no entity expansion, no external fetches).
 
     ``data`` may be pieces that together make the document (a worksheet less the rows left untouched).
@@ -389,7 +401,7 @@ def _check_xml(data: bytes | list[bytes], part: str) -> None:
     parser.EntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
     try:
-        for piece in [data] if isinstance(data, bytes) else data:
+        for piece in [data] if isinstance(data, (bytes, bytearray)) else data:
             parser.Parse(piece, False)
         parser.Parse(b"", True)
     except _RefusedDeclaration:
@@ -421,24 +433,47 @@ def _can_copy_raw(info: zipfile.ZipInfo) -> bool:
     return not encrypted and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
+def _inflated(stored: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's content in pieces, from its stored bytes; refused past MAX_PART_BYTES."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        yield stored
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    view = memoryview(stored)
+    size = 0
+    for start in range(0, len(view), 1 << 16):  # 64 KiB in: at most ~66 MB out, even from a bomb
+        plain = inflater.decompress(view[start : start + (1 << 16)])
+        size += len(plain)
+        if size > MAX_PART_BYTES:
+            raise zipfile.BadZipFile(f"decompresses to more than {MAX_PART_BYTES:,} bytes")
+        yield plain
+        if inflater.eof:
+            break
+    yield inflater.flush()
+
+
 def _check_stored(data: bytes, info: zipfile.ZipInfo) -> None:
     """Inflate without keeping the result: a damaged part is refused, not passed on."""
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        crc, size = zlib.crc32(data), len(data)
-    else:
-        crc, size = 0, 0
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-        pending: bytes = data
-        while pending and not inflater.eof:
-            plain = inflater.decompress(pending, 1 << 22)  # bounded: a hostile part cannot balloon
-            pending = inflater.unconsumed_tail
-            crc, size = zlib.crc32(plain, crc), size + len(plain)
-            if size > MAX_PART_BYTES:
-                raise zipfile.BadZipFile(f"decompresses to more than {MAX_PART_BYTES:,} bytes")
-        plain = inflater.flush()
+    crc, size = 0, 0
+    for plain in _inflated(data, info):
         crc, size = zlib.crc32(plain, crc), size + len(plain)
     if crc != info.CRC or size != info.file_size:
         raise zipfile.BadZipFile("its content does not match its checksum")
+
+
+def _inflate_whole(stored: bytes, info: zipfile.ZipInfo) -> bytearray:
+    """A member's content in one buffer of the size its header gives: no second copy while joining."""
+    content = bytearray(info.file_size)
+    position, crc = 0, 0
+    for plain in _inflated(stored, info):
+        end = position + len(plain)
+        if end > len(content):
+            raise zipfile.BadZipFile("it is larger than its header says")
+        content[position:end] = plain
+        crc, position = zlib.crc32(plain, crc), end
+    if position != info.file_size or crc != info.CRC:
+        raise zipfile.BadZipFile("its content does not match its checksum")
+    return content
 
 
 def _copy_raw(package: _Package, out: zipfile.ZipFile, copy: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
@@ -505,9 +540,9 @@ def _write_package(
                     if data is None and _can_copy_raw(info):
                         _copy_raw(package, out, copy, info)
                         continue
-                    if data is None:
-                        data = package.read(info)
-                    _write_deflated(out, copy, [data] if isinstance(data, bytes) else data, level)
+                    content = package.read(info) if data is None else data
+                    pieces: Pieces = [content] if isinstance(content, (bytes, bytearray)) else content
+                    _write_deflated(out, copy, pieces, level)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -731,10 +766,11 @@ def _attribute(text: str, name: str) -> str | None:
     return None
 
 
-Pieces = list[bytes | memoryview]  # a part's new content in order; views into the source's bytes
+Content = bytes | bytearray  # a part's bytes; a big one is inflated into a buffer of its own size
+Pieces = list[Content | memoryview]  # a part's new content in order; views into the source's bytes
 
 
-def _pieces(data: bytes, edits: Edits) -> Pieces:
+def _pieces(data: Content, edits: Edits) -> Pieces:
     """The edited content as pieces: a big sheet is never copied whole to change a few rows."""
     view = memoryview(data)
     pieces: Pieces = []
@@ -747,7 +783,7 @@ def _pieces(data: bytes, edits: Edits) -> Pieces:
     return pieces
 
 
-def _apply(data: bytes, edits: Edits) -> bytes:
+def _apply(data: Content, edits: Edits) -> bytes:
     return b"".join(_pieces(data, edits))
 
 
@@ -795,7 +831,7 @@ class _Root:
         return self.tag.end()
 
 
-def _find_root(data: bytes, part: str, local: str) -> _Root:
+def _find_root(data: Content, part: str, local: str) -> _Root:
     prolog = _PROLOG.match(data)
     root_start = prolog.end() if prolog else 0
     if data.startswith((b"<!DOCTYPE", b"<!ENTITY"), root_start):
@@ -814,7 +850,7 @@ def _find_root(data: bytes, part: str, local: str) -> _Root:
     return _Root(f"{prefix}:" if prefix else "", attributes, match)
 
 
-def _as_utf8(data: bytes, part: str) -> bytes:
+def _as_utf8(data: Content, part: str) -> Content:
     """The part as UTF-8 (Excel, LibreOffice and WPS write nothing else; anything else is re-encoded)."""
     if data.startswith(codecs.BOM_UTF8):
         return data
@@ -838,7 +874,7 @@ def _as_utf8(data: bytes, part: str) -> bytes:
     return _DECLARED_ENCODING.sub(rb"\1UTF-8\3", text.encode("utf-8"), count=1)
 
 
-def _has_markup(data: bytes, start: int, end: int) -> bool:
+def _has_markup(data: Content, start: int, end: int) -> bool:
     """Whether ``<!`` or ``<?`` occurs in a range (found through the rarer second byte: much faster)."""
     for second in (b"!", b"?"):
         position = data.find(second, start, end)
@@ -860,7 +896,7 @@ class _Worksheet:
     and the rows that are patched or copied from; the other rows are copied byte for byte, unparsed.
     """
 
-    def __init__(self, part: str, data: bytes, context: _WorkbookContext) -> None:
+    def __init__(self, part: str, data: Content, context: _WorkbookContext) -> None:
         self.part = part
         self.context = context
         self.data = data = _as_utf8(data, part)
@@ -1100,7 +1136,7 @@ class _Worksheet:
         pieces.append(self.data[self.content_end :])
         _check_xml(pieces, self.part)
 
-    def patch(self, patch: SheetPatch, report: PatchReport) -> tuple[Pieces, _Outcome]:
+    def patch(self, patch: SheetPatch, report: PatchReport, keep_rows: int = 0) -> tuple[Pieces, _Outcome]:
         row_edits: dict[int, dict[int, _Edit]] = {}
         for (row, column), value in patch.updates.items():
             row_edits.setdefault(row, {})[column] = _Edit(value)
@@ -1120,6 +1156,7 @@ class _Worksheet:
             for column, value in values.items():
                 edits[column] = _Edit(value, style_cells.get(column))
         appended_set = set(appended)
+        kept = report.rows.setdefault(patch.part, {}) if len(row_edits) <= keep_rows else None
 
         edits_out: Edits = []
         new_rows_at_end: list[bytes] = []
@@ -1134,6 +1171,8 @@ class _Worksheet:
             if index is None and not written and not attrs:
                 continue  # nothing to put in a new row
             _check_xml([b"<rows>", xml, b"</rows>"], self.part)  # a guard against our own mistakes
+            if kept is not None:
+                kept[number] = xml
             touched_columns.extend(written)
             if number in appended_set or any(edits[column].value is not None for column in written):
                 touched_rows.append(number)
@@ -1225,10 +1264,15 @@ def _widen_spans(start_tag: str, new_columns: list[int]) -> str:
 
 
 def _patch_worksheet(
-    package: _Package, part: str, patch: SheetPatch, context: _WorkbookContext, report: PatchReport
+    package: _Package,
+    part: str,
+    patch: SheetPatch,
+    context: _WorkbookContext,
+    report: PatchReport,
+    keep_rows: int,
 ) -> tuple[Pieces, _Outcome]:
     _name, data = package.read_checked(part, check=False)  # checked piecewise: see _Worksheet
-    return _Worksheet(part, data, context).patch(patch, report)
+    return _Worksheet(part, data, context).patch(patch, report, keep_rows)
 
 
 # --------------------------------------------------------------------------------------------------

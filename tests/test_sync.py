@@ -22,6 +22,16 @@ from sync.merge import DELETED
 from sync.workbook_read import read_workbook
 
 
+@pytest.fixture(autouse=True, params=["rows-checked-as-xml", "sheets-read-again"])
+def verification(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every scenario with both ways a written copy is checked (few rows written, or many)."""
+    from sync import engine
+
+    if request.param == "sheets-read-again":
+        monkeypatch.setattr(engine, "ROWS_CHECKED_AS_XML", 0)
+    return str(request.param)
+
+
 @pytest.fixture
 def bureau(store: LedgerStore) -> dict[str, str]:
     return small_bureau(store)

@@ -2,7 +2,9 @@
 
 A sync remembers, per record, a digest of its workbook row as it stood afterwards. The next sync skips
 the rows whose digest is unchanged for records not edited here since; everything else is merged as
-before. These tests check the skipping happens and, above all, that nothing it skips was a change.
+before. Rows a sync wrote get their digest from reading the written sheet again when it wrote many
+(a first sync); after a small patch, checked row by row, they are read in full once more next time.
+These tests check the skipping happens and, above all, that nothing it skips was a change.
 """
 
 from __future__ import annotations
@@ -18,12 +20,21 @@ from sync_helpers import hand_edit, local_records, new_workbook, small_bureau, w
 from models import demo
 from models.database import Database
 from models.store import LedgerStore
+from sync import engine
 from sync.columns import layout
 from sync.conflicts import load_conflicts, resolve_conflict
 from sync.engine import Outcome, synchronise
 from sync.local import read_local, settled_rows
 from sync.workbook_read import read_workbook, row_digests
 from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+
+@pytest.fixture(autouse=True, params=["rows-checked-as-xml", "sheets-read-again"])
+def verification(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a written copy is checked: they differ in which rows are settled right away."""
+    if request.param == "sheets-read-again":
+        monkeypatch.setattr(engine, "ROWS_CHECKED_AS_XML", 0)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -47,17 +58,33 @@ def _read_in_full(database: Database, workbook: Path) -> dict[str, set[str]]:
     return {ledger: set(sheet.records) for ledger, sheet in data.sheets.items() if sheet.records}
 
 
-def test_after_a_sync_every_row_is_settled_and_a_quiet_sync_reads_none(database, bureau, workbook) -> None:
+def test_after_a_sync_every_row_is_settled_and_a_quiet_sync_reads_none(
+    database, bureau, workbook, verification
+) -> None:
     _sync(database, workbook)
+    if verification == "rows-checked-as-xml":  # the rows just written are read in full once more
+        assert _read_in_full(database, workbook) == {
+            ledger: {bureau[key]}
+            for ledger, key in (
+                ("teams", "team"),
+                ("enterprises", "enterprise"),
+                ("visits", "visit"),
+                ("leads", "lead"),
+                ("projects", "project"),
+            )
+        }
+        _sync(database, workbook)
     assert _read_in_full(database, workbook) == {}
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED and report.total("updated_here") == 0
     assert _read_in_full(database, workbook) == {}
 
 
-def test_a_demo_bureau_settles_and_its_rows_are_still_all_located(database, workbook) -> None:
+def test_a_demo_bureau_settles_and_its_rows_are_still_all_located(database, workbook, verification) -> None:
     demo.generate(database, scale=0.02, seed=5)
     _sync(database, workbook)
+    if verification == "rows-checked-as-xml":
+        _sync(database, workbook)
     settled = settled_rows(database, str(workbook.resolve()))
     data = read_workbook(workbook, settled=settled.digests)
     local = read_local(database).records
@@ -69,6 +96,7 @@ def test_a_demo_bureau_settles_and_its_rows_are_still_all_located(database, work
 def test_a_head_office_edit_of_a_settled_row_comes_in(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     _sync(database, workbook)
+    assert _read_in_full(database, workbook) == {}
     hand_edit(workbook, "visits", {(bureau["visit"], "summary"): "改为签约前最后一次洽谈"})
     assert _read_in_full(database, workbook) == {"visits": {bureau["visit"]}}
     report = _sync(database, workbook)
@@ -83,6 +111,7 @@ def test_a_local_edit_of_a_settled_record_goes_out(database, store, bureau, work
     report = _sync(database, workbook)
     assert report.counts["enterprises"].updated_there == 1
     assert workbook_records(workbook, "enterprises")[bureau["enterprise"]]["city"] == "肇庆"
+    _sync(database, workbook)
     assert _read_in_full(database, workbook) == {}
 
 
@@ -128,6 +157,7 @@ def test_a_conflicted_record_is_read_in_full_until_resolved(database, store, bur
     resolve_conflict(database, "王五", load_conflicts(database)[0], {"phone": "0758-333"})
     assert _sync(database, workbook).outcome is Outcome.SYNCED
     assert workbook_records(workbook, "enterprises")[bureau["enterprise"]]["phone"] == "0758-333"
+    _sync(database, workbook)
     assert _read_in_full(database, workbook) == {}
 
 
@@ -185,3 +215,25 @@ def test_row_digests_are_the_same_in_another_process(workbook: Path) -> None:
     assert int(there.stdout) == here
     assert row_digests(positions)([*cells[:3], 12.6, None, True]) != here
     assert row_digests({**positions, "kind": 3})(cells) != here
+
+
+def test_a_value_that_does_not_read_back_stops_the_sync_with_nothing_written(
+    database, store, bureau, workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sync(database, workbook)
+    before = workbook.read_bytes()
+    store.update("visits", bureau["visit"], {"outcome": "对方有意向"})
+    written_cell = engine._cell
+
+    def miswritten(field, value, language):  # a defect in writing cells, as the check must catch it
+        return "对方无意向" if value == "对方有意向" else written_cell(field, value, language)
+
+    monkeypatch.setattr(engine, "_cell", miswritten)
+    with pytest.raises(engine.SyncFailed, match="did not read back") as failure:
+        _sync(database, workbook)
+    assert "outcome" in str(failure.value)
+    assert workbook.read_bytes() == before
+    assert store.pending_changes() == 1
+    monkeypatch.undo()
+    _sync(database, workbook)
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "对方有意向"

@@ -961,3 +961,46 @@ def test_libreoffice_converts_a_patched_workbook(master: Path, tmp_path: Path) -
     assert rows[4][1:5] == ["Company 1 有限公司", "2020-01-02", "2,000.00", "新备注"]
     assert rows[5][2] == "2024-01-02"
     assert rows[13][:4] == ["E010", "LibreOffice 新公司", "2024-03-19", "5.00"]  # the style row's formats
+
+
+# --------------------------------------------------------------------------------------------------
+# Rows kept for checking (sync.row_xml reads them back)
+
+
+def test_kept_rows_read_back_as_calamine_reads_the_sheet(master: Path, tmp_path: Path) -> None:
+    """The sync checks a small patch from the kept row XML: that reader must agree with a real one."""
+    from sync.row_xml import SharedString, read_row
+
+    target = tmp_path / "patched.xlsx"
+    texts = ["_x0041_ literal", "line\r\nbreak & <tag>", "  spaced  ", "混合 text_x005F_", "=not a formula"]
+    updates: dict[tuple[int, int], Any] = {(4 + i, 2): text for i, text in enumerate(texts)}
+    updates |= {(4, 4): Decimal("12345.6789"), (5, 4): 0.1, (6, 3): date(2024, 2, 29), (7, 5): True}
+    appends = [{1: "E999", 2: "新企业", 3: date(2025, 1, 31), 4: 7, 5: False}]
+    report = patch_workbook(
+        master, target, [SheetPatch(ENTERPRISES, updates, appends, style_row=13, header_row=3)], keep_rows=100
+    )
+    kept = report.rows[ENTERPRISES]
+    assert set(kept) == {4, 5, 6, 7, 8, *report.appended_rows[ENTERPRISES]}
+    grid = _calamine_rows(target, "Enterprises")
+    for number, xml in kept.items():
+        row, cells = read_row(xml)
+        assert row == number
+        calamine = grid[number - 1]
+        for column, value in cells.items():
+            if isinstance(value, SharedString):
+                continue  # cells the patch did not write keep openpyxl's shared strings
+            seen = calamine[column - 1]
+            if isinstance(seen, date):  # a date-styled number: calamine converts, the row reader does not
+                assert value == pytest.approx(float((seen - date(1899, 12, 30)).days)), (number, column)
+            elif isinstance(seen, (int, float)) and not isinstance(seen, bool):
+                assert value == pytest.approx(float(seen)), (number, column)
+            else:
+                assert value == seen, (number, column)
+    assert read_row(kept[4])[1][2] == "_x0041_ literal"
+    assert read_row(kept[5])[1][2] == "line\r\nbreak & <tag>"
+
+
+def test_a_large_patch_keeps_no_rows(master: Path, tmp_path: Path) -> None:
+    updates = {(4 + i, 2): f"name {i}" for i in range(10)}
+    report = patch_workbook(master, tmp_path / "p.xlsx", [SheetPatch(ENTERPRISES, updates, [])], keep_rows=5)
+    assert report.rows == {}

@@ -20,8 +20,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("sync_base") as batch:
         batch.add_column(sa.Column("row_digest", sa.BigInteger(), nullable=True))
+    # Covering: a sync reads every digest without touching the stored snapshots.
+    op.create_index("ix_sync_base_digest", "sync_base", ["ledger", "record_id", "row_digest"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sync_base_digest", "sync_base")
     with op.batch_alter_table("sync_base") as batch:
         batch.drop_column("row_digest")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import functools
 import os
 import posixpath
 import re
@@ -616,6 +617,7 @@ def _is_date_format(code: str) -> bool:
 # Cell and range references
 
 
+@functools.cache
 def _column_letters(column: int) -> str:
     letters = ""
     while column:
@@ -670,10 +672,13 @@ def _check_patch(patch: SheetPatch) -> None:
 
 _ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_NEEDS_ESCAPING = re.compile("[&<>\r_]|[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _text_xml(text: str) -> str:
     """Cell text as XML character data: illegal characters dropped, literal ``_xHHHH_`` kept literal."""
+    if len(text) <= MAX_CELL_TEXT // 2 and not _NEEDS_ESCAPING.search(text):
+        return text  # most ledger text: nothing to drop, escape or measure
     text = _ILLEGAL_XML_CHARS.sub("", text)
     if len(text) > MAX_CELL_TEXT and len(text.encode("utf-16-le")) > 2 * MAX_CELL_TEXT:
         raise ValueError(f"text longer than Excel's {MAX_CELL_TEXT:,} characters")
@@ -926,6 +931,7 @@ class _Worksheet:
             )
         self._scan_rows()
         self.column_styles = self._column_styles()
+        self._looks: dict[int, tuple[str, str | None]] = {}
 
     def _scan_rows(self) -> None:
         numbers: list[int] = []
@@ -1059,6 +1065,49 @@ class _Worksheet:
         except ValueError as exc:
             raise PatchError(f"worksheet {self.part!r}, cell {ref}: {exc}") from exc
 
+    def new_row_xml(
+        self,
+        number: int,
+        values: dict[int, CellValue],
+        style_cells: dict[int, str],
+        row_attrs: list[tuple[str, str]],
+    ) -> tuple[bytes, list[int]]:
+        """An appended row and its columns: the style row's look wherever it has one, and the values.
+
+        The same XML ``rebuild_row`` makes of an empty new row, without parsing one first.
+        """
+        p = self.prefix
+        cells: list[str] = []
+        columns: list[int] = []
+        for column in sorted({*style_cells, *values}):
+            value = values.get(column)
+            if value is None and column not in style_cells:
+                continue  # no value and no look to give it
+            letters, style = self._new_cell_look(column, style_cells)
+            if type(value) is str:  # most cells: the general form below, spelled out for speed
+                style_attr = f' s="{style}"' if style is not None else ""
+                cells.append(
+                    f'<{p}c r="{letters}{number}"{style_attr} t="inlineStr"><{p}is>'
+                    f'<{p}t xml:space="preserve">{_text_xml(value)}</{p}t></{p}is></{p}c>'
+                )
+            else:
+                attrs = [("s", f'"{style}"')] if style is not None else []
+                cells.append(self.cell_xml(column, number, attrs, value))
+            columns.append(column)
+        start_tag = f'<{p}row r="{number}"' + "".join(f" {k}={v}" for k, v in row_attrs)
+        xml = "".join([_widen_spans(start_tag, columns), ">", *cells, f"</{p}row>"])
+        return xml.encode("utf-8"), columns
+
+    def _new_cell_look(self, column: int, style_cells: dict[int, str]) -> tuple[str, str | None]:
+        """(column letters, style) of an appended cell: the style row's, else the column's."""
+        look = self._looks.get(column)
+        if look is None:
+            look = self._looks[column] = (
+                _column_letters(column),
+                style_cells.get(column) or self.column_style(column),
+            )
+        return look
+
     def rebuild_row(
         self, number: int, index: int | None, edits: dict[int, _Edit], new_row_attrs: list[tuple[str, str]]
     ) -> tuple[bytes, list[int], list[int]]:
@@ -1149,14 +1198,20 @@ class _Worksheet:
         if appended and appended[-1] > MAX_ROW:
             raise PatchError(f"worksheet {patch.part!r}: {len(appended)} appended rows pass the sheet's end")
         style_cells, style_row_attrs = self.row_style_info(patch.style_row)
+        fresh: list[tuple[int, dict[int, CellValue]]] = []  # appended after the sheet's last row element
+        last_element = self.row_numbers[-1] if self.row_numbers else 0
         for number, values in zip(appended, patch.appends, strict=True):
-            edits = row_edits.setdefault(number, {})
+            if number > last_element:
+                fresh.append((number, values))
+                continue
+            edits = row_edits.setdefault(number, {})  # on or between pre-formatted empty rows
             for column, style in style_cells.items():  # the style row's look, also where no value is given
                 edits.setdefault(column, _Edit(None, style))
             for column, value in values.items():
                 edits[column] = _Edit(value, style_cells.get(column))
         appended_set = set(appended)
-        kept = report.rows.setdefault(patch.part, {}) if len(row_edits) <= keep_rows else None
+        rows_written = len(row_edits) + len(fresh)
+        kept = report.rows.setdefault(patch.part, {}) if rows_written <= keep_rows else None
 
         edits_out: Edits = []
         new_rows_at_end: list[bytes] = []
@@ -1186,6 +1241,20 @@ class _Worksheet:
                 edits_out.append((at, at, xml))
             else:
                 new_rows_at_end.append(xml)
+        # Appended rows (a first sync appends a whole bureau): built directly, checked as one block.
+        appended_xml: list[bytes] = []
+        for number, values in fresh:
+            xml, written = self.new_row_xml(number, values, style_cells, style_row_attrs)
+            if not written and not style_row_attrs:
+                continue  # nothing to put in a new row
+            appended_xml.append(xml)
+            touched_rows.append(number)
+            touched_columns.extend(written)
+            if kept is not None:
+                kept[number] = xml
+        if appended_xml:
+            _check_xml([b"<rows>", *appended_xml, b"</rows>"], self.part)  # a guard against our own mistakes
+            new_rows_at_end.extend(appended_xml)
         if new_rows_at_end:
             if self.self_closing:
                 opening = self.sheet_data[0][:-2].rstrip() + b">"

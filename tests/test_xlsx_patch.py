@@ -1004,3 +1004,22 @@ def test_a_large_patch_keeps_no_rows(master: Path, tmp_path: Path) -> None:
     updates = {(4 + i, 2): f"name {i}" for i in range(10)}
     report = patch_workbook(master, tmp_path / "p.xlsx", [SheetPatch(ENTERPRISES, updates, [])], keep_rows=5)
     assert report.rows == {}
+
+
+def test_appends_between_formatted_empty_rows_stay_in_row_order(tmp_path: Path) -> None:
+    source = tmp_path / "gappy.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Name", "Amount"])
+    ws.append(["a", 1])
+    ws.cell(3, 2).number_format = "0.00"  # styled, empty
+    ws.cell(6, 2).number_format = "0.00"  # styled, empty, after a gap
+    wb.save(source)
+    target = tmp_path / "patched.xlsx"
+    rows = [{1: name, 2: index} for index, name in enumerate("bcdefg")]
+    report = patch_workbook(source, target, [SheetPatch(ENTERPRISES, {}, rows, style_row=2)])
+    assert report.appended_rows == {ENTERPRISES: [3, 4, 5, 6, 7, 8]}
+    numbers = [int(n) for n in re.findall(r'<row r="(\d+)"', _sheet_xml(target, ENTERPRISES))]
+    assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+    assert _calamine_rows(target, "Sheet")[2:8] == [[name, float(i)] for i, name in enumerate("bcdefg")]

@@ -105,6 +105,12 @@ class LedgerQuery:
         descending: bool = False,
     ) -> list[str]:
         """:meth:`ids` read through an open connection (in its transaction, with what else it reads)."""
+        return first_column(connection, self.id_statement(search, sort_field, descending))
+
+    def id_statement(
+        self, search: str = "", sort_field: str | None = None, descending: bool = False
+    ) -> Select[Any]:
+        """The SELECT behind :meth:`ids`."""
         sort_name = sort_field or self.ledger.default_sort
         sort = next((c for c in self.columns if c.field.name == sort_name), None)
         # Joins only when a referenced name is searched or sorted on: the default listing then
@@ -114,7 +120,7 @@ class LedgerQuery:
         )
         keys = [sort.expression if sort is not None else self.model.created_at, self.model.id]
         ordering = [key.desc() if descending else key.asc() for key in keys]
-        return list(connection.execute(statement.order_by(*ordering)).scalars())
+        return statement.order_by(*ordering)
 
     def rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Display values by id, one value per column in :attr:`columns` order."""
@@ -136,6 +142,23 @@ class LedgerQuery:
         statement = self._filtered(select(func.count()), search)
         with self.database.engine.connect() as connection:
             return int(connection.execute(statement).scalar_one())
+
+
+def first_column(connection: Connection, statement: Select[Any]) -> list[Any]:
+    """The first column of every row, read through the SQLite driver.
+
+    A ledger lists 100,000 ids when it opens; SQLAlchemy's row objects take 0.15 s of that, the driver
+    0.06 s. The statement is compiled by SQLAlchemy as usual; its parameters here are plain values
+    (search patterns, codes, flags) that need no type processing.
+    """
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    if compiled.positiontup is None or any(
+        bind.type.bind_processor(connection.dialect) is not None for bind in compiled.binds.values()
+    ):
+        return list(connection.execute(statement).scalars())
+    parameters = tuple(compiled.params[name] for name in compiled.positiontup)
+    cursor = connection.connection.driver_connection.execute(str(compiled), parameters)  # type: ignore[union-attr]
+    return [row[0] for row in cursor]
 
 
 def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> list[tuple[str, str]]:

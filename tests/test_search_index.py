@@ -304,3 +304,21 @@ def test_the_deleted_records_view_has_its_own_index(qtbot, monkeypatch, database
     store.set_deleted("visits", [bureau["visit"]], False)
     page.refresh()
     assert page.model.ids == []
+
+
+@pytest.mark.parametrize("ledger", list(LEDGERS))
+def test_ids_read_through_the_driver_are_sqlalchemys(demo_db: Database, ledger: str) -> None:
+    """The listing skips SQLAlchemy's row objects; it must return exactly what SQLAlchemy returns."""
+    from models.queries import first_column
+
+    query = LedgerQuery(demo_db, ledger)
+    sorts = [(column.field.name, descending) for column in query.columns[:4] for descending in (False, True)]
+    found = 0
+    with demo_db.engine.connect() as connection:
+        for term in ("", *_terms(demo_db)[:12]):
+            for sort, descending in sorts:
+                statement = query.id_statement(term, sort, descending)
+                ids = first_column(connection, statement)
+                assert ids == list(connection.execute(statement).scalars()), (term, sort, descending)
+                found += len(ids)
+    assert found

@@ -41,6 +41,7 @@ from sync.local import (
     merge_fields,
     names_index,
     read_local,
+    record_ids,
     settled_rows,
     synced_workbook,
 )
@@ -51,12 +52,14 @@ from sync.values import Canonical, canonical, to_model
 from sync.workbook_read import (
     UNKNOWN_REFERENCE,
     CellIssue,
+    SheetSignature,
     WorkbookData,
     WorkbookError,
     column_letter,
     read_workbook,
     record_from_cells,
     resolve_references,
+    sheet_signatures,
 )
 from sync.xlsx_patch import PatchError, PatchReport, SheetPatch, patch_workbook, raw_member, sheet_parts
 
@@ -157,6 +160,7 @@ class _Plan:
     new_workbook: bool = False
     digests: dict[str, dict[str, int | None]] = field(default_factory=dict)  # see _settle
     appended: dict[str, list[str]] = field(default_factory=dict)  # ledger -> ids of appended rows, in order
+    sheets: dict[str, str | None] = field(default_factory=dict)  # see _settle
 
 
 def synchronise(
@@ -191,7 +195,9 @@ def synchronise(
             before = safety.fingerprint(workbook) if workbook.exists() else None
             settled = settled_rows(database, str(workbook.resolve()))
             try:
-                data = read_workbook(workbook, check_cancel, settled=settled.digests)
+                data = read_workbook(
+                    workbook, check_cancel, settled=settled.digests, unchanged=settled.sheets
+                )
             except InterruptedError:
                 raise SyncCancelled() from None
             except WorkbookError as error:
@@ -218,7 +224,7 @@ def synchronise(
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
                 written = _verify(workbook, temp, plan, patch_report)
-                _settle(plan, written)
+                _settle(plan, written, sheet_signatures(temp))
                 inject("before-replace")
                 if check_cancel():
                     raise SyncCancelled()
@@ -229,7 +235,7 @@ def synchronise(
                 backup = safety.replace_with_backup(workbook, temp, keep=keep_backups)
                 temp = None
             else:
-                _settle(plan, None)
+                _settle(plan, None, {})
             inject("before-commit")
             report_progress("save", 3, 4)
             _commit(database, plan, user, started, workbook.resolve(), counts)
@@ -262,12 +268,15 @@ def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
 
 def _plan(database: Database, data: WorkbookData, settled: SettledRows) -> _Plan:
     quiet = {
-        ledger: {rid for rid in sheet.rows if rid not in sheet.records and rid in settled.digests[ledger]}
+        ledger: record_ids(database, ledger)  # a sheet not read: every record here is settled
+        if sheet.unread
+        else {rid for rid in sheet.rows if rid not in sheet.records and rid in settled.digests[ledger]}
         if settled.digests
         else set()
         for ledger, sheet in data.sheets.items()
     }
-    snapshot = read_local(database, skip=quiet, counter=settled.counter)
+    unread = {ledger for ledger, sheet in data.sheets.items() if sheet.unread}
+    snapshot = read_local(database, skip=quiet, counter=settled.counter, unread=unread)
     plan = _Plan(data, snapshot, quiet, issues=list(data.issues))
     if synced_workbook(database) != str(data.path.resolve()):
         # Bases describe what this laptop agreed with one particular workbook. Against another one
@@ -484,15 +493,18 @@ def _touched(plan: _Plan, ledger: str) -> set[str]:
     return set(plan.merges[ledger].to_remote) | sheet.fills.keys() | sheet.ids_to_write.keys()
 
 
-def _settle(plan: _Plan, written: WorkbookData | None) -> None:
-    """The row digest to keep with each record read in full, or None where the two sides still differ.
+def _settle(plan: _Plan, written: WorkbookData | None, written_sheets: dict[str, SheetSignature]) -> None:
+    """The row digest to keep with each record read in full, or None where the two sides still differ;
+    and each sheet's signature as it will be stored, if every row of it is settled.
 
     Rows the patch wrote are taken as the verification read them back from the written copy.
     """
     open_ids = {(issue.ledger, issue.record_id) for issue in plan.issues}
+    ledgers_with_issues = {issue.ledger for issue in plan.issues}
     for ledger in SYNC_ORDER:
         sheet = plan.workbook.sheets[ledger]
         result = plan.merges[ledger]
+        signature = written_sheets.get(sheet.sheet) or plan.workbook.signatures.get(ledger)
         unsettled = {c.record_id for c in result.conflicts} | sheet.unreadable.keys()
         digests: dict[str, int | None] = dict(sheet.digests)
         after = written.sheets[ledger].digests if written is not None and ledger in written.sheets else {}
@@ -503,6 +515,8 @@ def _settle(plan: _Plan, written: WorkbookData | None) -> None:
             if record_id in unsettled or (ledger, record_id) in open_ids:
                 digests[record_id] = None
         plan.digests[ledger] = digests
+        settled = not (None in digests.values() or result.conflicts or ledger in ledgers_with_issues)
+        plan.sheets[ledger] = signature.text() if signature is not None and settled else None
 
 
 def _verify(original: Path, written: Path, plan: _Plan, report: PatchReport) -> WorkbookData | None:
@@ -650,6 +664,7 @@ def _commit(
         outcome=(Outcome.OPEN if open_items else Outcome.SYNCED).value,
         summary={ledger: vars(c) for ledger, c in counts.items()},
         new_workbook=plan.new_workbook,
+        sheets=plan.sheets,
     )
     apply_local(database, plan.snapshot, local_plan)
 

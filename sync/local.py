@@ -35,9 +35,10 @@ from models.types import utcnow
 from sync.columns import SYNC_ORDER
 from sync.merge import DELETED, Conflict, Record
 from sync.values import Canonical, from_model, to_model
-from sync.workbook_read import CellIssue
+from sync.workbook_read import CellIssue, SheetSignature
 
 WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
+SHEET_KEY = "sync_sheet:"  # + ledger: SheetSignature.text() of a sheet left fully settled by the last sync
 
 
 def synced_workbook(database: Database) -> str:
@@ -66,6 +67,9 @@ class SettledRows:
 
     counter: int
     digests: dict[str, dict[str, int]]
+    # ledger -> its sheet's signature after the last sync, for ledgers every row of which was settled
+    # then and none of whose records changed here since: such a sheet, stored the same, is not read
+    sheets: dict[str, SheetSignature] = field(default_factory=dict)
 
 
 def _counter(connection: Connection) -> int:
@@ -81,7 +85,7 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             text("SELECT value FROM db_state WHERE key = :k"), {"k": WORKBOOK_KEY}
         ).scalar()
         if stored != workbook:
-            return SettledRows(counter, {})
+            return SettledRows(counter, {}, {})
         synced = int(
             connection.execute(
                 text("SELECT value FROM db_state WHERE key = :k"), {"k": SYNCED_VERSION_KEY}
@@ -91,6 +95,7 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
         # A quarter of a million rows: read through the driver, from the covering index.
         cursor = _driver(connection)
         digests: dict[str, dict[str, int]] = {}
+        sheets: dict[str, SheetSignature] = {}
         for ledger_name in SYNC_ORDER:
             rows = cursor.execute(
                 "SELECT record_id, row_digest FROM sync_base WHERE ledger = ? AND row_digest IS NOT NULL",
@@ -98,10 +103,25 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             )
             settled = dict(rows.fetchall())
             table = LEDGER_MODELS[ledger_name].__tablename__
+            changed = 0
             for (record_id,) in cursor.execute(f"SELECT id FROM {table} WHERE row_version > ?", (synced,)):
                 settled.pop(record_id, None)
+                changed += 1
             digests[ledger_name] = settled
-    return SettledRows(counter, digests)
+            row = cursor.execute(
+                "SELECT value FROM db_state WHERE key = ?", (SHEET_KEY + ledger_name,)
+            ).fetchone()
+            signature = SheetSignature.parse(row[0]) if row else None
+            if signature is not None and not changed:
+                sheets[ledger_name] = signature
+    return SettledRows(counter, digests, sheets)
+
+
+def record_ids(database: Database, ledger_name: str) -> set[str]:
+    """Every id of the ledger here, live or deleted."""
+    with database.engine.connect() as connection:
+        rows = _driver(connection).execute(f"SELECT id FROM {LEDGER_MODELS[ledger_name].__tablename__}")
+        return {record_id for (record_id,) in rows}
 
 
 def _driver(connection: Connection) -> Any:
@@ -129,13 +149,19 @@ def read_local(
     database: Database,
     skip: Mapping[str, Collection[str]] | None = None,
     counter: int | None = None,
+    unread: Collection[str] = (),
 ) -> LocalSnapshot:
-    """Every record and base, except the records in ``skip`` (ledger -> ids) whose rows are settled."""
+    """Every record and base, except the records in ``skip`` (ledger -> ids) whose rows are settled,
+    and the ledgers in ``unread`` (whose sheets were not read: every record settled)."""
     skip = skip or {}
     snapshot = LocalSnapshot({}, {}, {}, 0)
     with database.engine.connect() as connection:
         snapshot.counter = _counter(connection) if counter is None else counter
         for ledger_name in SYNC_ORDER:
+            if ledger_name in unread:
+                snapshot.records[ledger_name], snapshot.versions[ledger_name] = {}, {}
+                snapshot.base[ledger_name] = {}
+                continue
             model = LEDGER_MODELS[ledger_name]
             fields = LEDGERS[ledger_name].fields
             columns = [getattr(model, f.name) for f in fields]
@@ -265,6 +291,8 @@ class LocalPlan:
     summary: dict[str, dict[str, int]]
     message: str = ""
     new_workbook: bool = False  # bases from another workbook were ignored and are replaced
+    # ledger -> signature of its sheet as now stored, if every row of it is settled; None: not settled
+    sheets: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -324,6 +352,15 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
             if skipped:
                 applied.skipped_edited_meanwhile[ledger_name] = skipped
             _store_bases(connection, ledger_name, ledger_plan.base, ledger_plan.digests, skipped, now)
+        for ledger_name, signature in plan.sheets.items():
+            settled_sheet = signature if ledger_name not in applied.skipped_edited_meanwhile else None
+            connection.execute(
+                text(
+                    "INSERT INTO db_state (key, value) VALUES (:k, :v) "
+                    "ON CONFLICT (key) DO UPDATE SET value = :v"
+                ),
+                {"k": SHEET_KEY + ledger_name, "v": settled_sheet or ""},
+            )
         _replace_conflicts(connection, plan, now)
         _replace_issues(connection, plan.issues, now)
         connection.execute(

@@ -107,6 +107,7 @@ class SheetData:
     fills: dict[str, Record] = field(default_factory=dict)  # values to write back (ids for typed names)
     last_row: int = 0
     unknown_headers: list[str] = field(default_factory=list)
+    unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
 
     @property
     def layout(self) -> SheetLayout:
@@ -119,6 +120,39 @@ class WorkbookData:
     language: str
     sheets: dict[str, SheetData]
     issues: list[CellIssue]
+    # ledger -> its sheet's stored part as read (see sheet_signatures)
+    signatures: dict[str, SheetSignature] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSignature:
+    """A worksheet part as stored in the package: the same signature means the same cells."""
+
+    part: str
+    crc: int
+    size: int
+
+    def text(self) -> str:
+        return f"{self.crc}:{self.size}:{self.part}"
+
+    @classmethod
+    def parse(cls, text: str) -> SheetSignature | None:
+        crc, _, rest = text.partition(":")
+        size, _, part = rest.partition(":")
+        return cls(part, int(crc), int(size)) if crc.isdigit() and size.isdigit() and part else None
+
+
+def sheet_signatures(path: Path) -> dict[str, SheetSignature]:
+    """Sheet name -> its worksheet part's signature, from the package's directory (nothing inflated)."""
+    from sync.xlsx_patch import sheet_parts
+
+    parts = sheet_parts(path)
+    with zipfile.ZipFile(path) as package:
+        return {
+            name: SheetSignature(part, info.CRC, info.file_size)
+            for name, part in parts.items()
+            if (info := package.getinfo(part))
+        }
 
 
 def column_letter(index: int) -> str:
@@ -195,12 +229,14 @@ def read_workbook(
     cancelled: Callable[[], bool] | None = None,
     only: dict[str, set[str]] | None = None,
     settled: Mapping[str, Mapping[str, int]] | None = None,
+    unchanged: Mapping[str, SheetSignature] | None = None,
 ) -> WorkbookData:
     """Read every ledger sheet; with ``only`` (ledger -> record ids), just those sheets and records.
 
     ``settled`` (ledger -> record id -> row digest) names rows known to agree with the last sync: a
     row whose digest is still the same is only located (:attr:`SheetData.rows`), not converted, and
-    its record is absent from :attr:`SheetData.records`.
+    its record is absent from :attr:`SheetData.records`. A ledger in ``unchanged`` whose sheet is still
+    stored exactly so is not read at all (:attr:`SheetData.unread`).
     """
     from python_calamine import CalamineWorkbook
 
@@ -221,8 +257,16 @@ def read_workbook(
             raise WorkbookError(MISSING_SHEET, path=path, ledger=sheet.en, en=sheet.en, zh=sheet.zh)
     issues: list[CellIssue] = []
     sheets: dict[str, SheetData] = {}
+    try:
+        by_name = sheet_signatures(path)
+    except Exception as error:  # a workbook calamine opened but whose parts cannot be listed
+        raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
+    signatures = {ledger: by_name[found[ledger]] for ledger in SYNC_ORDER if found[ledger] in by_name}
     for ledger in SYNC_ORDER:
         if only is not None and ledger not in only:
+            continue
+        if unchanged and ledger in unchanged and signatures.get(ledger) == unchanged[ledger]:
+            sheets[ledger] = SheetData(ledger, found[ledger], header_row=0, columns={}, unread=True)
             continue
         if cancelled is not None and cancelled():
             raise InterruptedError
@@ -244,7 +288,7 @@ def read_workbook(
             raise
         except Exception as error:  # calamine's own errors, raised while rows are produced
             raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
-    return WorkbookData(path, _language(book.sheet_names), sheets, issues)
+    return WorkbookData(path, _language(book.sheet_names), sheets, issues, signatures)
 
 
 def _read_sheet(

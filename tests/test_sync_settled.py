@@ -237,3 +237,41 @@ def test_a_value_that_does_not_read_back_stops_the_sync_with_nothing_written(
     monkeypatch.undo()
     _sync(database, workbook)
     assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "对方有意向"
+
+
+def _sheets_read(database: Database, workbook: Path) -> set[str]:
+    """The ledgers whose sheets the next sync would read at all."""
+    settled = settled_rows(database, str(workbook.resolve()))
+    data = read_workbook(workbook, settled=settled.digests, unchanged=settled.sheets)
+    return {ledger for ledger, sheet in data.sheets.items() if not sheet.unread}
+
+
+def test_sheets_stored_as_after_the_last_sync_are_not_read(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    _sync(database, workbook)  # settles what the first one wrote (checked row by row)
+    assert _sheets_read(database, workbook) == set()
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.total("updated_here") == 0
+
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "city"): "佛山"})
+    assert _sheets_read(database, workbook) == {"enterprises"}  # the edited sheet only
+    _sync(database, workbook)
+    assert store.get("enterprises", bureau["enterprise"])["city"] == "佛山"
+    assert _sheets_read(database, workbook) == set()
+
+    store.update("leads", bureau["lead"], {"title": "氢燃料电池电堆项目"})
+    assert _sheets_read(database, workbook) == {"leads"}  # stored the same, but changed here
+    _sync(database, workbook)
+    assert workbook_records(workbook, "leads")[bureau["lead"]]["title"] == "氢燃料电池电堆项目"
+
+
+def test_a_sheet_with_an_open_conflict_or_issue_is_read_at_every_sync(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    _sync(database, workbook)
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "phone"): "0758-222"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): "三月某日"})
+    _sync(database, workbook)
+    assert {"enterprises", "visits"} <= _sheets_read(database, workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].conflicts == 1 and report.counts["visits"].issues == 1

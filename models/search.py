@@ -27,7 +27,7 @@ from itertools import compress, repeat
 from operator import add, contains
 from typing import Any
 
-from sqlalchemy import Connection, String, case, cast, func, literal, select
+from sqlalchemy import Connection, Select, String, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import controlled
@@ -134,13 +134,33 @@ class SearchIndex:
         self._versions: dict[str, int] = {}
         self._text: dict[str, str] = {}
         self._odd_initials: dict[str, str] = {}  # initials with other characters than a-z0-9: rare
+        refs = {c.field.ref for c in query.columns if c.field.kind is Kind.REF and c.field.ref}
+        self._tables = [query.ledger.name, *sorted(refs)]
+        self._sql: tuple[Select[Any], list[_Reference]] | None = None  # built when first read
+
+    @property
+    def _statement(self) -> Select[Any]:
+        return self._compiled()[0]
+
+    @property
+    def _references(self) -> list[_Reference]:
+        return self._compiled()[1]
+
+    def _compiled(self) -> tuple[Select[Any], list[_Reference]]:
+        """The statements that read the texts: built on first use, not with every ledger's table."""
+        if self._sql is None:
+            self._sql = self._build_statements()
+        return self._sql
+
+    def _build_statements(self) -> tuple[Select[Any], list[_Reference]]:
+        query = self.query
         own: list[ColumnElement[Any]] = []
         labels: list[ColumnElement[Any]] = []
-        self._references: list[_Reference] = []
+        references: list[_Reference] = []
         for column in query.columns:
             field = column.field
             if field.kind is Kind.REF and field.ref:
-                self._references.append(_Reference(query, field.name, field.ref))
+                references.append(_Reference(query, field.name, field.ref))
             elif field.kind in (Kind.TEXT, Kind.LONG_TEXT):
                 own.append(column.expression)
             elif field.kind is Kind.DATE:
@@ -157,10 +177,10 @@ class SearchIndex:
         for position, label in enumerate(labels):
             joined_labels = label if position == 0 else joined_labels.concat(FIELD_SEPARATOR).concat(label)
         prefix = joined_labels.concat(PART_SEPARATOR).concat(_lowered_text(own))
-        self._statement = select(
-            model.id, prefix, *(reference.column for reference in self._references), *odd
-        ).where(model.deleted.is_(query.deleted))
-        self._tables = [query.ledger.name, *sorted({r.ledger_name for r in self._references})]
+        statement = select(model.id, prefix, *(reference.column for reference in references), *odd).where(
+            model.deleted.is_(query.deleted)
+        )
+        return statement, references
 
     # --- building and keeping current -------------------------------------------------------------
 

@@ -220,7 +220,13 @@ def synchronise(
                 report_progress("write", 2, 4)
                 temp = safety.temp_path_beside(workbook)
                 try:
-                    patch_report = patch_workbook(workbook, temp, patches, keep_rows=ROWS_CHECKED_AS_XML)
+                    patch_report = patch_workbook(
+                        workbook,
+                        temp,
+                        patches,
+                        keep_rows=ROWS_CHECKED_AS_XML,
+                        read_whole=_parts_read(data),
+                    )
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
                 written = _verify(workbook, temp, plan, patch_report)
@@ -485,6 +491,15 @@ def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch
 
 def _sort_key(ledger: str, record: Record) -> str:
     return str(record.get(LEDGERS[ledger].default_sort) or "")
+
+
+def _parts_read(data: WorkbookData) -> frozenset[str]:
+    """The worksheet parts this sync read completely (calamine inflated and parsed all of them)."""
+    return frozenset(
+        data.signatures[ledger].part
+        for ledger, sheet in data.sheets.items()
+        if not sheet.unread and ledger in data.signatures
+    )
 
 
 def _touched(plan: _Plan, ledger: str) -> set[str]:

@@ -348,10 +348,11 @@ def _read_sheet(
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
     for offset, cells in enumerate(following, start=header_offset + 1):
         row_number = start_row + offset + 1
-        if not any(cells[i] not in ("", None) for i in known if i < len(cells)):
+        raw_id = cells[id_offset] if id_offset < len(cells) else ""
+        has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further
+        if not has_id and not any(cells[i] not in ("", None) for i in known if i < len(cells)):
             continue
         data.last_row = row_number
-        raw_id = cells[id_offset] if id_offset < len(cells) else ""
         record_id = str(raw_id).strip() if raw_id not in ("", None) else ""
         if isinstance(raw_id, float) and raw_id.is_integer():
             record_id = str(int(raw_id))

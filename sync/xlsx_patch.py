@@ -112,7 +112,13 @@ class PatchReport:
 
 
 def patch_workbook(
-    source: Path, target: Path, patches: list[SheetPatch], *, compresslevel: int = 1, keep_rows: int = 0
+    source: Path,
+    target: Path,
+    patches: list[SheetPatch],
+    *,
+    compresslevel: int = 1,
+    keep_rows: int = 0,
+    read_whole: frozenset[str] = frozenset(),
 ) -> PatchReport:
     """Write ``source`` with ``patches`` applied to ``target``, another path (``source`` is never modified).
 
@@ -120,6 +126,8 @@ def patch_workbook(
     Raises :class:`PatchError` for an unreadable package, a missing or malformed part, or a value that
     cannot be written; ``target`` is then removed. Errors writing ``target`` (disk full…) propagate as
     ``OSError``, also after removing ``target``. ``target`` is flushed and fsynced before returning.
+    Unchanged parts are inflated once to refuse a damaged one, except those in ``read_whole``: parts the
+    caller has just read completely from ``source`` (a sync's ledger sheets).
     """
     source, target = Path(source), Path(target)
     if not 0 <= compresslevel <= 9:
@@ -153,7 +161,7 @@ def patch_workbook(
             if patched_workbook is not None:
                 replacements[workbook] = patched_workbook
         report.changed_parts = set(replacements)
-        _write_package(package, target, replacements, compresslevel)
+        _write_package(package, target, replacements, compresslevel, read_whole)
     return report
 
 
@@ -477,7 +485,14 @@ def _inflate_whole(stored: bytes, info: zipfile.ZipInfo) -> bytearray:
     return content
 
 
-def _copy_raw(package: _Package, out: zipfile.ZipFile, copy: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
+def _copy_raw(
+    package: _Package,
+    out: zipfile.ZipFile,
+    copy: zipfile.ZipInfo,
+    info: zipfile.ZipInfo,
+    *,
+    check: bool = True,
+) -> None:
     """Copy an unchanged member without inflating and deflating it again (most of a big workbook).
 
     zipfile has no public call for this; the member is written as ``ZipFile.write`` would, with its
@@ -485,7 +500,8 @@ def _copy_raw(package: _Package, out: zipfile.ZipFile, copy: zipfile.ZipInfo, in
     """
     try:
         data = raw_member(package.zip, info)
-        _check_stored(data, info)
+        if check:
+            _check_stored(data, info)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError) as exc:
         raise PatchError(f"cannot read part {info.filename!r} of {package.path.name}: {exc}") from exc
     _write_stored(out, copy, info.compress_type, [data], info.CRC, info.file_size)
@@ -526,7 +542,11 @@ def _write_stored(
 
 
 def _write_package(
-    package: _Package, target: Path, replacements: dict[str, bytes | Pieces], level: int
+    package: _Package,
+    target: Path,
+    replacements: dict[str, bytes | Pieces],
+    level: int,
+    read_whole: frozenset[str] = frozenset(),
 ) -> None:
     try:
         with open(target, "wb") as handle:
@@ -539,7 +559,7 @@ def _write_package(
                     copy.create_system = info.create_system
                     copy.comment = info.comment
                     if data is None and _can_copy_raw(info):
-                        _copy_raw(package, out, copy, info)
+                        _copy_raw(package, out, copy, info, check=info.filename not in read_whole)
                         continue
                     content = package.read(info) if data is None else data
                     pieces: Pieces = [content] if isinstance(content, (bytes, bytearray)) else content

@@ -237,16 +237,6 @@ def field_converter(spec: Field) -> tuple[str, Callable[[Any], Canonical]]:
     return spec.name, partial(from_model, spec)
 
 
-def referenced_ids(database: Database, ledger_name: str, ids: Collection[str]) -> set[str]:
-    """Which of ``ids`` are records of ``ledger_name`` here (live or deleted)."""
-    model = LEDGER_MODELS[ledger_name]
-    found: set[str] = set()
-    with database.engine.connect() as connection:
-        for chunk in _chunks(sorted(ids)):
-            found.update(connection.execute(select(model.id).where(model.id.in_(chunk))).scalars())
-    return found
-
-
 def display_names(database: Database, ledger_name: str, ids: Collection[str]) -> dict[str, str]:
     """How the records ``ids`` of ``ledger_name`` are named here (for a reference's name column)."""
     model = LEDGER_MODELS[ledger_name]
@@ -567,6 +557,5 @@ __all__ = [
     "names_index",
     "new_id",
     "read_local",
-    "referenced_ids",
     "settled_rows",
 ]

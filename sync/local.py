@@ -39,6 +39,7 @@ from sync.workbook_read import CellIssue, SheetSignature
 
 WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
 SHEET_KEY = "sync_sheet:"  # + ledger: SheetSignature.text() of a sheet left fully settled by the last sync
+_SNAPSHOT_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps builds an encoder per call
 
 
 def synced_workbook(database: Database) -> str:
@@ -473,36 +474,41 @@ def _store_bases(
     skipped: Iterable[str],
     now: datetime,
 ) -> None:
+    """Replace the stored bases of ``ledger_name``'s records (a first sync stores a whole bureau's).
+
+    Written through the SQLite driver with one prepared statement per kind of change: SQLAlchemy's
+    executemany of 263,000 parameter dictionaries took 5 of the 9 seconds this took at 100,000 visits.
+    """
     skip = set(skipped)
-    gone = [rid for rid, b in bases.items() if b is None and rid not in skip]
-    kept = [
-        {
-            "ledger": ledger_name,
-            "record_id": rid,
-            "snapshot": json.dumps(b, ensure_ascii=False),
-            "synced_at": now,
-            "row_digest": digests.get(rid),
-        }
-        for rid, b in bases.items()
-        if b is not None and rid not in skip
-    ]
     table = table_of(SyncBase)
-    ids = gone + [rid for rid, b in bases.items() if b is not None and rid not in skip]
-    for chunk in _chunks(ids):
-        connection.execute(delete(table).where(table.c.ledger == ledger_name, table.c.record_id.in_(chunk)))
-    if kept:
-        connection.execute(insert(table), kept)
+    dialect = connection.dialect
+    synced_at = table.c.synced_at.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = synced_at(now) if synced_at is not None else now  # as SQLAlchemy stores it
+    encode = _SNAPSHOT_ENCODER.encode
+    driver = connection.connection.driver_connection
+    assert driver is not None  # inside a transaction: the connection is checked out
+    gone = [(ledger_name, rid) for rid, b in bases.items() if b is None and rid not in skip]
+    if gone:
+        driver.executemany(f"DELETE FROM {table.name} WHERE ledger = ? AND record_id = ?", gone)
+    driver.executemany(
+        f"INSERT OR REPLACE INTO {table.name} (ledger, record_id, snapshot, synced_at, row_digest) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            (ledger_name, rid, encode(b), stamp, digests.get(rid))
+            for rid, b in bases.items()
+            if b is not None and rid not in skip
+        ),
+    )
     # Rows read in full whose base stayed as it was: remember how the row reads now (or forget it).
     # A record edited here while the sync ran keeps no digest, so the next sync reads its row.
-    unchanged = [
-        {"l": ledger_name, "r": rid, "d": None if rid in skip else digest}
-        for rid, digest in digests.items()
-        if rid not in bases or rid in skip
-    ]
-    if unchanged:
-        connection.execute(
-            text("UPDATE sync_base SET row_digest = :d WHERE ledger = :l AND record_id = :r"), unchanged
-        )
+    driver.executemany(
+        f"UPDATE {table.name} SET row_digest = ? WHERE ledger = ? AND record_id = ?",
+        (
+            (None if rid in skip else digest, ledger_name, rid)
+            for rid, digest in digests.items()
+            if rid not in bases or rid in skip
+        ),
+    )
 
 
 def _replace_conflicts(connection: Connection, plan: LocalPlan, now: datetime) -> None:

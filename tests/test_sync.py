@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from sync_helpers import hand_append, hand_edit, local_records, new_workbook, sm
 
 import main
 from models.database import Database
-from models.schema import SyncConflict, SyncIssue, SyncRun
+from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun
 from models.store import LedgerStore
 from sync import safety
 from sync.engine import Outcome, SyncFailed, synchronise
@@ -63,10 +63,14 @@ def _ledgers_agree(database: Database, workbook: Path) -> None:
 def test_first_sync_fills_the_workbook_and_a_second_laptop_gets_everything(
     database, bureau, workbook, second_laptop
 ) -> None:
+    before = datetime.now(UTC)
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED
     assert report.total("added_there") == 5 and report.counts["visits"].added_there == 1
     _ledgers_agree(database, workbook)
+    with database.session() as session:  # the bases (written through the driver) read back as the ORM's
+        stamps = session.scalars(select(SyncBase.synced_at)).all()
+    assert len(stamps) == 5 and all(before <= stamp <= datetime.now(UTC) for stamp in stamps)
     assert LedgerStore(database, "x").pending_changes() == 0
 
     report = _sync(second_laptop, workbook, "李四")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -379,19 +380,19 @@ def _check_local_changes(plan: _Plan) -> None:
 # --- writing the workbook ---------------------------------------------------------------------------------
 
 
-def _cell(field: Field, value: Canonical, language: str) -> str | Decimal | date | None:
-    if value is None:
-        return None
+def _cell_writer(field: Field, language: str) -> Callable[[Canonical], str | Decimal | date | None]:
+    """How a canonical value of ``field`` is written into a cell (None stays an empty cell)."""
     if field.kind is Kind.DATE:
-        return date.fromisoformat(str(value))
+        return lambda value: None if value is None else date.fromisoformat(str(value))
     if field.kind is Kind.MONEY:
-        return Decimal(str(value))
+        return lambda value: None if value is None else Decimal(str(value))
     if field.kind is Kind.BOOL:
         yes, no = ("是", "否") if language == "zh" else ("Yes", "No")
-        return yes if value else no
+        return lambda value: None if value is None else (yes if value else no)
     if field.kind is Kind.CHOICE and field.choices:
-        return controlled.label(field.choices, str(value), language)
-    return str(value)
+        choices = field.choices
+        return lambda value: None if value is None else controlled.label(choices, str(value), language)
+    return lambda value: None if value is None else str(value)
 
 
 def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]:
@@ -426,22 +427,41 @@ def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]
     return names
 
 
-def _row_values(
-    ledger: str, values: Record, language: str, names: dict[str, dict[str, str]]
-) -> dict[str, Any]:
-    """Column key -> cell value for the given canonical field values."""
-    cells: dict[str, Any] = {}
+RowWriter = Callable[[Record], dict[int, Any]]
+
+
+def _ref_name(names: dict[str, str], target: Canonical) -> str | None:
+    return names.get(str(target), "") if target else None
+
+
+def _status(label: str, deleted: Canonical) -> str | None:
+    return label if deleted else None
+
+
+def _row_writer(
+    ledger: str, language: str, names: dict[str, dict[str, str]], columns: dict[str, int]
+) -> RowWriter:
+    """Sheet column -> cell value for the canonical field values given (a first sync writes a bureau's
+    rows: the layout is looked at once here, not for every cell)."""
+    steps: list[tuple[int, str, Callable[[Any], Any]]] = []
     for column in layout(ledger).columns:
-        if column.role is Role.FIELD and column.key in values:
+        at = columns.get(column.key)
+        if at is None:
+            continue
+        if column.role is Role.FIELD:
             assert column.field is not None
-            cells[column.key] = _cell(column.field, values[column.key], language)
-        elif column.role is Role.REF_NAME and column.field is not None and column.field.name in values:
-            target = values[column.field.name]
+            steps.append((at, column.key, _cell_writer(column.field, language)))
+        elif column.role is Role.REF_NAME and column.field is not None:
             assert column.field.ref is not None
-            cells[column.key] = names[column.field.ref].get(str(target), "") if target else None
-        elif column.role is Role.STATUS and DELETED in values:
-            cells[column.key] = deleted_label(language) if values[DELETED] else None
-    return cells
+            index = names[column.field.ref]
+            steps.append((at, column.field.name, partial(_ref_name, index)))
+        elif column.role is Role.STATUS:
+            steps.append((at, DELETED, partial(_status, deleted_label(language))))
+
+    def write(values: Record) -> dict[int, Any]:
+        return {at: convert(values[source]) for at, source, convert in steps if source in values}
+
+    return write
 
 
 def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch]:
@@ -454,28 +474,28 @@ def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch
         result = plan.merges[ledger]
         updates: dict[tuple[int, int], Any] = {}
 
-        def put(
-            row: int, cells: dict[str, Any], sheet: Any = sheet, updates: dict[tuple[int, int], Any] = updates
-        ) -> None:
-            for key, value in cells.items():
-                column = sheet.columns.get(key)
-                if column is not None:
-                    updates[(row, column)] = value
+        row_cells = _row_writer(ledger, language, names, sheet.columns)
+        # an unread sheet (stored as the last sync left it) has no columns, and nothing to write
+        ids = {"id": sheet.columns["id"]} if "id" in sheet.columns else {}
+
+        def put(row: int, cells: dict[int, Any], updates: dict[tuple[int, int], Any] = updates) -> None:
+            for column, value in cells.items():
+                updates[(row, column)] = value
 
         for record_id, row in sheet.ids_to_write.items():
-            put(row, {"id": record_id})
+            put(row, {column: record_id for column in ids.values()})
         for record_id, fills in sheet.fills.items():
-            put(sheet.rows[record_id], _row_values(ledger, fills, language, names))
+            put(sheet.rows[record_id], row_cells(fills))
         for record_id, changes in result.to_remote.items():
             if record_id not in result.new_remote:
-                put(sheet.rows[record_id], _row_values(ledger, changes, language, names))
-        appends = []
+                put(sheet.rows[record_id], row_cells(changes))
         plan.appended[ledger] = sorted(
             result.new_remote, key=lambda rid: _sort_key(ledger, result.to_remote[rid])
         )
-        for record_id in plan.appended[ledger]:
-            cells = {"id": record_id, **_row_values(ledger, result.to_remote[record_id], language, names)}
-            appends.append({sheet.columns[k]: v for k, v in cells.items() if k in sheet.columns})
+        appends = [
+            {**{column: record_id for column in ids.values()}, **row_cells(result.to_remote[record_id])}
+            for record_id in plan.appended[ledger]
+        ]
         if updates or appends:
             patches.append(
                 SheetPatch(

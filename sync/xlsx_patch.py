@@ -914,6 +914,20 @@ def _has_markup(data: Content, start: int, end: int) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _CellLook:
+    """An appended cell's start (``<c r="`` and its column letters), style, and whether dates written
+    in that style are stored as serial numbers."""
+
+    opening: str
+    style: str | None
+    style_attr: str
+    date_style: bool
+
+
+_UNSEEN = object()
+
+
 class _Worksheet:
     """One worksheet's XML and the positions of its rows, found without building a tree.
 
@@ -951,7 +965,8 @@ class _Worksheet:
             )
         self._scan_rows()
         self.column_styles = self._column_styles()
-        self._looks: dict[int, tuple[str, str | None]] = {}
+        self._looks: dict[int, _CellLook] = {}  # appended cells' look, by column
+        self._serials: dict[date, str | None] = {}  # Excel serials of the dates appended
 
     def _scan_rows(self) -> None:
         numbers: list[int] = []
@@ -1094,39 +1109,56 @@ class _Worksheet:
     ) -> tuple[bytes, list[int]]:
         """An appended row and its columns: the style row's look wherever it has one, and the values.
 
-        The same XML ``rebuild_row`` makes of an empty new row, without parsing one first.
+        The same XML ``rebuild_row`` makes of an empty new row, without parsing one first; the cells a
+        ledger mostly holds (text, empty styled cells, dates in date styles, amounts) are spelled out
+        from each column's look, made once per sheet: a first sync appends a bureau's rows.
         """
         p = self.prefix
+        row = str(number)
         cells: list[str] = []
         columns: list[int] = []
-        for column in sorted({*style_cells, *values}):
+        for column in sorted(values.keys() | style_cells.keys()):
             value = values.get(column)
-            if value is None and column not in style_cells:
-                continue  # no value and no look to give it
-            letters, style = self._new_cell_look(column, style_cells)
-            if type(value) is str:  # most cells: the general form below, spelled out for speed
-                style_attr = f' s="{style}"' if style is not None else ""
+            kind = type(value)
+            look = self._new_cell_look(column, style_cells)
+            if kind is str:
+                text = _text_xml(value)  # type: ignore[arg-type]
                 cells.append(
-                    f'<{p}c r="{letters}{number}"{style_attr} t="inlineStr"><{p}is>'
-                    f'<{p}t xml:space="preserve">{_text_xml(value)}</{p}t></{p}is></{p}c>'
+                    f'{look.opening}{row}"{look.style_attr} t="inlineStr">'
+                    f'<{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
                 )
+            elif value is None:
+                if column not in style_cells:
+                    continue  # no value and no look to give it
+                cells.append(f'{look.opening}{row}"{look.style_attr}/>')
+            elif kind is date and look.date_style and (serial := self._serial(value)) is not None:  # type: ignore[arg-type]
+                cells.append(f'{look.opening}{row}"{look.style_attr}><{p}v>{serial}</{p}v></{p}c>')
             else:
-                attrs = [("s", f'"{style}"')] if style is not None else []
+                attrs = [("s", f'"{look.style}"')] if look.style is not None else []
                 cells.append(self.cell_xml(column, number, attrs, value))
             columns.append(column)
         start_tag = f'<{p}row r="{number}"' + "".join(f" {k}={v}" for k, v in row_attrs)
         xml = "".join([_widen_spans(start_tag, columns), ">", *cells, f"</{p}row>"])
         return xml.encode("utf-8"), columns
 
-    def _new_cell_look(self, column: int, style_cells: dict[int, str]) -> tuple[str, str | None]:
-        """(column letters, style) of an appended cell: the style row's, else the column's."""
+    def _new_cell_look(self, column: int, style_cells: dict[int, str]) -> _CellLook:
+        """How an appended cell of ``column`` starts: the style row's style, else the column's."""
         look = self._looks.get(column)
         if look is None:
-            look = self._looks[column] = (
-                _column_letters(column),
-                style_cells.get(column) or self.column_style(column),
+            style = style_cells.get(column) or self.column_style(column)
+            look = self._looks[column] = _CellLook(
+                f'<{self.prefix}c r="{_column_letters(column)}',
+                style,
+                f' s="{style}"' if style is not None else "",
+                style is not None and style.strip().isdigit() and int(style) in self.context.date_styles,
             )
         return look
+
+    def _serial(self, day: date) -> str | None:
+        serial = self._serials.get(day, _UNSEEN)
+        if serial is _UNSEEN:
+            serial = self._serials[day] = _excel_serial(day, self.context.date1904)
+        return serial  # type: ignore[return-value]
 
     def rebuild_row(
         self, number: int, index: int | None, edits: dict[int, _Edit], new_row_attrs: list[tuple[str, str]]

@@ -223,12 +223,13 @@ def test_a_value_that_does_not_read_back_stops_the_sync_with_nothing_written(
     _sync(database, workbook)
     before = workbook.read_bytes()
     store.update("visits", bureau["visit"], {"outcome": "对方有意向"})
-    written_cell = engine._cell
+    cell_writer = engine._cell_writer
 
-    def miswritten(field, value, language):  # a defect in writing cells, as the check must catch it
-        return "对方无意向" if value == "对方有意向" else written_cell(field, value, language)
+    def miswriting(field, language):  # a defect in writing cells, as the check must catch it
+        write = cell_writer(field, language)
+        return lambda value: "对方无意向" if value == "对方有意向" else write(value)
 
-    monkeypatch.setattr(engine, "_cell", miswritten)
+    monkeypatch.setattr(engine, "_cell_writer", miswriting)
     with pytest.raises(engine.SyncFailed, match="did not read back") as failure:
         _sync(database, workbook)
     assert "outcome" in str(failure.value)

@@ -518,6 +518,31 @@ def test_appends_follow_the_last_row_with_styles_and_grow_ranges(master: Path, t
     assert summary == _parts(master)[SUMMARY]
 
 
+def test_appended_rows_are_written_as_a_new_row_would_be_rebuilt(master: Path) -> None:
+    """A first sync appends a bureau's rows through a fast path; each row must be the XML the general
+    row writer makes of an empty new row with the style row's look: same styles, same stored values."""
+    with xlsx_patch._Package(master) as package:
+        context = xlsx_patch._WorkbookContext.read(package)
+        _name, data = package.read_checked(ENTERPRISES, check=False)
+        sheet = xlsx_patch._Worksheet(ENTERPRISES, data, context)
+    style_cells, row_attrs = sheet.row_style_info(13)
+    assert style_cells  # the style row has styled cells, including a date style
+    rows: list[dict[int, xlsx_patch.CellValue]] = [
+        {1: "E020", 2: "A & B <Co> 公司", 3: date(2024, 3, 19), 4: Decimal("250.50"), 5: date(2024, 3, 19)},
+        {1: "E021", 2: "_x0041_ literal\rline", 3: datetime(2024, 3, 20, 12), 4: 7, 5: True},
+        {1: "E022", 2: None, 3: date(1899, 12, 1), 4: 2.5, 6: "extra", 9: "far right"},
+        {1: "E023"},
+    ]
+    for number, values in enumerate(rows, start=20):
+        edits = {column: xlsx_patch._Edit(None, style) for column, style in style_cells.items()}
+        for column, value in values.items():
+            edits[column] = xlsx_patch._Edit(value, style_cells.get(column))
+        rebuilt, written, _skipped = sheet.rebuild_row(number, None, edits, row_attrs)
+        appended, columns = sheet.new_row_xml(number, values, style_cells, row_attrs)
+        assert appended == rebuilt
+        assert columns == written
+
+
 def test_appends_without_header_row_leave_ranges_alone(master: Path, tmp_path: Path) -> None:
     target = tmp_path / "patched.xlsx"
     report = _patch(master, target, SheetPatch(ENTERPRISES, {}, [{1: "E010"}]))

@@ -146,7 +146,8 @@ class SyncReport:
         )
 
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (stage, steps done, STAGES)
+STAGES = 5  # read, merge, write, verify (the written copy read back), save (the local side); then done
 Fault = Callable[[str], None]
 
 
@@ -192,7 +193,7 @@ def synchronise(
     temp: Path | None = None
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            report_progress("read", 0, 4)
+            report_progress("read", 0, STAGES)
             before = safety.fingerprint(workbook) if workbook.exists() else None
             settled = settled_rows(database, str(workbook.resolve()))
             try:
@@ -205,7 +206,7 @@ def synchronise(
                 raise SyncFailed(error.message, **error.args_) from None
             if check_cancel():
                 raise SyncCancelled()
-            report_progress("merge", 1, 4)
+            report_progress("merge", 1, STAGES)
             plan = _plan(database, data, settled)
             del settled
             release_freed_memory()  # the read's garbage, before the patch asks for a whole sheet
@@ -218,7 +219,7 @@ def synchronise(
                     raise SyncFailed(OPEN_ELSEWHERE, who=who)
                 if check_cancel():
                     raise SyncCancelled()
-                report_progress("write", 2, 4)
+                report_progress("write", 2, STAGES)
                 temp = safety.temp_path_beside(workbook)
                 try:
                     patch_report = patch_workbook(
@@ -230,6 +231,9 @@ def synchronise(
                     )
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
+                if check_cancel():
+                    raise SyncCancelled()
+                report_progress("verify", 3, STAGES)
                 written = _verify(workbook, temp, plan, patch_report)
                 _settle(plan, written, sheet_signatures(temp))
                 inject("before-replace")
@@ -244,9 +248,9 @@ def synchronise(
             else:
                 _settle(plan, None, {})
             inject("before-commit")
-            report_progress("save", 3, 4)
+            report_progress("save", 4, STAGES)
             _commit(database, plan, user, started, workbook.resolve(), counts)
-            report_progress("done", 4, 4)
+            report_progress("done", STAGES, STAGES)
             outcome = (
                 Outcome.OPEN if any(c.conflicts or c.issues for c in counts.values()) else Outcome.SYNCED
             )

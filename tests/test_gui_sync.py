@@ -52,7 +52,19 @@ def test_press_sync_see_progress_and_the_summary(qtbot, database, settings, bure
     assert task is not None and not window.sync.sync_action.isEnabled()
     assert window.sync.progress is not None and window.sync.progress.objectName() == "sync_progress"
     task.progress.connect(lambda done, _total: seen_progress.append(done))
+    progress = window.sync.progress
+    labels: list[str] = []
+    task.stage.connect(lambda _stage: labels.append(progress.labelText()))
     qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    assert seen_progress == [0, 1, 2, 3, 4, 5]
+    assert labels == [
+        f"Reading {workbook.name}…",
+        "Comparing its rows with the records on this computer…",
+        f"Writing a new copy of {workbook.name}…",
+        "Checking that the new copy reads back as intended…",
+        "Saving the changes on this computer…",
+        "Done",
+    ]
     assert dialogs.infos and dialogs.infos[-1][0] == "Sync finished"
     assert "Workbook: 5 added, 0 updated, 0 marked deleted." in dialogs.infos[-1][1]
     assert window.pending_label.text() == "Not yet synced: 0"

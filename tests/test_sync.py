@@ -16,7 +16,7 @@ from models.database import Database
 from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun
 from models.store import LedgerStore
 from sync import safety
-from sync.engine import Outcome, SyncFailed, synchronise
+from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
 from sync.workbook_read import read_workbook
@@ -405,6 +405,31 @@ def test_a_crash_at_any_point_converges_on_the_next_sync(
     assert list(workbook_records(workbook, "enterprises")).count(new_enterprise) == 1
     assert store.get("teams", bureau["team"])["leader"] == "孙八"
     assert _sync(database, workbook).total("added_there") == 0
+
+
+@pytest.mark.parametrize("stage", ["read", "merge", "write", "verify"])
+def test_cancel_at_any_stage_before_the_replace_writes_nothing(
+    database, store, bureau, workbook, stage: str
+) -> None:
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})
+    before = workbook.read_bytes()
+    stages: list[str] = []
+
+    with pytest.raises(SyncCancelled):
+        _sync(
+            database,
+            workbook,
+            progress=lambda at, _done, _total: stages.append(at),
+            cancelled=lambda: stage in stages,
+        )
+    assert stages[-1] == stage  # cancelled as soon as the stage it was asked in ended
+    assert workbook.read_bytes() == before
+    assert not list(workbook.parent.glob(".~outreach-*"))  # no half-written copy left beside it
+    assert store.pending_changes() == 1 and store.get("teams", bureau["team"])["leader"] != "孙八"
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["teams"].updated_here == 1
 
 
 def test_sync_history_is_kept(database, bureau, workbook) -> None:

@@ -266,7 +266,9 @@ def test_sheets_stored_as_after_the_last_sync_are_not_read(database, store, bure
     assert workbook_records(workbook, "leads")[bureau["lead"]]["title"] == "氢燃料电池电堆项目"
 
 
-def test_a_sheet_with_an_open_conflict_or_issue_is_read_at_every_sync(database, store, bureau, workbook) -> None:
+def test_a_sheet_with_an_open_conflict_or_issue_is_read_at_every_sync(
+    database, store, bureau, workbook
+) -> None:
     _sync(database, workbook)
     _sync(database, workbook)
     store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from models.database import Database
+from models.i18n import QT_TRANSLATE_NOOP
 from sync.history import last_sync, open_counts
 from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
@@ -25,13 +26,22 @@ if TYPE_CHECKING:
     from sync.engine import SyncReport
 
 REACHABILITY_MS = 30_000
-STAGES = {
-    "read": "Reading the workbook…",
-    "merge": "Comparing records…",
-    "write": "Writing the workbook…",
-    "save": "Saving here…",
-    "done": "Done",
+# What the progress dialog says at each stage of sync.engine.synchronise.
+STAGE_TEXTS = {
+    "read": QT_TRANSLATE_NOOP("Sync", "Reading {name}…"),
+    "merge": QT_TRANSLATE_NOOP("Sync", "Comparing its rows with the records on this computer…"),
+    "write": QT_TRANSLATE_NOOP("Sync", "Writing a new copy of {name}…"),
+    "verify": QT_TRANSLATE_NOOP("Sync", "Checking that the new copy reads back as intended…"),
+    "save": QT_TRANSLATE_NOOP("Sync", "Saving the changes on this computer…"),
+    "done": QT_TRANSLATE_NOOP("Sync", "Done"),
 }
+
+
+def sync_stage_text(stage: str, workbook_name: str) -> str:
+    source = STAGE_TEXTS.get(stage)
+    if source is None:
+        return tr("Sync", "Syncing with {name}…").format(name=workbook_name)
+    return tr("Sync", source).format(name=workbook_name)
 
 
 class SyncController(QObject):
@@ -142,12 +152,16 @@ class SyncController(QObject):
         def work(control: TaskControl) -> SyncReport:
             from sync.engine import synchronise  # the engine is loaded when a sync runs, not at start-up
 
+            def report(stage: str, done: int, total: int) -> None:
+                control.stage(stage)
+                control.progress(done, total)
+
             return synchronise(
                 database,
                 workbook,
                 user,
                 break_stale_lock=break_stale_lock,
-                progress=lambda _stage, done, total: control.progress(done, total),
+                progress=report,
                 cancelled=control.cancelled,
             )
 
@@ -155,7 +169,7 @@ class SyncController(QObject):
             tr("Sync", "Syncing with {name}…").format(name=workbook.name),
             tr("Sync", "Cancel"),
             0,
-            4,
+            0,  # busy until the engine says how many steps there are
             self.window,
         )
         progress.setObjectName("sync_progress")
@@ -169,7 +183,8 @@ class SyncController(QObject):
         self.tasks.append(task)
         self.sync_action.setEnabled(False)
         progress.canceled.connect(task.cancel)
-        task.progress.connect(lambda done, _total: progress.setValue(done))
+        task.progress.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+        task.stage.connect(lambda stage: progress.setLabelText(sync_stage_text(stage, workbook.name)))
         task.finished.connect(lambda: self._finished(task, task.result))
         task.failed.connect(lambda error: self._failed(task, error))
         return task

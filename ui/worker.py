@@ -22,6 +22,10 @@ class TaskControl:
     def progress(self, done: int, total: int) -> None:
         self._signals.progress.emit(done, total)
 
+    def stage(self, name: str) -> None:
+        """Name the step the work has reached (the GUI says it in words)."""
+        self._signals.stage.emit(name)
+
     def cancel(self) -> None:
         self._cancel.set()
 
@@ -31,6 +35,7 @@ class TaskControl:
 
 class _Signals(QObject):
     progress = Signal(int, int)
+    stage = Signal(str)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -54,10 +59,11 @@ class _Runnable(QRunnable):
 
 
 class BackgroundTask(QObject):
-    """A running task: connect to ``progress``, ``finished`` (then read ``result``), ``failed``; call
-    ``cancel()``."""
+    """A running task: connect to ``progress``, ``stage``, ``finished`` (then read ``result``), ``failed``;
+    call ``cancel()``."""
 
     progress = Signal(int, int)
+    stage = Signal(str)
     finished = Signal()
     failed = Signal(object)
 
@@ -66,6 +72,7 @@ class BackgroundTask(QObject):
         self._signals = _Signals()
         self.control = TaskControl(self._signals)
         self._signals.progress.connect(self.progress)
+        self._signals.stage.connect(self.stage)
         self._signals.finished.connect(self._done)
         self._signals.failed.connect(self._error)
         self.running = True

@@ -773,12 +773,12 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="142" />
+            <location filename="../../ui/ledger_model.py" line="299" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="148" />
+            <location filename="../../ui/ledger_model.py" line="305" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -793,7 +793,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="125" />
+            <location filename="../../ui/ledger_page.py" line="129" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -1119,42 +1119,42 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="59" />
+            <location filename="../../sync/engine.py" line="72" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="63" />
+            <location filename="../../sync/engine.py" line="76" />
             <source>The workbook is open in {who}. Nothing was written; close it there and sync again.</source>
             <translation>总表正被 {who} 打开，未写入任何内容；请在该处关闭后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="66" />
+            <location filename="../../sync/engine.py" line="79" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="67" />
+            <location filename="../../sync/engine.py" line="80" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="70" />
+            <location filename="../../sync/engine.py" line="83" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="73" />
+            <location filename="../../sync/engine.py" line="86" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="74" />
+            <location filename="../../sync/engine.py" line="87" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="77" />
+            <location filename="../../sync/engine.py" line="90" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
@@ -1179,241 +1179,272 @@
             <translation>不在可选值范围内</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="51" />
+            <location filename="../../sync/workbook_read.py" line="57" />
             <source>The workbook {path} does not exist or cannot be reached.</source>
             <translation>总表 {path} 不存在或无法访问。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="52" />
+            <location filename="../../sync/workbook_read.py" line="58" />
             <source>The workbook {path} cannot be read: {detail}</source>
             <translation>无法读取总表 {path}：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="53" />
+            <location filename="../../sync/workbook_read.py" line="59" />
             <source>{path} is not an Excel workbook (.xlsx): {detail}</source>
             <translation>{path} 不是 Excel 工作簿（.xlsx）：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="54" />
+            <location filename="../../sync/workbook_read.py" line="60" />
             <source>{path} was refused: part {part} {detail}.</source>
             <translation>已拒绝 {path}：部件 {part} {detail}。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="55" />
+            <location filename="../../sync/workbook_read.py" line="61" />
             <source>The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”).</source>
             <translation>总表 {path} 中没有{ledger}工作表（应为名为“{en}”或“{zh}”的工作表）。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="58" />
+            <location filename="../../sync/workbook_read.py" line="64" />
             <source>Sheet “{sheet}” has no “{en}” / “{zh}” column, so its rows cannot be matched to records.</source>
             <translation>工作表“{sheet}”中没有“{en}”/“{zh}”列，无法将其各行与记录对应。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="61" />
+            <location filename="../../sync/workbook_read.py" line="67" />
             <source>Sheet “{sheet}” has no recognisable header row in its first {rows} rows.</source>
             <translation>工作表“{sheet}”的前 {rows} 行中找不到可识别的表头行。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="65" />
+            <location filename="../../sync/workbook_read.py" line="71" />
             <source>{reason}</source>
             <translation>{reason}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="66" />
+            <location filename="../../sync/workbook_read.py" line="72" />
             <source>the same record id is on row {first} too; this row is ignored</source>
             <translation>第 {first} 行的记录ID与此行相同；此行已忽略</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="67" />
+            <location filename="../../sync/workbook_read.py" line="73" />
             <source>no record of that name</source>
             <translation>没有该名称的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="68" />
+            <location filename="../../sync/workbook_read.py" line="74" />
             <source>more than one record has that name</source>
             <translation>有多条记录使用该名称</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="69" />
+            <location filename="../../sync/workbook_read.py" line="75" />
             <source>no record has that id</source>
             <translation>没有该ID的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="59" />
-            <source>&amp;Sync now</source>
-            <translation>立即同步(&amp;S)</translation>
+            <location filename="../../ui/sync_controller.py" line="31" />
+            <source>Reading {name}…</source>
+            <translation>正在读取 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="61" />
-            <source>&amp;Choose master workbook…</source>
-            <translation>选择总表(&amp;C)…</translation>
+            <location filename="../../ui/sync_controller.py" line="32" />
+            <source>Comparing its rows with the records on this computer…</source>
+            <translation>正在与本机记录逐行比对…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="64" />
-            <source>Create a &amp;new master workbook…</source>
-            <translation>新建总表(&amp;N)…</translation>
+            <location filename="../../ui/sync_controller.py" line="33" />
+            <source>Writing a new copy of {name}…</source>
+            <translation>正在写入 {name} 的新副本…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="66" />
-            <source>&amp;Conflicts…</source>
-            <translation>同步冲突(&amp;C)…</translation>
+            <location filename="../../ui/sync_controller.py" line="34" />
+            <source>Checking that the new copy reads back as intended…</source>
+            <translation>正在核对新副本能否按预期读回…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="67" />
-            <source>Workbook &amp;issues…</source>
-            <translation>总表问题(&amp;I)…</translation>
+            <location filename="../../ui/sync_controller.py" line="35" />
+            <source>Saving the changes on this computer…</source>
+            <translation>正在保存本机的更改…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="68" />
-            <source>Sync &amp;history…</source>
-            <translation>同步记录(&amp;H)…</translation>
+            <location filename="../../ui/sync_controller.py" line="36" />
+            <source>Done</source>
+            <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="85" />
-            <source>Choose the master workbook</source>
-            <translation>选择总表</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="85" />
-            <location filename="../../ui/sync_controller.py" line="95" />
-            <source>Excel workbooks (*.xlsx)</source>
-            <translation>Excel 工作簿 (*.xlsx)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="95" />
-            <source>Create a new master workbook</source>
-            <translation>新建总表</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="104" />
-            <source>No workbook created</source>
-            <translation>未新建总表</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="125" />
-            <source>Choose head office's master workbook first, or create a new one.</source>
-            <translation>请先选择局机关的总表，或新建一个总表。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="126" />
-            <source>Choose…</source>
-            <translation>选择…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="127" />
-            <source>Create new…</source>
-            <translation>新建…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/sync_controller.py" line="150" />
+            <location filename="../../ui/sync_controller.py" line="43" />
+            <location filename="../../ui/sync_controller.py" line="169" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="151" />
+            <location filename="../../ui/sync_controller.py" line="72" />
+            <source>&amp;Sync now</source>
+            <translation>立即同步(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="74" />
+            <source>&amp;Choose master workbook…</source>
+            <translation>选择总表(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="77" />
+            <source>Create a &amp;new master workbook…</source>
+            <translation>新建总表(&amp;N)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="79" />
+            <source>&amp;Conflicts…</source>
+            <translation>同步冲突(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="80" />
+            <source>Workbook &amp;issues…</source>
+            <translation>总表问题(&amp;I)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="81" />
+            <source>Sync &amp;history…</source>
+            <translation>同步记录(&amp;H)…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="98" />
+            <source>Choose the master workbook</source>
+            <translation>选择总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="98" />
+            <location filename="../../ui/sync_controller.py" line="108" />
+            <source>Excel workbooks (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="108" />
+            <source>Create a new master workbook</source>
+            <translation>新建总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="117" />
+            <source>No workbook created</source>
+            <translation>未新建总表</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="138" />
+            <source>Choose head office's master workbook first, or create a new one.</source>
+            <translation>请先选择局机关的总表，或新建一个总表。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="139" />
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="140" />
+            <source>Create new…</source>
+            <translation>新建…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="170" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="187" />
+            <location filename="../../ui/sync_controller.py" line="207" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="192" />
-            <location filename="../../sync/engine.py" line="78" />
+            <location filename="../../ui/sync_controller.py" line="214" />
+            <location filename="../../sync/engine.py" line="91" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="202" />
+            <location filename="../../ui/sync_controller.py" line="224" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="203" />
+            <location filename="../../ui/sync_controller.py" line="225" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="204" />
+            <location filename="../../ui/sync_controller.py" line="226" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="205" />
+            <location filename="../../ui/sync_controller.py" line="227" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="214" />
-            <location filename="../../ui/sync_controller.py" line="210" />
+            <location filename="../../ui/sync_controller.py" line="236" />
+            <location filename="../../ui/sync_controller.py" line="232" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="215" />
+            <location filename="../../ui/sync_controller.py" line="237" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="221" />
+            <location filename="../../ui/sync_controller.py" line="243" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="224" />
+            <location filename="../../ui/sync_controller.py" line="246" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="230" />
+            <location filename="../../ui/sync_controller.py" line="252" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="234" />
+            <location filename="../../ui/sync_controller.py" line="256" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="282" />
-            <location filename="../../ui/sync_controller.py" line="124" />
+            <location filename="../../ui/sync_controller.py" line="304" />
+            <location filename="../../ui/sync_controller.py" line="137" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="284" />
+            <location filename="../../ui/sync_controller.py" line="306" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="286" />
+            <location filename="../../ui/sync_controller.py" line="308" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="288" />
+            <location filename="../../ui/sync_controller.py" line="310" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="292" />
+            <location filename="../../ui/sync_controller.py" line="314" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="293" />
+            <location filename="../../ui/sync_controller.py" line="315" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="298" />
+            <location filename="../../ui/sync_controller.py" line="320" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="300" />
+            <location filename="../../ui/sync_controller.py" line="322" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -543,6 +543,32 @@ def test_appended_rows_are_written_as_a_new_row_would_be_rebuilt(master: Path) -
         assert columns == written
 
 
+@pytest.mark.parametrize("block", [1000, 4096, 32 << 10])
+def test_a_big_part_deflated_in_blocks_on_threads_reads_back_whole(
+    master: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """Blocks smaller than the patched sheet, some ending exactly on a piece, some primed with the
+    window before them: the part must inflate to exactly what one deflate of it holds."""
+    appends: list[dict[int, xlsx_patch.CellValue]] = [
+        {1: f"E{i:04d}", 2: f"公司 {i} " * (i % 7), 3: date(2024, 1, 1) + timedelta(days=i), 4: i * 1.5}
+        for i in range(2000)
+    ]
+    whole = tmp_path / "whole.xlsx"
+    monkeypatch.setattr(xlsx_patch, "DEFLATE_BLOCK", 1 << 30)
+    _patch(master, whole, SheetPatch(ENTERPRISES, {}, appends, style_row=13, header_row=3))
+    in_blocks = tmp_path / "blocks.xlsx"
+    monkeypatch.setattr(xlsx_patch, "DEFLATE_BLOCK", block)
+    monkeypatch.setattr(xlsx_patch, "_processors", lambda: 2)  # threads even on a one-core machine
+    _patch(master, in_blocks, SheetPatch(ENTERPRISES, {}, appends, style_row=13, header_row=3))
+    with zipfile.ZipFile(in_blocks) as package:
+        assert package.testzip() is None  # every part inflates and matches its CRC
+        info = package.getinfo(ENTERPRISES)
+        assert info.file_size > 10 * block  # many blocks
+    assert _parts(in_blocks) == _parts(whole)
+    rows = _calamine_rows(in_blocks, "Enterprises")
+    assert rows[-1][:4] == ["E1999", "公司 1999 " * (1999 % 7), date(2024, 1, 1) + timedelta(days=1999), 2998.5]
+
+
 def test_appends_without_header_row_leave_ranges_alone(master: Path, tmp_path: Path) -> None:
     target = tmp_path / "patched.xlsx"
     report = _patch(master, target, SheetPatch(ENTERPRISES, {}, [{1: "E010"}]))

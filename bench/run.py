@@ -72,22 +72,64 @@ def child(code: str, runs: int, prepare: object = None) -> Sample:
         if callable(prepare):
             prepare()
         launched, started = time.time(), time.perf_counter()
-        result = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-c", CHILD_PRELUDE + code + CHILD_EPILOGUE],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
             env=environment,
         )
+        tree_peak = 0.0
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=TREE_SAMPLE_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                tree_peak = max(tree_peak, _tree_rss_mb(process.pid))
         elapsed = time.perf_counter() - started
-        if result.returncode not in (0, 3):
-            raise RuntimeError(f"child failed ({result.returncode}):\n{result.stderr[-2000:]}")
-        lines = result.stdout.splitlines()
+        if process.returncode not in (0, 3):
+            raise RuntimeError(f"child failed ({process.returncode}):\n{stderr[-2000:]}")
+        lines = stdout.splitlines()
         ready = next((float(line.split()[1]) for line in lines if line.startswith("READY ")), None)
         seconds.append(ready - launched if ready is not None else elapsed)
         line = next(line for line in lines if line.startswith("BENCH "))
-        peaks.append(json.loads(line[6:])["peak_mb"])
+        peaks.append(max(json.loads(line[6:])["peak_mb"], tree_peak))
     return Sample(seconds, peaks)
+
+
+# A sync may start a helper process to read sheets (sync.sheet_helper): the peak memory of the pair
+# is sampled from here (a thread in the child would compete with the sync for the interpreter), as
+# the child's RSS plus its children's. ru_maxrss of children cannot be used: a child forked from a
+# big process reports the parent's size.
+TREE_SAMPLE_SECONDS = 0.1
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and its children now (0 where /proc is not there)."""
+    if not Path("/proc").is_dir():
+        return 0.0
+    children = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    if int(stat.read().rpartition(")")[2].split()[1]) == pid:
+                        children.append(int(name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return _rss_mb(pid) + sum(_rss_mb(child) for child in children)
 
 
 @dataclass

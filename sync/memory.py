@@ -8,16 +8,16 @@ is the sum of both. ``malloc_trim`` returns the freed heap pages; elsewhere this
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 
 def release_freed_memory() -> None:
     if not sys.platform.startswith("linux"):
         return
-    name = ctypes.util.find_library("c") or "libc.so.6"
     try:
-        ctypes.CDLL(name).malloc_trim(0)
+        # The process's own symbols include the C library's; find_library("c") would run ldconfig in
+        # a child process forked from this one at its biggest.
+        ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim): nothing to hand back
         return
 

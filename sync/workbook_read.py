@@ -33,7 +33,9 @@ from sync.columns import (
     layout,
     sheet_index,
 )
+from sync.machine import processors
 from sync.merge import DELETED, Record
+from sync.sheet_helper import HelperLost, SheetHelper, SheetsRead
 from sync.values import Unreadable, converter
 
 MAX_PART_BYTES = 512 * 1024 * 1024
@@ -236,11 +238,83 @@ def read_workbook(
     ``settled`` (ledger -> record id -> row digest) names rows known to agree with the last sync: a
     row whose digest is still the same is only located (:attr:`SheetData.rows`), not converted, and
     its record is absent from :attr:`SheetData.records`. A ledger in ``unchanged`` whose sheet is still
-    stored exactly so is not read at all (:attr:`SheetData.unread`).
+    stored exactly so is not read at all (:attr:`SheetData.unread`). When there is much to read and a
+    second processor, a helper process reads some of the sheets meanwhile (``sync.sheet_helper``).
     """
+    check_package(path)
+    book, found = _open(path)
+    try:
+        by_name = sheet_signatures(path)
+    except Exception as error:  # a workbook calamine opened but whose parts cannot be listed
+        raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
+    signatures = {ledger: by_name[found[ledger]] for ledger in SYNC_ORDER if found[ledger] in by_name}
+    settled = settled or {}
+    read: SheetsRead = {}
+    to_read: list[str] = []
+    for ledger in SYNC_ORDER:
+        if only is not None and ledger not in only:
+            continue
+        if unchanged and ledger in unchanged and signatures.get(ledger) == unchanged[ledger]:
+            read[ledger] = (SheetData(ledger, found[ledger], header_row=0, columns={}, unread=True), [])
+        else:
+            to_read.append(ledger)
+    helper_ledgers = _helper_share(to_read, signatures)
+    helper = None
+    if helper_ledgers:
+        only_there = {ledger: only[ledger] for ledger in helper_ledgers} if only is not None else None
+        settled_there = {ledger: settled[ledger] for ledger in helper_ledgers if ledger in settled}
+        helper = SheetHelper(path, helper_ledgers, only_there, settled_there)
+    try:
+        mine = [ledger for ledger in to_read if ledger not in helper_ledgers]
+        read.update(_read_ledgers(book, path, found, mine, only, settled, cancelled))
+        if helper is not None:
+            try:
+                read.update(helper.result(cancelled))
+            except HelperLost:
+                read.update(_read_ledgers(book, path, found, helper_ledgers, only, settled, cancelled))
+    finally:
+        if helper is not None:
+            helper.stop()
+    sheets = {ledger: read[ledger][0] for ledger in SYNC_ORDER if ledger in read}
+    issues = [issue for ledger in SYNC_ORDER if ledger in read for issue in read[ledger][1]]
+    return WorkbookData(path, _language(book.sheet_names), sheets, issues, signatures)
+
+
+# A helper process costs a few tenths of a second to start: worth it only for this much sheet XML.
+PARALLEL_READ_BYTES = 48 << 20
+
+
+def _helper_share(to_read: list[str], signatures: Mapping[str, SheetSignature]) -> list[str]:
+    """The ledgers a helper process should read: about half of the bytes, the biggest sheet left here."""
+    sizes = {ledger: signatures[ledger].size if ledger in signatures else 0 for ledger in to_read}
+    if len(to_read) < 2 or sum(sizes.values()) < PARALLEL_READ_BYTES or processors() < 2:
+        return []
+    here, there = 0, 0
+    share: list[str] = []
+    for ledger in sorted(to_read, key=lambda name: -sizes[name]):
+        if here <= there:
+            here += sizes[ledger]
+        else:
+            there += sizes[ledger]
+            share.append(ledger)
+    return share
+
+
+def read_sheets(
+    path: Path,
+    ledgers: list[str],
+    only: Mapping[str, set[str]] | None,
+    settled: Mapping[str, Mapping[str, int]],
+) -> SheetsRead:
+    """Just these ledgers' sheets, each with its own cell issues (what a helper process does)."""
+    book, found = _open(path)
+    return _read_ledgers(book, path, found, ledgers, only, settled, None)
+
+
+def _open(path: Path) -> tuple[Any, dict[str, str]]:
+    """The calamine workbook and each ledger's sheet name in it."""
     from python_calamine import CalamineWorkbook
 
-    check_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
@@ -255,40 +329,42 @@ def read_workbook(
         if ledger not in found:
             sheet = layout(ledger)
             raise WorkbookError(MISSING_SHEET, path=path, ledger=sheet.en, en=sheet.en, zh=sheet.zh)
-    issues: list[CellIssue] = []
-    sheets: dict[str, SheetData] = {}
-    try:
-        by_name = sheet_signatures(path)
-    except Exception as error:  # a workbook calamine opened but whose parts cannot be listed
-        raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
-    signatures = {ledger: by_name[found[ledger]] for ledger in SYNC_ORDER if found[ledger] in by_name}
-    for ledger in SYNC_ORDER:
-        if only is not None and ledger not in only:
-            continue
-        if unchanged and ledger in unchanged and signatures.get(ledger) == unchanged[ledger]:
-            sheets[ledger] = SheetData(ledger, found[ledger], header_row=0, columns={}, unread=True)
-            continue
+    return book, found
+
+
+def _read_ledgers(
+    book: Any,
+    path: Path,
+    found: dict[str, str],
+    ledgers: list[str],
+    only: Mapping[str, set[str]] | None,
+    settled: Mapping[str, Mapping[str, int]],
+    cancelled: Callable[[], bool] | None,
+) -> SheetsRead:
+    read: SheetsRead = {}
+    for ledger in ledgers:
         if cancelled is not None and cancelled():
             raise InterruptedError
+        issues: list[CellIssue] = []
         try:
             calamine_sheet = book.get_sheet_by_name(found[ledger])
             start_row, start_column = calamine_sheet.start or (0, 0)
-            wanted = only.get(ledger) if only is not None else None
-            sheets[ledger] = _read_sheet(
+            sheet = _read_sheet(
                 ledger,
                 found[ledger],
                 calamine_sheet.iter_rows(),
                 start_row,
                 start_column,
                 issues,
-                wanted,
-                (settled or {}).get(ledger, {}),
+                only.get(ledger) if only is not None else None,
+                settled.get(ledger, {}),
             )
         except WorkbookError:
             raise
         except Exception as error:  # calamine's own errors, raised while rows are produced
             raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
-    return WorkbookData(path, _language(book.sheet_names), sheets, issues, signatures)
+        read[ledger] = (sheet, issues)
+    return read
 
 
 def _read_sheet(

@@ -44,6 +44,8 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+from sync.machine import processors
+
 __all__ = [
     "MAX_PART_BYTES",
     "CellValue",
@@ -520,7 +522,7 @@ def _write_deflated(out: zipfile.ZipFile, copy: zipfile.ZipInfo, pieces: Pieces,
     stored: list[bytes] = []
     crc, size = 0, 0
     blocks = _blocks(pieces, DEFLATE_BLOCK)
-    workers = _processors()
+    workers = processors()
     if workers == 1 or sum(len(piece) for piece in pieces) <= DEFLATE_BLOCK:
         workers = 0
     with ThreadPoolExecutor(max_workers=workers) if workers else contextlib.nullcontext() as pool:
@@ -542,13 +544,6 @@ def _write_deflated(out: zipfile.ZipFile, copy: zipfile.ZipInfo, pieces: Pieces,
 
 DEFLATE_BLOCK = 4 << 20  # bytes of a part deflated as one block
 _WINDOW = 32 << 10  # deflate's window: what a block may refer back to
-
-
-def _processors() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _blocks(pieces: Pieces, size: int) -> Iterator[list[memoryview]]:

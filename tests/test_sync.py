@@ -22,13 +22,19 @@ from sync.merge import DELETED
 from sync.workbook_read import read_workbook
 
 
-@pytest.fixture(autouse=True, params=["rows-checked-as-xml", "sheets-read-again"])
+@pytest.fixture(
+    autouse=True, params=["rows-checked-as-xml", "sheets-read-again", "sheets-read-by-two-processes"]
+)
 def verification(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every scenario with both ways a written copy is checked (few rows written, or many)."""
-    from sync import engine
+    """Every scenario with both ways a written copy is checked (few rows written, or many), and with
+    a helper process reading some of the sheets (as a sync of a big workbook on two cores does)."""
+    from sync import engine, workbook_read
 
-    if request.param == "sheets-read-again":
+    if request.param != "rows-checked-as-xml":
         monkeypatch.setattr(engine, "ROWS_CHECKED_AS_XML", 0)
+    if request.param == "sheets-read-by-two-processes":
+        monkeypatch.setattr(workbook_read, "PARALLEL_READ_BYTES", 0)
+        monkeypatch.setattr(workbook_read, "processors", lambda: 2)
     return str(request.param)
 
 

@@ -558,7 +558,7 @@ def test_a_big_part_deflated_in_blocks_on_threads_reads_back_whole(
     _patch(master, whole, SheetPatch(ENTERPRISES, {}, appends, style_row=13, header_row=3))
     in_blocks = tmp_path / "blocks.xlsx"
     monkeypatch.setattr(xlsx_patch, "DEFLATE_BLOCK", block)
-    monkeypatch.setattr(xlsx_patch, "_processors", lambda: 2)  # threads even on a one-core machine
+    monkeypatch.setattr(xlsx_patch, "processors", lambda: 2)  # threads even on a one-core machine
     _patch(master, in_blocks, SheetPatch(ENTERPRISES, {}, appends, style_row=13, header_row=3))
     with zipfile.ZipFile(in_blocks) as package:
         assert package.testzip() is None  # every part inflates and matches its CRC
@@ -566,7 +566,12 @@ def test_a_big_part_deflated_in_blocks_on_threads_reads_back_whole(
         assert info.file_size > 10 * block  # many blocks
     assert _parts(in_blocks) == _parts(whole)
     rows = _calamine_rows(in_blocks, "Enterprises")
-    assert rows[-1][:4] == ["E1999", "公司 1999 " * (1999 % 7), date(2024, 1, 1) + timedelta(days=1999), 2998.5]
+    assert rows[-1][:4] == [
+        "E1999",
+        "公司 1999 " * (1999 % 7),
+        date(2024, 1, 1) + timedelta(days=1999),
+        2998.5,
+    ]
 
 
 def test_appends_without_header_row_leave_ranges_alone(master: Path, tmp_path: Path) -> None:

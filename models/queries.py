@@ -111,16 +111,23 @@ class LedgerQuery:
         self, search: str = "", sort_field: str | None = None, descending: bool = False
     ) -> Select[Any]:
         """The SELECT behind :meth:`ids`."""
-        sort_name = sort_field or self.ledger.default_sort
-        sort = next((c for c in self.columns if c.field.name == sort_name), None)
+        sort = self._sort_column(sort_field)
         # Joins only when a referenced name is searched or sorted on: the default listing then
         # comes straight from the (deleted, sort, id) covering index.
-        statement = self._filtered(
-            select(self.model.id), search, joined=sort is not None and sort.field.kind is Kind.REF
-        )
+        statement = self._filtered(select(self.model.id), search, joined=self.sorts_through_join(sort_field))
         keys = [sort.expression if sort is not None else self.model.created_at, self.model.id]
         ordering = [key.desc() if descending else key.asc() for key in keys]
         return statement.order_by(*ordering)
+
+    def sorts_through_join(self, sort_field: str | None) -> bool:
+        """Whether listing in this order joins another ledger (sorting on a referenced record's name),
+        rather than reading an index of this one."""
+        sort = self._sort_column(sort_field)
+        return sort is not None and sort.field.kind is Kind.REF
+
+    def _sort_column(self, sort_field: str | None) -> TableColumn | None:
+        sort_name = sort_field or self.ledger.default_sort
+        return next((c for c in self.columns if c.field.name == sort_name), None)
 
     def rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Display values by id, one value per column in :attr:`columns` order."""

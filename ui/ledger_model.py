@@ -1,7 +1,10 @@
 """A ledger as a Qt table model: row count known up front, rows fetched by id in pages on demand.
 
 Sorting happens in SQL (``models.queries.LedgerQuery``); the model keeps only the ordered ids and a
-bounded cache of display pages, so a 100,000-row ledger opens and scrolls at once.
+bounded cache of display pages, so a 100,000-row ledger opens and scrolls at once. A long ledger opens
+knowing only its count and the ids at its two ends (``models.listing``), where it is first shown and
+where Ctrl+End takes it; the whole listing is read off the GUI thread meanwhile, or at once if a row in
+between is asked for sooner.
 
 Searching filters the sorted ids in memory with a ``models.search.SearchIndex`` (tens of milliseconds
 a keystroke at 100,000 visits, where the SQL search takes 800). The index is built off the GUI thread
@@ -22,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.fields import Kind
+from models.listing import ListingEnds, listing_ends
 from models.milestones import overdue_milestones
 from models.queries import LedgerQuery
 from models.search import SearchIndex, SearchView, Signature, listing
@@ -29,6 +33,9 @@ from ui.text import field_label, format_value, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 PAGE_SIZE = 256
+# Ids read at each end of a long ledger before it is first painted: the pages at the top and at the
+# bottom, with room for a tall window.
+LISTING_END_ROWS = 4 * PAGE_SIZE
 MAX_CACHED_PAGES = 64
 OVERDUE_BACKGROUND = QColor("#f8d7da")
 MAX_INDEX_BUILD_FAILURES = 3  # then the SQL search answers alone, rather than rebuilding on every keystroke
@@ -47,10 +54,10 @@ _ANSWERED_ROLES = frozenset(
     }
 )
 
-# Index builds still running, held here rather than by a parent: a build outlives a model deleted
-# under it (a closed window) for as long as it takes to notice it was cancelled, and its task must
-# still be there to report that.
-_RUNNING_BUILDS: set[BackgroundTask] = set()
+# Index builds and listing reads still running, held here rather than by a parent: one outlives a
+# model deleted under it (a closed window) for as long as it takes to notice it was cancelled, and its
+# task must still be there to report that.
+_RUNNING_READS: set[BackgroundTask] = set()
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,10 @@ class LedgerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._query = query
         self._ids: list[str] = []
-        self._pages: OrderedDict[int, dict[str, tuple[Any, ...]]] = OrderedDict()
+        # While only the two ends of a long listing are known: those ends (``_ids`` is then empty).
+        self._ends: ListingEnds | None = None
+        self._listing_reads = 0  # a whole listing read off the GUI thread is wanted only if still the last
+        self._pages: OrderedDict[int, list[tuple[Any, ...] | None]] = OrderedDict()
         self._search = ""
         self._sort_field: str | None = None
         self.descending = query.ledger.default_sort.endswith("date") or query.ledger.name in {
@@ -105,7 +115,13 @@ class LedgerTableModel(QAbstractTableModel):
     @property
     def ids(self) -> list[str]:
         """The ids shown, in the order shown (the search and sort applied)."""
+        self._complete_listing()
         return list(self._ids)
+
+    @property
+    def listing_pending(self) -> bool:
+        """Whether only the two ends of the listing are known yet (the rest is being read)."""
+        return self._ends is not None
 
     @property
     def loaded(self) -> bool:
@@ -146,15 +162,19 @@ class LedgerTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self._loaded = True
+        self._listing_reads += 1
         self.beginResetModel()
+        self._ends = None
         try:
             self._ids = self._read_ids()
         except SQLAlchemyError as error:
-            self._ids = []
+            self._ids, self._ends = [], None
             self._report(error)
         self._pages.clear()
         self._today = date.today()
         self.endResetModel()
+        if self._ends is not None:  # after the rows now known are painted, so as not to hold that up
+            QTimer.singleShot(0, self._read_whole_listing)
         if not self.search_index_ready:
             if self._search.split():
                 self._start_build()
@@ -164,25 +184,106 @@ class LedgerTableModel(QAbstractTableModel):
     # --- searching -----------------------------------------------------------------------------
 
     def _read_ids(self) -> list[str]:
+        """The ids to show; or, for a long unsearched listing not kept, none yet and its ends."""
         if not self._search.split():
-            return self._unsearched(self._index.read_signature()).ids
+            kept = self._kept(self._index.read_signature()) if self._listing is not None else None
+            if kept is not None:
+                return kept.ids
+            ends = listing_ends(self._query, self._sort_field, self.descending, LISTING_END_ROWS)
+            if ends is None:
+                return self._keep(*listing(self._query, self._sort_field, self.descending)).ids
+            if ends.complete:
+                return self._keep(ends.signature, ends.head).ids
+            self._ends = ends
+            return []
         found = self._search_in_memory()
         if found is not None:
             return found
         return self._query.ids(self._search, self._sort_field, self.descending)
 
-    def _unsearched(self, signature: Signature) -> _Listing:
-        """The unsearched ids in the current order: the kept ones if read from data with ``signature``
-        (the data as it is now), else read now."""
+    def _kept(self, signature: Signature) -> _Listing | None:
+        """The kept unsearched listing if it is in the current order and read from data with
+        ``signature``."""
         kept = self._listing
         if (
             kept is None
             or kept.signature != signature
             or (kept.sort_field, kept.descending) != (self._sort_field, self.descending)
         ):
-            read_with, ids = listing(self._query, self._sort_field, self.descending)
-            kept = self._listing = _Listing(self._sort_field, self.descending, read_with, ids)
+            return None
         return kept
+
+    def _keep(self, signature: Signature, ids: list[str]) -> _Listing:
+        self._listing = _Listing(self._sort_field, self.descending, signature, ids)
+        return self._listing
+
+    def _unsearched(self, signature: Signature) -> _Listing:
+        """The unsearched ids in the current order: the kept ones if read from data with ``signature``
+        (the data as it is now), else read now."""
+        return self._kept(signature) or self._keep(*listing(self._query, self._sort_field, self.descending))
+
+    # --- a long listing: its two ends first, the whole of it off the GUI thread --------------------
+
+    def _read_whole_listing(self) -> None:
+        if self._ends is None:
+            return
+        read = self._listing_reads
+        query, sort_field, descending = self._query, self._sort_field, self.descending
+        task = run_in_background(lambda _control: listing(query, sort_field, descending))
+        task.blocks_close = False  # it only reads
+        _RUNNING_READS.add(task)
+        task.finished.connect(lambda: _RUNNING_READS.discard(task))
+        task.failed.connect(lambda _error: _RUNNING_READS.discard(task))
+        self.destroyed.connect(task.control.cancel)
+        task.finished.connect(lambda: self._whole_listing_read(task, read))
+        # A failed read is not reported here: the rows between the ends are read when asked for, and
+        # that read reports what is wrong with the database.
+
+    def _whole_listing_read(self, task: BackgroundTask, read: int) -> None:
+        ends = self._ends
+        if task.control.cancelled() or read != self._listing_reads or ends is None:
+            return
+        whole = self._keep(*task.result)
+        if whole.signature == ends.signature and len(whole.ids) == ends.count:
+            self._adopt(ends, whole)
+        # Otherwise the data changed since the ends were read: the table is refreshed once it is
+        # next asked for rows between them (or sooner, by whoever changed the data).
+
+    def _complete_listing(self) -> None:
+        """Read the whole listing now, on this thread: rows between the two ends were asked for
+        before it came from the background."""
+        ends = self._ends
+        if ends is None:
+            return
+        try:
+            whole = self._unsearched(ends.signature)
+        except SQLAlchemyError as error:
+            self._ids, self._ends = [], None
+            self._report(error)
+            QTimer.singleShot(0, self._reset_after_failure)
+            return
+        self._adopt(ends, whole)
+
+    def _adopt(self, ends: ListingEnds, whole: _Listing) -> None:
+        self._ends = None
+        self._listing_reads += 1  # a read still running is not needed now
+        if whole.signature == ends.signature and len(whole.ids) == ends.count:
+            self._ids = whole.ids  # the same rows as the ends showed, and those in between
+            return
+        # The data changed since the ends were read. The rows stay as many as the table was told
+        # until it is refreshed, on the next turn of the event loop, with the listing as it is now.
+        self._ids = (whole.ids + [""] * ends.count)[: ends.count]
+        QTimer.singleShot(0, self.refresh)
+
+    def _id_slice(self, first: int, stop: int) -> list[str]:
+        """The ids of rows ``first`` to ``stop`` (excluded)."""
+        ends = self._ends
+        if ends is not None:
+            known = ends.slice(first, stop)
+            if known is not None:
+                return known
+            self._complete_listing()
+        return self._ids[first:stop]
 
     def _search_in_memory(self) -> list[str] | None:
         """The search through the index, or None when the index cannot answer for the data as it is
@@ -218,9 +319,9 @@ class LedgerTableModel(QAbstractTableModel):
 
         task = self._build = run_in_background(work)
         task.blocks_close = False  # it only reads
-        _RUNNING_BUILDS.add(task)
-        task.finished.connect(lambda: _RUNNING_BUILDS.discard(task))
-        task.failed.connect(lambda _error: _RUNNING_BUILDS.discard(task))
+        _RUNNING_READS.add(task)
+        task.finished.connect(lambda: _RUNNING_READS.discard(task))
+        task.failed.connect(lambda _error: _RUNNING_READS.discard(task))
         self.destroyed.connect(task.control.cancel)  # the model is gone: stop reading
         task.finished.connect(lambda: self._index_built(task, query))
         task.failed.connect(lambda _error: self._index_failed(task))
@@ -251,9 +352,15 @@ class LedgerTableModel(QAbstractTableModel):
         self.failed.emit(str(getattr(error, "orig", None) or error))
 
     def record_id(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        found = self._id_slice(row, row + 1) if 0 <= row < self.rowCount() else []
+        return found[0] if found and found[0] else None
 
     def row_of(self, record_id: str) -> int | None:
+        if self._ends is not None:
+            row = self._ends.row_of(record_id)
+            if row is not None:
+                return row
+            self._complete_listing()
         try:
             return self._ids.index(record_id)
         except ValueError:
@@ -262,7 +369,9 @@ class LedgerTableModel(QAbstractTableModel):
     # --- Qt model interface --------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return self._ends.count if self._ends is not None else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.fields)
@@ -325,25 +434,27 @@ class LedgerTableModel(QAbstractTableModel):
         return {field.name: value for field, value in zip(self.fields, values, strict=True)}
 
     def _row_values(self, row: int) -> tuple[Any, ...] | None:
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self.rowCount():
             return None
-        page_number = row // PAGE_SIZE
+        page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
             first = page_number * PAGE_SIZE
             try:
-                page = self._query.rows(self._ids[first : first + PAGE_SIZE])
+                page_ids = self._id_slice(first, first + PAGE_SIZE)
+                found = self._query.rows(page_ids)
             except SQLAlchemyError as error:
-                self._ids = []
+                self._ids, self._ends = [], None
                 self._report(error)
                 QTimer.singleShot(0, self._reset_after_failure)
                 return None
+            page = [found.get(record_id) for record_id in page_ids]
             self._pages[page_number] = page
             if len(self._pages) > MAX_CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_number)
-        return page.get(self._ids[row])
+        return page[offset] if offset < len(page) else None
 
     def _reset_after_failure(self) -> None:
         self.beginResetModel()

@@ -7,6 +7,7 @@ report progress and to see whether the user cancelled.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -53,9 +54,15 @@ class _Runnable(QRunnable):
         try:
             result = self._function(self._control)
         except BaseException as error:  # delivered to the GUI thread, which decides what to show
-            self._signals.failed.emit(error)
+            self._deliver(self._signals.failed, error)
         else:
-            self._signals.finished.emit(result)
+            self._deliver(self._signals.finished, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        # RuntimeError: its task was deleted (the application quit while it ran), so no one to tell.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 class BackgroundTask(QObject):

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from gui_helpers import open_main_window
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from models import demo
 from models.database import Database
@@ -95,6 +96,9 @@ class HeldListing:
     def let_go(self) -> None:
         self._let_go.set()
 
+    def fail_with(self, read: Any) -> None:
+        self._original = read
+
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldListing]:
@@ -149,24 +153,26 @@ def test_a_row_between_the_ends_is_read_at_once_when_asked_for(qtbot, bureau, se
     assert model.row_of(whole[middle]) == middle
 
 
+def _add_newest_visit(database: Database) -> str:
+    with database.engine.connect() as connection:
+        enterprise = connection.execute(select(LEDGER_MODELS["enterprises"].id).limit(1)).scalar_one()
+        team = connection.execute(select(LEDGER_MODELS["teams"].id).limit(1)).scalar_one()
+    fields = {"visit_date": date(2100, 1, 1), "kind": "enterprise_visit", "enterprise_id": enterprise}
+    return LedgerStore(database, "Tester").create("visits", {**fields, "team_id": team})
+
+
 def test_a_record_added_before_the_rest_is_read_is_shown_not_misplaced(qtbot, bureau, settings, held) -> None:
     page, whole = _open_visits(qtbot, bureau, settings)
     model = page.model
     assert model.listing_pending
-    with bureau.engine.connect() as connection:
-        enterprise = connection.execute(select(LEDGER_MODELS["enterprises"].id).limit(1)).scalar_one()
-        team = connection.execute(select(LEDGER_MODELS["teams"].id).limit(1)).scalar_one()
-    added = LedgerStore(bureau, "Tester").create(
-        "visits",
-        {
-            "visit_date": date(2100, 1, 1),
-            "kind": "enterprise_visit",
-            "enterprise_id": enterprise,
-            "team_id": team,
-        },
-    )
-    model.index(len(whole) // 2, 0).data()  # the table asks for a row between the ends
-    # The table is told, not just the model changed under it: its rows and the count shown.
+    first_shown = model.index(0, 1).data()
+    added = _add_newest_visit(bureau)  # nobody refreshed the table
+    middle = len(whole) // 2
+    assert model.index(middle, 0).data() is None  # asked for: not known, and not guessed
+    assert model.record_id(middle) is None
+    assert model.record_id(0) == whole[0] and model.index(0, 1).data() == first_shown  # rows as shown
+    assert model.ids == [added, *whole]  # an export now lists the ledger as it is
+    # A moment later the table is told, not just the model changed under it: its rows and the count.
     qtbot.waitUntil(lambda: page.table.verticalHeader().count() == len(whole) + 1)
     assert page.count_label.text() == f"Records: {len(whole) + 1}"
     assert model.record_id(0) == added  # the newest visit, first
@@ -180,3 +186,46 @@ def test_a_short_ledger_is_listed_whole_at_once(qtbot, bureau, settings, monkeyp
     assert not page.model.listing_pending
     assert page.model.ids == whole
     assert held.on_gui_thread == 0  # its ends were the whole of it
+
+
+def test_a_change_found_when_the_rest_arrives_refreshes_the_table(qtbot, bureau, settings, held) -> None:
+    page, whole = _open_visits(qtbot, bureau, settings)
+    model = page.model
+    added = _add_newest_visit(bureau)
+    held.let_go()
+    qtbot.waitUntil(lambda: page.table.verticalHeader().count() == len(whole) + 1)
+    assert not model.listing_pending
+    assert model.ids == [added, *whole]
+
+
+def test_a_change_found_between_the_ends_keeps_the_selection(qtbot, bureau, settings, held) -> None:
+    window = open_main_window(qtbot, bureau, settings)
+    page = window.show_ledger("visits")
+    whole = page.model.query.ids("", None, page.model.descending)
+    assert page.select_ids([whole[2]])
+    _add_newest_visit(bureau)
+    page.table.scrollTo(page.model.index(len(whole) // 2, 0))  # rows between the ends are asked for
+    qtbot.waitUntil(lambda: page.table.verticalHeader().count() == len(whole) + 1)
+    assert page.selected_ids() == [whole[2]]
+    assert page.current_id() == whole[2]
+
+    target = whole[len(whole) // 2]
+    window.open_record("visits", target)
+    assert page.selected_ids() == [target]
+
+
+def test_a_failed_read_between_the_ends_empties_the_table_properly(qtbot, bureau, settings, held) -> None:
+    page, whole = _open_visits(qtbot, bureau, settings)
+    model = page.model
+    reported: list[str] = []
+    model.failed.connect(reported.append)
+
+    def unreadable(*_args: Any) -> Any:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    held.fail_with(unreadable)
+    assert model.record_id(len(whole) // 2) is None
+    assert model.index(len(whole) // 2, 0).data() is None
+    assert model.rowCount() == len(whole)  # the view is not told a new count in passing…
+    qtbot.waitUntil(lambda: page.table.verticalHeader().count() == 0)  # …but by a reset
+    assert reported == ["disk I/O error"]  # said once, not once a row

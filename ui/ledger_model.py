@@ -75,6 +75,9 @@ class _Listing:
 
 class LedgerTableModel(QAbstractTableModel):
     failed = Signal(str)  # the database could not be read; the text says why
+    # The data changed while only the ends of the listing were known: the owner should refresh the
+    # table (keeping its selection); if nobody does, the model refreshes itself.
+    relist_needed = Signal()
 
     def __init__(self, query: LedgerQuery, parent: Any = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,10 @@ class LedgerTableModel(QAbstractTableModel):
         # While only the two ends of a long listing are known: those ends (``_ids`` is then empty).
         self._ends: ListingEnds | None = None
         self._listing_reads = 0  # a whole listing read off the GUI thread is wanted only if still the last
+        # The listing as it is now, when it no longer fits the ends shown: until the table is refreshed
+        # (queued), rows between the ends show nothing rather than the wrong records.
+        self._moved: _Listing | None = None
+        self._unreadable = False  # a read failed: rows answer nothing until the model is emptied (queued)
         self._pages: OrderedDict[int, list[tuple[Any, ...] | None]] = OrderedDict()
         self._search = ""
         self._sort_field: str | None = None
@@ -118,7 +125,10 @@ class LedgerTableModel(QAbstractTableModel):
     @property
     def ids(self) -> list[str]:
         """The ids shown, in the order shown (the search and sort applied)."""
-        self._complete_listing()
+        if self._unreadable:
+            return []
+        if not self._complete_listing() and self._moved is not None:
+            return list(self._moved.ids)  # what the table shows once refreshed, a moment from now
         return list(self._ids)
 
     @property
@@ -167,7 +177,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._loaded = True
         self._listing_reads += 1
         self.beginResetModel()
-        self._ends = None
+        self._ends, self._moved, self._unreadable = None, None, False
         try:
             self._ids = self._read_ids()
         except SQLAlchemyError as error:
@@ -246,46 +256,65 @@ class LedgerTableModel(QAbstractTableModel):
         ends = self._ends
         if task.control.cancelled() or read != self._listing_reads or ends is None:
             return
-        whole = self._keep(*task.result)
-        if whole.signature == ends.signature and len(whole.ids) == ends.count:
-            self._adopt(ends, whole)
-        # Otherwise the data changed since the ends were read: the table is refreshed once it is
-        # next asked for rows between them (or sooner, by whoever changed the data).
+        self._adopt(ends, self._keep(*task.result))
 
-    def _complete_listing(self) -> None:
-        """Read the whole listing now, on this thread: rows between the two ends were asked for
-        before it came from the background."""
+    def _complete_listing(self) -> bool:
+        """Read the whole listing now, on this thread, if only its ends are known: rows between them
+        were asked for before it came from the background. False when it cannot be had: the data
+        changed since the ends were read, or could not be read (the table is then refreshed or emptied
+        on the next turn of the event loop)."""
         ends = self._ends
         if ends is None:
-            return
+            return not self._unreadable
+        if self._moved is not None or self._unreadable:
+            return False
         try:
             whole = self._unsearched(ends.signature)
         except SQLAlchemyError as error:
-            self._ids, self._ends = [], None
+            self._fail(error)
+            return False
+        return self._adopt(ends, whole)
+
+    def _adopt(self, ends: ListingEnds, whole: _Listing) -> bool:
+        if whole.signature == ends.signature and len(whole.ids) == ends.count:
+            self._ends = None
+            self._listing_reads += 1  # a read still running is not needed now
+            self._ids = whole.ids  # the same rows as the ends showed, and those in between
+            return True
+        # The data changed since the ends were read. The table keeps its rows, as it was told, until
+        # it is refreshed with the listing as it is now; nothing between the ends is guessed meanwhile.
+        if self._moved is None:
+            QTimer.singleShot(0, self._relist)
+        self._moved = whole
+        return False
+
+    def _relist(self) -> None:
+        if self._moved is None:
+            return  # refreshed meanwhile
+        reads = self._listing_reads
+        self.relist_needed.emit()
+        if reads == self._listing_reads:  # nobody refreshed the table
+            self.refresh()
+
+    def _fail(self, error: SQLAlchemyError) -> None:
+        """A read failed: say why, answer nothing more, and empty the table on the next turn of the
+        event loop (its row count cannot change under a view in the middle of a paint)."""
+        if not self._unreadable:
+            self._unreadable = True
             self._report(error)
             QTimer.singleShot(0, self._reset_after_failure)
-            return
-        self._adopt(ends, whole)
-
-    def _adopt(self, ends: ListingEnds, whole: _Listing) -> None:
-        self._ends = None
-        self._listing_reads += 1  # a read still running is not needed now
-        if whole.signature == ends.signature and len(whole.ids) == ends.count:
-            self._ids = whole.ids  # the same rows as the ends showed, and those in between
-            return
-        # The data changed since the ends were read. The rows stay as many as the table was told
-        # until it is refreshed, on the next turn of the event loop, with the listing as it is now.
-        self._ids = (whole.ids + [""] * ends.count)[: ends.count]
-        QTimer.singleShot(0, self.refresh)
 
     def _id_slice(self, first: int, stop: int) -> list[str]:
-        """The ids of rows ``first`` to ``stop`` (excluded)."""
+        """The ids of rows ``first`` to ``stop`` (excluded); none of those not known."""
+        if self._unreadable:
+            return []
         ends = self._ends
         if ends is not None:
             known = ends.slice(first, stop)
             if known is not None:
                 return known
-            self._complete_listing()
+            if not self._complete_listing():
+                return []
         return self._ids[first:stop]
 
     def _search_in_memory(self) -> list[str] | None:
@@ -361,9 +390,8 @@ class LedgerTableModel(QAbstractTableModel):
     def row_of(self, record_id: str) -> int | None:
         if self._ends is not None:
             row = self._ends.row_of(record_id)
-            if row is not None:
+            if row is not None or not self._complete_listing():
                 return row
-            self._complete_listing()
         try:
             return self._ids.index(record_id)
         except ValueError:
@@ -437,7 +465,7 @@ class LedgerTableModel(QAbstractTableModel):
         return {field.name: value for field, value in zip(self.fields, values, strict=True)}
 
     def _row_values(self, row: int) -> tuple[Any, ...] | None:
-        if not 0 <= row < self.rowCount():
+        if not 0 <= row < self.rowCount() or self._unreadable:
             return None
         page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
@@ -447,10 +475,10 @@ class LedgerTableModel(QAbstractTableModel):
                 page_ids = self._id_slice(first, first + PAGE_SIZE)
                 found = self._query.rows(page_ids)
             except SQLAlchemyError as error:
-                self._ids, self._ends = [], None
-                self._report(error)
-                QTimer.singleShot(0, self._reset_after_failure)
+                self._fail(error)
                 return None
+            if len(page_ids) < min(PAGE_SIZE, self.rowCount() - first):
+                return None  # its rows are not known yet: not kept, asked again once they are
             page = [found.get(record_id) for record_id in page_ids]
             self._pages[page_number] = page
             if len(self._pages) > MAX_CACHED_PAGES:
@@ -460,9 +488,13 @@ class LedgerTableModel(QAbstractTableModel):
         return page[offset] if offset < len(page) else None
 
     def _reset_after_failure(self) -> None:
+        if not self._unreadable:
+            return  # refreshed meanwhile
         self.beginResetModel()
+        self._ids, self._ends, self._moved = [], None, None
         self._pages.clear()
         self.endResetModel()
+        self._unreadable = False
 
     def overdue_count(self, row: int) -> int:
         values = self._row_values(row)

@@ -95,6 +95,7 @@ class LedgerPage(QWidget):
         self.search.returnPressed.connect(self._apply_search_now)
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
+        self.model.relist_needed.connect(lambda: self.refresh())  # the data moved: keep the selection
         # Lay the rows out at once, not at the next event: a table scrolled below the end of a shorter
         # result would otherwise paint with the old scroll offset, and its row header then reads the
         # label of every row (700 ms for 12,000 rows) instead of the visible ones.

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from gui_helpers import open_main_window
+from PySide6.QtCore import SIGNAL
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -229,3 +230,31 @@ def test_a_failed_read_between_the_ends_empties_the_table_properly(qtbot, bureau
     assert model.rowCount() == len(whole)  # the view is not told a new count in passing…
     qtbot.waitUntil(lambda: page.table.verticalHeader().count() == 0)  # …but by a reset
     assert reported == ["disk I/O error"]  # said once, not once a row
+
+
+def test_refreshing_a_long_ledger_leaves_nothing_behind(qtbot, bureau, settings, held) -> None:
+    page, _whole = _open_visits(qtbot, bureau, settings)
+    model = page.model
+    held.let_go()
+    qtbot.waitUntil(lambda: not model.listing_pending)
+    qtbot.waitUntil(lambda: not model.search_index_pending)
+    connected = model.receivers(SIGNAL("destroyed(QObject*)"))
+    for _ in range(3):
+        _add_newest_visit(bureau)  # so that each refresh lists the ledger again
+        page.refresh()
+        assert model.listing_pending
+        qtbot.waitUntil(lambda: not model.listing_pending)
+    assert model.receivers(SIGNAL("destroyed(QObject*)")) == connected
+    assert not ledger_model._RUNNING_READS
+
+
+def test_a_closed_ledger_cancels_the_read_still_running_for_it(qtbot, bureau, settings, held) -> None:
+    import shiboken6
+
+    page, _whole = _open_visits(qtbot, bureau, settings)
+    qtbot.waitUntil(lambda: bool(ledger_model._RUNNING_READS))  # the rest of the listing, held back
+    running = set(ledger_model._RUNNING_READS)
+    shiboken6.delete(page.model)
+    assert all(task.control.cancelled() for task in running)
+    held.let_go()
+    qtbot.waitUntil(lambda: not ledger_model._RUNNING_READS)

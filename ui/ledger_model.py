@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -73,6 +74,11 @@ class _Listing:
     ids: list[str]
 
 
+def _cancel_all(controls: set[TaskControl], *_destroyed: object) -> None:
+    for control in list(controls):
+        control.cancel()
+
+
 class LedgerTableModel(QAbstractTableModel):
     failed = Signal(str)  # the database could not be read; the text says why
     # The data changed while only the ends of the listing were known: the owner should refresh the
@@ -111,6 +117,10 @@ class LedgerTableModel(QAbstractTableModel):
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(INDEX_BUILD_DELAY_MS)
         self._build_timer.timeout.connect(self._start_build)
+        # The reads running for this model, cancelled if it is deleted first (a closed window): one
+        # connection for its lifetime, not one per read.
+        self._reading: set[TaskControl] = set()
+        self.destroyed.connect(partial(_cancel_all, self._reading))
 
     # --- what to show --------------------------------------------------------------------------
 
@@ -242,12 +252,7 @@ class LedgerTableModel(QAbstractTableModel):
             return
         read = self._listing_reads
         query, sort_field, descending = self._query, self._sort_field, self.descending
-        task = run_in_background(lambda _control: listing(query, sort_field, descending))
-        task.blocks_close = False  # it only reads
-        _RUNNING_READS.add(task)
-        task.finished.connect(lambda: _RUNNING_READS.discard(task))
-        task.failed.connect(lambda _error: _RUNNING_READS.discard(task))
-        self.destroyed.connect(task.control.cancel)
+        task = self._track(run_in_background(lambda _control: listing(query, sort_field, descending)))
         task.finished.connect(lambda: self._whole_listing_read(task, read))
         # A failed read is not reported here: the rows between the ends are read when asked for, and
         # that read reports what is wrong with the database.
@@ -349,14 +354,24 @@ class LedgerTableModel(QAbstractTableModel):
             view = index.view(base.ids) if base is not None and base.signature == index.signature else None
             return index, view
 
-        task = self._build = run_in_background(work)
-        task.blocks_close = False  # it only reads
-        _RUNNING_READS.add(task)
-        task.finished.connect(lambda: _RUNNING_READS.discard(task))
-        task.failed.connect(lambda _error: _RUNNING_READS.discard(task))
-        self.destroyed.connect(task.control.cancel)  # the model is gone: stop reading
+        task = self._build = self._track(run_in_background(work))
         task.finished.connect(lambda: self._index_built(task, query))
         task.failed.connect(lambda _error: self._index_failed(task))
+
+    def _track(self, task: BackgroundTask) -> BackgroundTask:
+        """Hold a read running for this model until it ends, and cancel it if the model goes first."""
+        task.blocks_close = False  # it only reads
+        reading = self._reading
+        _RUNNING_READS.add(task)
+        reading.add(task.control)
+
+        def ended() -> None:
+            _RUNNING_READS.discard(task)
+            reading.discard(task.control)
+
+        task.finished.connect(ended)
+        task.failed.connect(lambda _error: ended())
+        return task
 
     def _index_built(self, task: BackgroundTask, query: LedgerQuery) -> None:
         if task is not self._build or task.control.cancelled():

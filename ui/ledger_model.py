@@ -191,7 +191,7 @@ class LedgerTableModel(QAbstractTableModel):
         try:
             self._ids = self._read_ids()
         except SQLAlchemyError as error:
-            self._ids, self._ends = [], None
+            self._ids = []
             self._report(error)
         self._pages.clear()
         self._today = date.today()
@@ -400,7 +400,7 @@ class LedgerTableModel(QAbstractTableModel):
 
     def record_id(self, row: int) -> str | None:
         found = self._id_slice(row, row + 1) if 0 <= row < self.rowCount() else []
-        return found[0] if found and found[0] else None
+        return found[0] if found else None
 
     def row_of(self, record_id: str) -> int | None:
         if self._ends is not None:
@@ -486,14 +486,14 @@ class LedgerTableModel(QAbstractTableModel):
         page = self._pages.get(page_number)
         if page is None:
             first = page_number * PAGE_SIZE
+            page_ids = self._id_slice(first, first + PAGE_SIZE)
+            if len(page_ids) < min(PAGE_SIZE, self.rowCount() - first):
+                return None  # its rows are not known yet: not read, not kept; asked again once they are
             try:
-                page_ids = self._id_slice(first, first + PAGE_SIZE)
                 found = self._query.rows(page_ids)
             except SQLAlchemyError as error:
                 self._fail(error)
                 return None
-            if len(page_ids) < min(PAGE_SIZE, self.rowCount() - first):
-                return None  # its rows are not known yet: not kept, asked again once they are
             page = [found.get(record_id) for record_id in page_ids]
             self._pages[page_number] = page
             if len(self._pages) > MAX_CACHED_PAGES:

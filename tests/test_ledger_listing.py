@@ -83,6 +83,7 @@ class HeldListing:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.on_gui_thread = 0
+        self.in_background = 0
         self._let_go = threading.Event()
         self._original = ledger_model.listing
         monkeypatch.setattr(ledger_model, "listing", self)
@@ -91,6 +92,7 @@ class HeldListing:
         if threading.current_thread() is threading.main_thread():
             self.on_gui_thread += 1
         else:
+            self.in_background += 1
             self._let_go.wait(10)
         return self._original(*args)
 
@@ -246,6 +248,24 @@ def test_refreshing_a_long_ledger_leaves_nothing_behind(qtbot, bureau, settings,
         qtbot.waitUntil(lambda: not model.listing_pending)
     assert model.receivers(SIGNAL("destroyed(QObject*)")) == connected
     assert not ledger_model._RUNNING_READS
+
+
+def test_refreshes_in_quick_succession_read_the_listing_once_more_not_once_each(
+    qtbot, bureau, settings, held
+) -> None:
+    page, _whole = _open_visits(qtbot, bureau, settings)
+    model = page.model
+    qtbot.waitUntil(lambda: held.in_background == 1)  # the first read, held back
+    for _ in range(4):
+        _add_newest_visit(bureau)
+        page.refresh()
+        qtbot.wait(ledger_model.LISTING_READ_DELAY_MS * 2)
+    assert held.in_background == 1  # no read started while one is running…
+    held.let_go()
+    qtbot.waitUntil(lambda: not model.listing_pending)
+    assert held.in_background == 2  # …and one more for the data as it is now
+    assert model.ids == model.query.ids("", None, model.descending)
+    assert model.record_id(0) == model.ids[0]
 
 
 def test_a_closed_ledger_cancels_the_read_still_running_for_it(qtbot, bureau, settings, held) -> None:

@@ -117,6 +117,13 @@ class LedgerTableModel(QAbstractTableModel):
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(INDEX_BUILD_DELAY_MS)
         self._build_timer.timeout.connect(self._start_build)
+        # The rest of a long listing: one read at a time, started a moment after the refresh that
+        # wants it (refreshes in quick succession start one read, not one each).
+        self._listing_timer = QTimer(self)
+        self._listing_timer.setSingleShot(True)
+        self._listing_timer.setInterval(LISTING_READ_DELAY_MS)
+        self._listing_timer.timeout.connect(self._read_whole_listing)
+        self._whole_read: BackgroundTask | None = None
         # The reads running for this model, cancelled if it is deleted first (a closed window): one
         # connection for its lifetime, not one per read.
         self._reading: set[TaskControl] = set()
@@ -197,7 +204,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._today = date.today()
         self.endResetModel()
         if self._ends is not None:
-            QTimer.singleShot(LISTING_READ_DELAY_MS, self._read_whole_listing)
+            self._listing_timer.start()
         if not self.search_index_ready:
             if self._search.split():
                 self._start_build()
@@ -248,20 +255,28 @@ class LedgerTableModel(QAbstractTableModel):
     # --- a long listing: its two ends first, the whole of it off the GUI thread --------------------
 
     def _read_whole_listing(self) -> None:
-        if self._ends is None:
-            return
+        if self._ends is None or self._whole_read is not None:
+            return  # not wanted, or read now by a task that starts another when it ends, if needed
         read = self._listing_reads
         query, sort_field, descending = self._query, self._sort_field, self.descending
-        task = self._track(run_in_background(lambda _control: listing(query, sort_field, descending)))
-        task.finished.connect(lambda: self._whole_listing_read(task, read))
+        task = self._whole_read = self._track(
+            run_in_background(lambda _control: listing(query, sort_field, descending))
+        )
+        task.finished.connect(lambda: self._whole_listing_read(task, read, failed=False))
+        task.failed.connect(lambda _error: self._whole_listing_read(task, read, failed=True))
         # A failed read is not reported here: the rows between the ends are read when asked for, and
         # that read reports what is wrong with the database.
 
-    def _whole_listing_read(self, task: BackgroundTask, read: int) -> None:
+    def _whole_listing_read(self, task: BackgroundTask, read: int, *, failed: bool) -> None:
+        if task is self._whole_read:
+            self._whole_read = None
         ends = self._ends
-        if task.control.cancelled() or read != self._listing_reads or ends is None:
+        if task.control.cancelled() or ends is None:
             return
-        self._adopt(ends, self._keep(*task.result))
+        if read != self._listing_reads:
+            self._listing_timer.start()  # refreshed meanwhile: read the listing as it is now
+        elif not failed:
+            self._adopt(ends, self._keep(*task.result))
 
     def _complete_listing(self) -> bool:
         """Read the whole listing now, on this thread, if only its ends are known: rows between them

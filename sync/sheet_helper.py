@@ -4,31 +4,30 @@ python-calamine keeps hold of the interpreter while it parses, so threads do not
 once; a second process does. When head office has edited every sheet, a sync reads them all (the
 visits sheet is under half of the bytes), and on a two-core laptop the helper reads the rest meanwhile.
 
-The helper is a fresh interpreter running :func:`serve` (not ``multiprocessing``: its ``spawn`` runs the
-starting script's top level again in the child, which a script without a main guard turns into a
-second copy of whatever it does). It reads its request (the ledgers, and what is known of their rows)
-from stdin and writes each ledger's ``SheetData`` and cell issues, or the ``WorkbookError`` that stopped
-it, to stdout. It is killed at once on cancel. If it dies without an answer, the caller reads its
-sheets itself: the helper only ever saves time.
+The helper is a fresh interpreter running :func:`serve` (see ``sync.machine.helper_process``). It
+reads its request (the ledgers, and what is known of their rows) from stdin and writes each ledger's
+``SheetData`` and cell issues, or the ``WorkbookError`` that stopped it, to stdout. It is killed at
+once on cancel. If it dies without an answer, the caller reads its sheets itself: the helper only
+ever saves time.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
 import pickle
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from sync.machine import helper_process
+
 if TYPE_CHECKING:
     from sync.workbook_read import CellIssue, SheetData
 
 SheetsRead = dict[str, tuple["SheetData", list["CellIssue"]]]  # ledger -> its sheet and cell issues
 POLL_SECONDS = 0.05
-_ROOT = Path(__file__).resolve().parents[1]  # where the sync package is imported from
 _CHILD = "from sync.sheet_helper import serve; serve()"
 
 
@@ -49,17 +48,7 @@ class SheetHelper:
             (str(path), ledgers, dict(only) if only is not None else None, dict(settled)),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(_ROOT), environment.get("PYTHONPATH", "")])
-        )
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=environment,
-        )
+        self._process = helper_process(_CHILD)
         self._answer = b""
         self._answered = threading.Event()
         # The request goes in and the answer comes out on a thread: a pipe holds only kilobytes, and
@@ -111,7 +100,8 @@ class SheetHelper:
         self._process.wait()
         self._talk.join()
         for pipe in self._pipes():
-            pipe.close()
+            with contextlib.suppress(OSError):  # a request a dead helper never read
+                pipe.close()
 
 
 def serve() -> None:

@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,6 +44,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+from sync.check_helper import CheckHelper
 from sync.machine import processors
 
 __all__ = [
@@ -139,7 +140,10 @@ def patch_workbook(
     if source.resolve() == target.resolve():
         raise PatchError(f"the patched workbook must be written to another file than {source}")
     report = PatchReport()
-    with _Package(source) as package:
+    appended_rows = _AppendedRowsCheck(
+        processors() >= 2 and sum(len(patch.appends) for patch in patches) >= CHECK_ELSEWHERE_ROWS
+    )
+    with _Package(source) as package, contextlib.closing(appended_rows):
         replacements: dict[str, bytes | Pieces] = {}
         filters: dict[str, tuple[int, int]] = {}  # sheet part -> (header row, new last row)
         context = _WorkbookContext.read(package)
@@ -150,7 +154,9 @@ def patch_workbook(
                 raise PatchError(f"{patch.part!r} is patched twice in one call")
             seen.add(info.filename)
             _check_patch(patch)
-            data, outcome = _patch_worksheet(package, info.filename, patch, context, report, keep_rows)
+            data, outcome = _patch_worksheet(
+                package, info.filename, patch, context, report, keep_rows, appended_rows.check
+            )
             replacements[info.filename] = data
             report.appended_rows[patch.part] = outcome.appended_rows
             if patch.header_row is not None and outcome.last_row > 0:
@@ -166,6 +172,11 @@ def patch_workbook(
                 replacements[workbook] = patched_workbook
         report.changed_parts = set(replacements)
         _write_package(package, target, replacements, compresslevel, read_whole)
+        try:
+            appended_rows.finish()
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     return report
 
 
@@ -189,7 +200,7 @@ def _patch_workbook_part(
     Everything else in the part stays byte for byte as it was.
     """
     data = package.read(package.info(workbook))
-    _check_xml(data, workbook)
+    check_xml(data, workbook)
     sheet_index: dict[str, int] = {}
     relationships = package.relationships(workbook)
     for position, sheet in enumerate(_iter_local(package.parse_tree(workbook), "sheet")):
@@ -348,7 +359,7 @@ class _Package:
         info = self.info(name)
         data = self.read(info)
         if check:
-            _check_xml(data, info.filename)
+            check_xml(data, info.filename)
         return info.filename, data
 
     def parse_tree(self, name: str) -> ET.Element:
@@ -403,10 +414,11 @@ def _refuse(*_args: object) -> NoReturn:
     raise _RefusedDeclaration
 
 
-def _check_xml(data: bytes | bytearray | Sequence[bytes | bytearray], part: str) -> None:
+def check_xml(data: bytes | bytearray | Iterable[bytes | bytearray], part: str) -> None:
     """Well-formed, and no DOCTYPE or ENTITY declaration (no entity expansion, no external fetches).
 
     ``data`` may be pieces that together make the document (a worksheet less the rows left untouched).
+    Raises :class:`PatchError` naming ``part``.
     """
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -421,6 +433,56 @@ def _check_xml(data: bytes | bytearray | Sequence[bytes | bytearray], part: str)
         raise PatchError(_DOCTYPE_REFUSED.format(part=part)) from None
     except expat.ExpatError as exc:
         raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
+
+
+def check_rows_here(part: str, rows: bytes) -> None:
+    """``rows`` (``<row>`` elements of ``part``) are well-formed XML together."""
+    check_xml([b"<rows>", rows, b"</rows>"], part)
+
+
+CHECK_BLOCK = 4 << 20  # bytes of appended rows checked as one block
+CHECK_ELSEWHERE_ROWS = 20_000  # appended rows from which they are checked in a helper process
+_UNCHECKED = object()
+
+
+class _AppendedRowsCheck:
+    """Appended rows are parsed once before they are written. When a patch appends many (a first sync
+    appends a bureau) and there is a second processor, their blocks are parsed in a helper process
+    (``sync.check_helper``) while this one builds the next and writes the package; else here."""
+
+    def __init__(self, elsewhere: bool) -> None:
+        self._elsewhere = elsewhere
+        self._helper: CheckHelper | None = None
+        self._sent: list[tuple[str, bytes]] = []
+
+    def check(self, part: str, rows: bytes) -> None:
+        if self._elsewhere and self._helper is None:
+            try:
+                self._helper = CheckHelper()
+            except OSError:  # no process to be had: check here
+                self._elsewhere = False
+        if self._helper is None:
+            check_rows_here(part, rows)
+            return
+        self._helper.check(part, rows)
+        self._sent.append((part, rows))
+
+    def finish(self) -> None:
+        """Raises the :class:`PatchError` of the first block the helper found wrong; a block it gave
+        no verdict for (it died) is checked here."""
+        if self._helper is None:
+            return
+        verdicts = self._helper.verdicts()
+        for number, (part, rows) in enumerate(self._sent):
+            verdict = verdicts[number] if number < len(verdicts) else _UNCHECKED
+            if verdict is _UNCHECKED:
+                check_rows_here(part, rows)
+            elif verdict is not None:
+                raise PatchError(verdict)
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.stop()
 
 
 def raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -1314,9 +1376,15 @@ class _Worksheet:
             start, _tag_end, _inner_end, end = self.row_span(index)
             pieces.append(self.data[start:end])
         pieces.append(self.data[self.content_end :])
-        _check_xml(pieces, self.part)
+        check_xml(pieces, self.part)
 
-    def patch(self, patch: SheetPatch, report: PatchReport, keep_rows: int = 0) -> tuple[Pieces, _Outcome]:
+    def patch(
+        self,
+        patch: SheetPatch,
+        report: PatchReport,
+        keep_rows: int = 0,
+        check_rows: Callable[[str, bytes], None] = check_rows_here,
+    ) -> tuple[Pieces, _Outcome]:
         row_edits: dict[int, dict[int, _Edit]] = {}
         for (row, column), value in patch.updates.items():
             row_edits.setdefault(row, {})[column] = _Edit(value)
@@ -1356,7 +1424,7 @@ class _Worksheet:
             report.skipped_formula_cells.extend((patch.part, number, column) for column in skipped)
             if index is None and not written and not attrs:
                 continue  # nothing to put in a new row
-            _check_xml([b"<rows>", xml, b"</rows>"], self.part)  # a guard against our own mistakes
+            check_xml([b"<rows>", xml, b"</rows>"], self.part)  # a guard against our own mistakes
             if kept is not None:
                 kept[number] = xml
             touched_columns.extend(written)
@@ -1372,20 +1440,24 @@ class _Worksheet:
                 edits_out.append((at, at, xml))
             else:
                 new_rows_at_end.append(xml)
-        # Appended rows (a first sync appends a whole bureau): built directly, checked as one block.
-        appended_xml: list[bytes] = []
+        # Appended rows (a first sync appends a whole bureau): built directly, checked in blocks.
+        block: list[bytes] = []
+        block_size = 0
         for number, values in fresh:
             xml, written = self.new_row_xml(number, values, style_cells, style_row_attrs)
             if not written and not style_row_attrs:
                 continue  # nothing to put in a new row
-            appended_xml.append(xml)
+            block.append(xml)
+            block_size += len(xml)
             touched_rows.append(number)
             touched_columns.extend(written)
             if kept is not None:
                 kept[number] = xml
-        if appended_xml:
-            _check_xml([b"<rows>", *appended_xml, b"</rows>"], self.part)  # a guard against our own mistakes
-            new_rows_at_end.extend(appended_xml)
+            if block_size >= CHECK_BLOCK:
+                new_rows_at_end.append(self._checked(b"".join(block), check_rows))
+                block, block_size = [], 0
+        if block:
+            new_rows_at_end.append(self._checked(b"".join(block), check_rows))
         if new_rows_at_end:
             if self.self_closing:
                 opening = self.sheet_data[0][:-2].rstrip() + b">"
@@ -1401,6 +1473,10 @@ class _Worksheet:
         if patch.header_row is not None and last_row > 0:
             edits_out.extend(self._auto_filter_edit(patch.header_row, last_row))
         return _pieces(self.data, edits_out), _Outcome(appended, last_row)
+
+    def _checked(self, rows: bytes, check_rows: Callable[[str, bytes], None]) -> bytes:
+        check_rows(self.part, rows)  # a guard against our own mistakes
+        return rows
 
     def _dimension_edit(self, rows: list[int], columns: list[int]) -> Edits:
         match = self.re.dimension.search(self.data, 0, self.sheet_data.start())
@@ -1470,9 +1546,10 @@ def _patch_worksheet(
     context: _WorkbookContext,
     report: PatchReport,
     keep_rows: int,
+    check_rows: Callable[[str, bytes], None],
 ) -> tuple[Pieces, _Outcome]:
     _name, data = package.read_checked(part, check=False)  # checked piecewise: see _Worksheet
-    return _Worksheet(part, data, context).patch(patch, report, keep_rows)
+    return _Worksheet(part, data, context).patch(patch, report, keep_rows, check_rows)
 
 
 # --------------------------------------------------------------------------------------------------

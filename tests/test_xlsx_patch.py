@@ -532,15 +532,40 @@ def test_appended_rows_are_written_as_a_new_row_would_be_rebuilt(master: Path) -
         {1: "E021", 2: "_x0041_ literal\rline", 3: datetime(2024, 3, 20, 12), 4: 7, 5: True},
         {1: "E022", 2: None, 3: date(1899, 12, 1), 4: 2.5, 6: "extra", 9: "far right"},
         {1: "E023"},
+        # the first row's columns again (one plan), with other cells empty: other columns written
+        {1: "E024", 2: "bell\x07 and nul\x00 dropped", 3: None, 4: Decimal("-0.00"), 5: None},
+        {1: "E025", 2: None, 3: None, 4: None, 5: False, 7: 1e20, 8: -3},
+        {1: "E026", 2: "长" * 20_000, 4: Decimal("12345678901234.5678")},
     ]
-    for number, values in enumerate(rows, start=20):
-        edits = {column: xlsx_patch._Edit(None, style) for column, style in style_cells.items()}
-        for column, value in values.items():
-            edits[column] = xlsx_patch._Edit(value, style_cells.get(column))
-        rebuilt, written, _skipped = sheet.rebuild_row(number, None, edits, row_attrs)
-        appended, columns = sheet.new_row_xml(number, values, style_cells, row_attrs)
-        assert appended == rebuilt
-        assert columns == written
+    for attrs in (row_attrs, [*row_attrs, ("spans", '"1:6"'), ("x14ac:dyDescent", '"0.25"')]):
+        sheet = xlsx_patch._Worksheet(ENTERPRISES, data, context)  # nothing planned yet
+        for number, values in enumerate(rows, start=20):
+            edits = {column: xlsx_patch._Edit(None, style) for column, style in style_cells.items()}
+            for column, value in values.items():
+                edits[column] = xlsx_patch._Edit(value, style_cells.get(column))
+            rebuilt, written, _skipped = sheet.rebuild_row(number, None, edits, attrs)
+            appended, columns = sheet.new_row_xml(number, values, style_cells, attrs)
+            assert appended == rebuilt
+            assert columns == written
+    for wrong in ("长" * 40_000, float("nan"), Decimal("Infinity"), 10**400):
+        edits = {2: xlsx_patch._Edit(wrong, style_cells.get(2))}
+        with pytest.raises(PatchError) as rebuilding:
+            sheet.rebuild_row(40, None, edits, row_attrs)
+        with pytest.raises(PatchError) as appending:
+            sheet.new_row_xml(40, {1: "E040", 2: wrong}, style_cells, row_attrs)
+        assert str(appending.value) == str(rebuilding.value)
+        assert f"{ENTERPRISES!r}, cell B40: " in str(appending.value)
+
+
+def test_the_quick_test_for_text_to_escape_catches_exactly_what_needs_it() -> None:
+    """Text written as it is must hold no markup character, no literal ``_xHHHH_`` start, no carriage
+    return (kept as ``&#13;``) and no character XML forbids; every other character passes."""
+    allowed = [(0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF)]
+    for code in range(0x110000):
+        character = chr(code)
+        plain = character in "\t\n" or any(low <= code <= high for low, high in allowed)
+        needs = character in "&<>\r_" or not plain
+        assert (xlsx_patch._NEEDS_ESCAPING.search(character) is not None) == needs, hex(code)
 
 
 @pytest.mark.parametrize("block", [1000, 4096, 32 << 10])

@@ -49,7 +49,7 @@ from sync.local import (
 from sync.memory import release_freed_memory
 from sync.merge import DELETED, MergeResult, Record, merge
 from sync.row_xml import RowXmlError, SharedString, read_row
-from sync.values import Canonical, canonical, to_model
+from sync.values import Canonical, Remembered, canonical, to_model
 from sync.workbook_read import (
     UNKNOWN_REFERENCE,
     CellIssue,
@@ -384,34 +384,18 @@ def _check_local_changes(plan: _Plan) -> None:
 # --- writing the workbook ---------------------------------------------------------------------------------
 
 
-class _Remembered(dict[Any, Any]):
-    """A conversion that remembers its results: ``converted[value]`` converts each value once, and a
-    value seen before costs one dictionary lookup (a bureau's rows repeat their dates, choices, yes/no
-    and the names of the records they refer to)."""
-
-    def __init__(self, convert: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self._convert = convert
-
-    def __missing__(self, value: Any) -> Any:
-        converted = self[value] = self._convert(value)
-        return converted
-
-
 def _cell_writer(field: Field, language: str) -> Callable[[Canonical], str | Decimal | date | None]:
     """How a canonical value of ``field`` is written into a cell (None stays an empty cell)."""
     if field.kind is Kind.DATE:
-        return _Remembered(
-            lambda value: None if value is None else date.fromisoformat(str(value))
-        ).__getitem__
+        return Remembered(lambda value: None if value is None else date.fromisoformat(str(value))).__getitem__
     if field.kind is Kind.MONEY:
         return lambda value: None if value is None else Decimal(str(value))
     if field.kind is Kind.BOOL:
         yes, no = ("是", "否") if language == "zh" else ("Yes", "No")
-        return _Remembered(lambda value: None if value is None else (yes if value else no)).__getitem__
+        return Remembered(lambda value: None if value is None else (yes if value else no)).__getitem__
     if field.kind is Kind.CHOICE and field.choices:
         choices = field.choices
-        return _Remembered(
+        return Remembered(
             lambda value: None if value is None else controlled.label(choices, str(value), language)
         ).__getitem__
     return lambda value: None if value is None else str(value)
@@ -476,9 +460,9 @@ def _row_writer(
         elif column.role is Role.REF_NAME and column.field is not None:
             assert column.field.ref is not None
             index = names[column.field.ref]
-            steps.append((at, column.field.name, _Remembered(partial(_ref_name, index)).__getitem__))
+            steps.append((at, column.field.name, Remembered(partial(_ref_name, index)).__getitem__))
         elif column.role is Role.STATUS:
-            steps.append((at, DELETED, _Remembered(partial(_status, deleted_label(language))).__getitem__))
+            steps.append((at, DELETED, Remembered(partial(_status, deleted_label(language))).__getitem__))
 
     def write(values: Record) -> dict[int, Any]:
         return {at: convert(values[source]) for at, source, convert in steps if source in values}

@@ -107,6 +107,21 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     return _text(raw) or None
 
 
+class Remembered(dict[Any, Any]):
+    """A conversion that remembers its results: ``converted[value]`` converts each value once, and a
+    value seen before costs one dictionary lookup (a bureau's rows repeat their dates, choices, yes/no
+    and the names of the records they refer to). Only for values of one type: 1, 1.0 and True are
+    one key to a dictionary."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = self._convert(value)
+        return converted
+
+
 def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
     """``canonical`` for one column, with the common cell types of a workbook read taken first."""
     kind = field.kind
@@ -120,10 +135,11 @@ def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
 
         return text_cell
     if kind is Kind.DATE:
+        iso_text = Remembered(date.isoformat)
 
         def date_cell(raw: Any) -> Canonical | Unreadable:
             if type(raw) is date:
-                return raw.isoformat()
+                return iso_text[raw]  # type: ignore[no-any-return]
             if raw == "" or raw is None:
                 return None
             return canonical(field, raw)
@@ -132,13 +148,17 @@ def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
     if kind is Kind.CHOICE and field.choices:
         list_name = field.choices
 
+        def text_choice(raw: str) -> Canonical | Unreadable:
+            code = controlled.code_for(list_name, raw.strip())
+            return code if code is not None else canonical(field, raw)
+
+        codes = Remembered(text_choice)
+
         def choice_cell(raw: Any) -> Canonical | Unreadable:
             if raw == "" or raw is None:
                 return None
             if type(raw) is str:
-                code = controlled.code_for(list_name, raw.strip())
-                if code is not None:
-                    return code
+                return codes[raw]  # type: ignore[no-any-return]
             return canonical(field, raw)
 
         return choice_cell

@@ -397,7 +397,18 @@ def _read_sheet(
     known = set(positions.values())
     data.unknown_headers = [str(c) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
     fields = [c for c in sheet_layout.columns if c.role is Role.FIELD and c.field is not None]
-    converters = [(c, converter(c.field), positions.get(c.key)) for c in fields if c.field is not None]
+    # Per field: its key, how its cells read, where it is in a row (None: not in this sheet), and
+    # for a reference, where the referred record's name is (-1: not a reference).
+    converters = [
+        (
+            c.key,
+            converter(c.field),
+            positions.get(c.key),
+            positions.get(f"{c.key}:name") if c.field.kind is Kind.REF else -1,
+        )
+        for c in fields
+        if c.field is not None
+    ]
     missing_fields = {c.key for c in fields if c.key not in positions}
     deleted_words = _deleted_words()
     id_offset = positions["id"]
@@ -447,20 +458,19 @@ def _read_sheet(
         record: Record = {}
         bad: set[str] = set(missing_fields)
         width = len(cells)
-        for column, convert, offset_in_row in converters:
-            assert column.field is not None
-            raw = cells[offset_in_row] if offset_in_row is not None and offset_in_row < width else None
-            value = convert(raw)
+        for key, convert, offset_in_row, name_offset in converters:
+            value = convert(
+                cells[offset_in_row] if offset_in_row is not None and offset_in_row < width else None
+            )
             if isinstance(value, Unreadable):
-                issue(row_number, column.key, value.raw, value.reason, record_id)
-                bad.add(column.key)
+                issue(row_number, key, value.raw, value.reason, record_id)
+                bad.add(key)
                 value = None
-            record[column.key] = value
-            if column.field.kind is Kind.REF and value is None:
-                name_offset = positions.get(f"{column.key}:name")
-                name = cells[name_offset] if name_offset is not None and name_offset < len(cells) else ""
+            record[key] = value
+            if value is None and name_offset != -1:  # a reference left empty: is it named?
+                name = cells[name_offset] if name_offset is not None and name_offset < width else ""
                 if str(name).strip():
-                    data.names_to_resolve[(record_id, column.key)] = (row_number, str(name).strip())
+                    data.names_to_resolve[(record_id, key)] = (row_number, str(name).strip())
         status = cells[status_offset] if status_offset is not None and status_offset < len(cells) else ""
         record[DELETED] = header_key(status) in deleted_words if str(status).strip() else False
         data.records[record_id] = record

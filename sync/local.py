@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -34,7 +35,7 @@ from models.tracking import COUNTER_KEY, CREATED, SYNCED_VERSION_KEY, history_te
 from models.types import utcnow
 from sync.columns import SYNC_ORDER
 from sync.merge import DELETED, Conflict, Record
-from sync.values import Canonical, from_model, to_model
+from sync.values import Canonical, Remembered, decimal_text, from_model, to_model
 from sync.workbook_read import CellIssue, SheetSignature
 
 WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
@@ -230,11 +231,24 @@ def field_converter(spec: Field) -> tuple[str, Callable[[Any], Canonical]]:
 
         return spec.name, choice_value
     if spec.kind is Kind.DATE:
+        iso_text = Remembered(date.isoformat)  # a bureau's records share a few thousand dates
 
         def date_value(value: Any) -> Canonical:
-            return value.isoformat() if type(value) is date else from_model(spec, value)
+            return iso_text[value] if type(value) is date else from_model(spec, value)
 
         return spec.name, date_value
+    if spec.kind is Kind.MONEY:
+
+        def money_value(value: Any) -> Canonical:
+            return decimal_text(value) if type(value) is Decimal else from_model(spec, value)
+
+        return spec.name, money_value
+    if spec.kind is Kind.BOOL:
+
+        def bool_value(value: Any) -> Canonical:
+            return value if type(value) is bool else from_model(spec, value)
+
+        return spec.name, bool_value
     return spec.name, partial(from_model, spec)
 
 

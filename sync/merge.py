@@ -97,9 +97,9 @@ def _merge_record(
         return
     if m is None:
         assert t is not None
-        result.to_local[record_id] = {f: t.get(f) for f in fields}
+        result.to_local[record_id] = record = {f: t.get(f) for f in fields}
         result.new_local.add(record_id)
-        result.base[record_id] = {f: t.get(f) for f in fields}
+        result.base[record_id] = dict(record)
         return
     if t is None:
         _merge_removed_row(result, record_id, b, m, fields)
@@ -153,9 +153,9 @@ def _merge_removed_row(
     """The record is here but not (or no longer) in the workbook."""
     if b is None:
         if not m.get(DELETED):  # new here: add it there (a record created and deleted here stays here)
-            result.to_remote[record_id] = {f: m.get(f) for f in fields}
+            result.to_remote[record_id] = record = {f: m.get(f) for f in fields}
             result.new_remote.add(record_id)
-            result.base[record_id] = {f: m.get(f) for f in fields}
+            result.base[record_id] = dict(record)
         return
     if all(m.get(f) == b.get(f) for f in fields):
         if not m.get(DELETED):  # unchanged here since the base: follow head office's removal

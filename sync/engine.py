@@ -496,7 +496,7 @@ def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch
             if record_id not in result.new_remote:
                 put(sheet.rows[record_id], row_cells(changes))
         plan.appended[ledger] = sorted(
-            result.new_remote, key=lambda rid: _sort_key(ledger, result.to_remote[rid])
+            result.new_remote, key=lambda rid: (_sort_key(ledger, result.to_remote[rid]), rid)
         )
         appends = [
             {**{column: record_id for column in ids.values()}, **row_cells(result.to_remote[record_id])}
@@ -516,6 +516,8 @@ def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch
 
 
 def _sort_key(ledger: str, record: Record) -> str:
+    """Where a new record goes among those appended (by its ledger's order; ties by id, so the same
+    records are always appended in the same order)."""
     return str(record.get(LEDGERS[ledger].default_sort) or "")
 
 

@@ -1077,7 +1077,7 @@ class _CellLook:
 @dataclass(frozen=True)
 class _RowPlan:
     """The columns of appended rows whose values come in one order: each with its look and whether
-    the style row gives it a cell even when empty; and the row's start tag."""
+    the style row gives it a cell even when empty; and the attributes of the row's start tag."""
 
     cells: list[tuple[int, _CellLook, bool]]
     attributes: str  # the start tag after its row number: the style row's attributes

@@ -228,7 +228,10 @@ def synchronise(
                         patches,
                         keep_rows=ROWS_CHECKED_AS_XML,
                         read_whole=_parts_read(data),
+                        cancelled=check_cancel,
                     )
+                except InterruptedError:
+                    raise SyncCancelled() from None
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
                 if check_cancel():

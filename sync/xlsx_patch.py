@@ -124,6 +124,7 @@ def patch_workbook(
     compresslevel: int = 1,
     keep_rows: int = 0,
     read_whole: frozenset[str] = frozenset(),
+    cancelled: Callable[[], bool] | None = None,
 ) -> PatchReport:
     """Write ``source`` with ``patches`` applied to ``target``, another path (``source`` is never modified).
 
@@ -133,6 +134,8 @@ def patch_workbook(
     ``OSError``, also after removing ``target``. ``target`` is flushed and fsynced before returning.
     Unchanged parts are inflated once to refuse a damaged one, except those in ``read_whole``: parts the
     caller has just read completely from ``source`` (a sync's ledger sheets).
+    ``cancelled`` is asked between sheets, blocks of appended rows and parts written: when it says so,
+    ``InterruptedError`` is raised and ``target`` removed.
     """
     source, target = Path(source), Path(target)
     if not 0 <= compresslevel <= 9:
@@ -143,6 +146,12 @@ def patch_workbook(
     appended_rows = _AppendedRowsCheck(
         processors() >= 2 and sum(len(patch.appends) for patch in patches) >= CHECK_ELSEWHERE_ROWS
     )
+    stop_if_cancelled = _canceller(cancelled)
+
+    def check_rows(part: str, rows: bytes) -> None:
+        stop_if_cancelled()
+        appended_rows.check(part, rows)
+
     with _Package(source) as package, contextlib.closing(appended_rows):
         replacements: dict[str, bytes | Pieces] = {}
         filters: dict[str, tuple[int, int]] = {}  # sheet part -> (header row, new last row)
@@ -154,8 +163,9 @@ def patch_workbook(
                 raise PatchError(f"{patch.part!r} is patched twice in one call")
             seen.add(info.filename)
             _check_patch(patch)
+            stop_if_cancelled()
             data, outcome = _patch_worksheet(
-                package, info.filename, patch, context, report, keep_rows, appended_rows.check
+                package, info.filename, patch, context, report, keep_rows, check_rows
             )
             replacements[info.filename] = data
             report.appended_rows[patch.part] = outcome.appended_rows
@@ -171,7 +181,7 @@ def patch_workbook(
             if patched_workbook is not None:
                 replacements[workbook] = patched_workbook
         report.changed_parts = set(replacements)
-        _write_package(package, target, replacements, compresslevel, read_whole)
+        _write_package(package, target, replacements, compresslevel, read_whole, stop_if_cancelled)
         try:
             appended_rows.finish()
         except BaseException:
@@ -435,6 +445,14 @@ def check_xml(data: bytes | bytearray | Iterable[bytes | bytearray], part: str) 
         raise PatchError(f"part {part!r} is not well-formed XML: {exc}") from exc
 
 
+def _canceller(cancelled: Callable[[], bool] | None) -> Callable[[], None]:
+    def stop_if_cancelled() -> None:
+        if cancelled is not None and cancelled():
+            raise InterruptedError
+
+    return stop_if_cancelled
+
+
 def check_rows_here(part: str, rows: bytes) -> None:
     """``rows`` (``<row>`` elements of ``part``) are well-formed XML together."""
     check_xml([b"<rows>", rows, b"</rows>"], part)
@@ -688,12 +706,14 @@ def _write_package(
     replacements: dict[str, bytes | Pieces],
     level: int,
     read_whole: frozenset[str] = frozenset(),
+    stop_if_cancelled: Callable[[], None] = lambda: None,
 ) -> None:
     try:
         with open(target, "wb") as handle:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out:
                 out.comment = package.zip.comment
                 for info in package.infos:
+                    stop_if_cancelled()
                     data = replacements.get(info.filename)
                     copy = zipfile.ZipInfo(info.filename, info.date_time)
                     copy.external_attr = info.external_attr

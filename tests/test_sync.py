@@ -438,6 +438,34 @@ def test_cancel_at_any_stage_before_the_replace_writes_nothing(
     assert report.outcome is Outcome.SYNCED and report.counts["teams"].updated_here == 1
 
 
+def test_cancel_while_the_workbook_is_written_stops_at_the_next_block(
+    database, store, bureau, workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync writes a bureau's rows for a while: a cancel then is honoured within one block of
+    rows, not when the whole workbook is written."""
+    from sync import xlsx_patch
+
+    monkeypatch.setattr(xlsx_patch, "CHECK_BLOCK", 1)  # every appended row a block of its own
+    checked: list[str] = []
+    check_here = xlsx_patch.check_rows_here
+
+    def counted(part: str, rows: bytes) -> None:
+        checked.append(part)
+        check_here(part, rows)
+
+    monkeypatch.setattr(xlsx_patch, "check_rows_here", counted)
+    before = workbook.read_bytes()
+    with pytest.raises(SyncCancelled):
+        _sync(database, workbook, cancelled=lambda: len(checked) >= 3)
+    assert len(checked) == 3  # stopped at the next block
+    assert workbook.read_bytes() == before
+    assert not list(workbook.parent.glob(".~outreach-*"))
+    monkeypatch.undo()
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED
+    _ledgers_agree(database, workbook)
+
+
 def test_sync_history_is_kept(database, bureau, workbook) -> None:
     _sync(database, workbook)
     _sync(database, workbook)

@@ -237,7 +237,7 @@ def synchronise(
                 if check_cancel():
                     raise SyncCancelled()
                 report_progress("verify", 3, STAGES)
-                written = _verify(workbook, temp, plan, patch_report)
+                written = _verify(workbook, temp, plan, patch_report, check_cancel)
                 _settle(plan, written, sheet_signatures(temp))
                 inject("before-replace")
                 if check_cancel():
@@ -565,10 +565,13 @@ def _settle(plan: _Plan, written: WorkbookData | None, written_sheets: dict[str,
         plan.sheets[ledger] = signature.text() if signature is not None and settled else None
 
 
-def _verify(original: Path, written: Path, plan: _Plan, report: PatchReport) -> WorkbookData | None:
+def _verify(
+    original: Path, written: Path, plan: _Plan, report: PatchReport, cancelled: Callable[[], bool]
+) -> WorkbookData | None:
     """The copy reads back with every intended value, and every part not patched is byte-identical.
 
-    Returns the written sheets as read again when they were (a large patch), else None.
+    Returns the written sheets as read again when they were (a large patch), else None. A cancel is
+    honoured between the sheets read again.
     """
     patched = report.changed_parts
     try:
@@ -598,9 +601,11 @@ def _verify(original: Path, written: Path, plan: _Plan, report: PatchReport) -> 
             read_back = _rows_as_written(plan, report, parts)
         else:
             reread = read_workbook(
-                written, only={ledger: ids for ledger, ids in written_records.items() if ids}
+                written, cancelled, only={ledger: ids for ledger, ids in written_records.items() if ids}
             )
             read_back = {ledger: (sheet.records, sheet.unreadable) for ledger, sheet in reread.sheets.items()}
+    except InterruptedError:  # cancelled while the copy was read again
+        raise SyncCancelled() from None
     except (zipfile.BadZipFile, WorkbookError, OSError, RowXmlError) as error:
         raise SyncFailed(VERIFY_FAILED, detail=error) from None
     for ledger in written_records:

@@ -6,6 +6,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ import main
 from models.database import Database
 from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun
 from models.store import LedgerStore
-from sync import safety
+from sync import safety, workbook_read
 from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
@@ -464,6 +465,37 @@ def test_cancel_while_the_workbook_is_written_stops_at_the_next_block(
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED
     _ledgers_agree(database, workbook)
+
+
+def test_cancel_while_the_copy_is_read_again_stops_between_sheets(
+    database, store, bureau, workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync import engine
+
+    monkeypatch.setattr(engine, "ROWS_CHECKED_AS_XML", 0)  # the written copy is read again, sheet by sheet
+    monkeypatch.setattr(workbook_read, "PARALLEL_READ_BYTES", 1 << 40)  # every sheet read here
+    sheets_read: list[str] = []
+    read_sheet = workbook_read._read_sheet
+
+    def counted(ledger: str, *args: Any, **kwargs: Any) -> Any:
+        sheets_read.append(ledger)
+        return read_sheet(ledger, *args, **kwargs)
+
+    monkeypatch.setattr(workbook_read, "_read_sheet", counted)
+    stages: list[str] = []
+
+    def cancelled() -> bool:  # asked once the copy's first sheet has been read again
+        return stages[-1:] == ["verify"] and len(sheets_read) > 6
+
+    before = workbook.read_bytes()
+    with pytest.raises(SyncCancelled):
+        _sync(database, workbook, progress=lambda at, _done, _total: stages.append(at), cancelled=cancelled)
+    assert stages[-1] == "verify"
+    assert len(sheets_read) == 6 + 1  # the six sheets read first, then one of the copy's
+    assert workbook.read_bytes() == before
+    assert not list(workbook.parent.glob(".~outreach-*"))
+    monkeypatch.undo()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
 def test_sync_history_is_kept(database, bureau, workbook) -> None:

@@ -38,7 +38,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
@@ -1305,7 +1305,7 @@ class _Worksheet:
             if kind is str:
                 text: str = value  # type: ignore[assignment]
                 if len(text) > MAX_CELL_TEXT // 2 or _NEEDS_ESCAPING.search(text):
-                    text = self._escaped(text, column, number)
+                    text = self._written(_text_xml, text, column, number)
                 cells.append(f"{look.opening}{row}{look.text_head}{text}{look.text_tail}")
             elif value is None:
                 if not styled:
@@ -1314,7 +1314,7 @@ class _Worksheet:
             elif kind is date and look.date_style and (serial := self._serial(value)) is not None:  # type: ignore[arg-type]
                 cells.append(f"{look.opening}{row}{look.value_head}{serial}{look.value_tail}")
             elif kind is Decimal or kind is int or kind is float:
-                amount = self._number(value, column, number)  # type: ignore[arg-type]
+                amount = self._written(_number_text, value, column, number)
                 cells.append(f"{look.opening}{row}{look.value_head}{amount}{look.value_tail}")
             else:
                 attrs = [("s", f'"{look.style}"')] if look.style is not None else []
@@ -1351,15 +1351,10 @@ class _Worksheet:
             )
         return plan
 
-    def _escaped(self, text: str, column: int, row: int) -> str:
+    def _written(self, write: Callable[[Any], str], value: Any, column: int, row: int) -> str:
+        """``write(value)``, or the refusal naming the cell (text too long, a number Excel cannot hold)."""
         try:
-            return _text_xml(text)
-        except ValueError as exc:
-            raise PatchError(f"worksheet {self.part!r}, cell {_column_letters(column)}{row}: {exc}") from exc
-
-    def _number(self, value: int | float | Decimal, column: int, row: int) -> str:
-        try:
-            return _number_text(value)
+            return write(value)
         except ValueError as exc:
             raise PatchError(f"worksheet {self.part!r}, cell {_column_letters(column)}{row}: {exc}") from exc
 
@@ -1511,7 +1506,7 @@ class _Worksheet:
             report.skipped_formula_cells.extend((patch.part, number, column) for column in skipped)
             if index is None and not written and not attrs:
                 continue  # nothing to put in a new row
-            check_xml([b"<rows>", xml, b"</rows>"], self.part)  # a guard against our own mistakes
+            check_rows_here(self.part, xml)  # a guard against our own mistakes
             if kept is not None:
                 kept[number] = xml
             touched_columns.extend(written)

@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -264,17 +264,21 @@ def sheet_parts(source: Path) -> dict[str, str]:
         workbook = package.workbook_part()
         if workbook is None:
             raise PatchError(f"{package.path.name} has no workbook part (xl/workbook.xml)")
-        relationships = package.relationships(workbook)
-        result: dict[str, str] = {}
-        for sheet in _iter_local(package.parse_tree(workbook), "sheet"):
-            name = sheet.get("name")
-            rid = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
-            if name is None or rid is None or rid not in relationships:
-                continue
-            kind, target = relationships[rid]
-            if kind.endswith("/worksheet"):
-                result[name] = package.info(target, referenced_by=workbook).filename
-        return result
+        return _sheet_parts(package, workbook)
+
+
+def _sheet_parts(package: _Package, workbook: str) -> dict[str, str]:
+    relationships = package.relationships(workbook)
+    result: dict[str, str] = {}
+    for sheet in _iter_local(package.parse_tree(workbook), "sheet"):
+        name = sheet.get("name")
+        rid = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+        if name is None or rid is None or rid not in relationships:
+            continue
+        kind, target = relationships[rid]
+        if kind.endswith("/worksheet"):
+            result[name] = package.info(target, referenced_by=workbook).filename
+    return result
 
 
 def date_styles(source: Path) -> set[int]:
@@ -741,15 +745,23 @@ def _write_package(
 class _WorkbookContext:
     date_styles: frozenset[int]
     date1904: bool
+    sheet_names: Mapping[str, str] = field(default_factory=dict)  # worksheet part -> its sheet's name
 
     @classmethod
     def read(cls, package: _Package) -> _WorkbookContext:
         date1904 = False  # Excel's default
+        names: dict[str, str] = {}
         workbook = package.workbook_part()
         if workbook is not None:
             for element in _iter_local(package.parse_tree(workbook), "workbookPr"):
                 date1904 = element.get("date1904", "0").strip().lower() in {"1", "true"}
-        return cls(frozenset(_date_styles(package)), date1904)
+            names = {part: name for name, part in _sheet_parts(package, workbook).items()}
+        return cls(frozenset(_date_styles(package)), date1904, names)
+
+    def worksheet(self, part: str) -> str:
+        """How messages name a worksheet: by the name its tab shows, the part when it has none."""
+        name = self.sheet_names.get(part)
+        return f"worksheet {name!r} ({part})" if name else f"worksheet {part!r}"
 
 
 def _date_styles(package: _Package) -> set[int]:
@@ -1116,6 +1128,7 @@ class _Worksheet:
 
     def __init__(self, part: str, data: Content, context: _WorkbookContext) -> None:
         self.part = part
+        self.name = context.worksheet(part)  # for messages
         self.context = context
         self.data = data = _as_utf8(data, part)
         root = _find_root(data, part, "worksheet")
@@ -1123,7 +1136,7 @@ class _Worksheet:
         self.re = _Patterns(root.prefix)
         sheet_data = self.re.sheet_data.search(data, root.end)
         if sheet_data is None:
-            raise PatchError(f"worksheet {part!r} has no <sheetData>")
+            raise PatchError(f"{context.worksheet(part)} has no <sheetData>")
         self.sheet_data = sheet_data
         self.self_closing = bool(sheet_data[2])
         self.content_start = sheet_data.end()
@@ -1135,11 +1148,11 @@ class _Worksheet:
             position = data.rfind(close, self.content_start)
             end = self.re.sheet_data_end.match(data, position) if position >= 0 else None
             if end is None:
-                raise PatchError(f"worksheet {part!r}: <sheetData> is not closed")
+                raise PatchError(f"{context.worksheet(part)}: <sheetData> is not closed")
             self.content_end, self.after_sheet_data = end.start(), end.end()
         if _has_markup(data, self.content_start, self.content_end):
             raise PatchError(
-                f"worksheet {part!r}: comments, CDATA sections or processing instructions inside "
+                f"{context.worksheet(part)}: comments, CDATA sections or processing instructions inside "
                 "<sheetData> are not supported"
             )
         self._scan_rows()
@@ -1165,8 +1178,7 @@ class _Worksheet:
                 number = int(found[1] or found[2]) if found else previous + 1
             if number <= previous or number > MAX_ROW:
                 raise PatchError(
-                    f"worksheet {self.part!r}: row {number} is out of order or out of range; "
-                    "the sheet is damaged"
+                    f"{self.name}: row {number} is out of order or out of range; the sheet is damaged"
                 )
             numbers.append(number)
             starts.append(match.start())
@@ -1205,7 +1217,7 @@ class _Worksheet:
         limit = self.row_starts[index + 1] if index + 1 < len(self.row_starts) else self.content_end
         end = self.re.row_end.search(self.data, tag_end, limit)
         if end is None:
-            raise PatchError(f"worksheet {self.part!r}: row {self.row_numbers[index]} is not closed")
+            raise PatchError(f"{self.name}: row {self.row_numbers[index]} is not closed")
         return start, tag_end, end.start(), end.end()
 
     def row_text(self, index: int) -> str:
@@ -1213,7 +1225,7 @@ class _Worksheet:
         try:
             return self.data[start:end].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise PatchError(f"worksheet {self.part!r}: row {self.row_numbers[index]} is not UTF-8") from exc
+            raise PatchError(f"{self.name}: row {self.row_numbers[index]} is not UTF-8") from exc
 
     def last_content_row(self) -> int:
         """The last row with a value or formula; rows after it hold at most styled empty cells."""
@@ -1232,7 +1244,7 @@ class _Worksheet:
             parsed = _CELL_REF.fullmatch(ref.strip()) if ref else None
             new_column = _column_index(parsed[1]) if parsed else column + 1
             if new_column <= column or new_column > MAX_COLUMN:
-                raise PatchError(f"worksheet {self.part!r}: cells out of order in {row[:40]!r}…")
+                raise PatchError(f"{self.name}: cells out of order in {row[:40]!r}…")
             column = new_column
             result.append((column, match))
         return result
@@ -1280,7 +1292,7 @@ class _Worksheet:
                 return f'{head} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
             raise ValueError(f"cannot write a value of type {type(value).__name__}")
         except ValueError as exc:
-            raise PatchError(f"worksheet {self.part!r}, cell {ref}: {exc}") from exc
+            raise PatchError(f"{self.name}, cell {ref}: {exc}") from exc
 
     def new_row_xml(
         self,
@@ -1356,7 +1368,7 @@ class _Worksheet:
         try:
             return write(value)
         except ValueError as exc:
-            raise PatchError(f"worksheet {self.part!r}, cell {_column_letters(column)}{row}: {exc}") from exc
+            raise PatchError(f"{self.name}, cell {_column_letters(column)}{row}: {exc}") from exc
 
     def _new_cell_look(self, column: int, style_cells: dict[int, str]) -> _CellLook:
         """How an appended cell of ``column`` is spelled: the style row's style, else the column's."""
@@ -1477,7 +1489,7 @@ class _Worksheet:
         first_append = max([last_content, *updated_rows]) + 1
         appended = list(range(first_append, first_append + len(patch.appends)))
         if appended and appended[-1] > MAX_ROW:
-            raise PatchError(f"worksheet {patch.part!r}: {len(appended)} appended rows pass the sheet's end")
+            raise PatchError(f"{self.name}: {len(appended)} appended rows pass the sheet's end")
         style_cells, style_row_attrs = self.row_style_info(patch.style_row)
         fresh: list[tuple[int, dict[int, CellValue]]] = []  # appended after the sheet's last row element
         last_element = self.row_numbers[-1] if self.row_numbers else 0

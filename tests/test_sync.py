@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +15,7 @@ from sync_helpers import hand_append, hand_edit, local_records, new_workbook, sm
 
 import main
 from models.database import Database
-from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun
+from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun, Visit
 from models.store import LedgerStore
 from sync import safety, workbook_read
 from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
@@ -315,6 +316,26 @@ def _part_of(workbook: Path, sheet_name: str) -> str:
     from sync.xlsx_patch import sheet_parts
 
     return sheet_parts(workbook)[sheet_name]
+
+
+def test_text_longer_than_a_cell_holds_stops_the_sync_naming_the_sheet_and_cell(
+    database, store, bureau, workbook
+) -> None:
+    """The dialogs refuse such text now; a database filled before that may still hold some."""
+    with database.session() as session:
+        session.get(Visit, bureau["visit"]).outcome = "长" * 40_000  # type: ignore[union-attr]
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    message = str(failed.value)
+    assert re.search(r"worksheet '走访记录' \(xl/worksheets/sheet\d+\.xml\), cell [A-Z]+2: ", message), (
+        message
+    )
+    assert "32,767" in message
+    assert workbook.read_bytes() == before
+    assert not list(workbook.parent.glob(".~outreach-*"))
+    store.update("visits", bureau["visit"], {"outcome": "企业将安排高层来肇考察。"})
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
 def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(database, store, bureau, workbook) -> None:

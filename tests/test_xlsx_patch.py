@@ -554,7 +554,7 @@ def test_appended_rows_are_written_as_a_new_row_would_be_rebuilt(master: Path) -
         with pytest.raises(PatchError) as appending:
             sheet.new_row_xml(40, {1: "E040", 2: wrong}, style_cells, row_attrs)
         assert str(appending.value) == str(rebuilding.value)
-        assert f"{ENTERPRISES!r}, cell B40: " in str(appending.value)
+        assert f"worksheet 'Enterprises' ({ENTERPRISES}), cell B40: " in str(appending.value)
 
 
 def test_the_quick_test_for_text_to_escape_catches_exactly_what_needs_it() -> None:

@@ -43,6 +43,13 @@ NOT_A_NUMBER = QT_TRANSLATE_NOOP("Validation", "“{value}” is not an amount."
 NOT_A_DATE = QT_TRANSLATE_NOOP("Validation", "“{value}” is not a date.")
 BAD_CREDIT_CODE = QT_TRANSLATE_NOOP("Validation", "Credit code {reason}.")
 DATE_BEFORE = QT_TRANSLATE_NOOP("Validation", "This date cannot be before {other} ({other_date}).")
+TOO_LONG = QT_TRANSLATE_NOOP(
+    "Validation", "This text is {length} characters long; a workbook cell holds at most {limit}."
+)
+
+CELL_TEXT_LIMIT = 32_767
+"""Characters (UTF-16 code units, as Excel counts them) a workbook cell holds: longer text could
+never be synced to the master workbook."""
 
 _CREDIT_CODE_REASONS = (
     QT_TRANSLATE_NOOP("Validation", "must be 18 characters"),
@@ -98,6 +105,12 @@ def validate(ledger_name: str, values: Mapping[str, Any]) -> list[Problem]:
                 problems.append(Problem(spec.name, NEGATIVE))
         elif spec.kind is Kind.DATE and not isinstance(value, date):
             problems.append(Problem(spec.name, NOT_A_DATE, {"value": value}))
+        elif isinstance(value, str) and len(value) > CELL_TEXT_LIMIT // 2:
+            length = len(value.encode("utf-16-le")) // 2
+            if length > CELL_TEXT_LIMIT:
+                problems.append(
+                    Problem(spec.name, TOO_LONG, {"length": f"{length:,}", "limit": f"{CELL_TEXT_LIMIT:,}"})
+                )
     if ledger_name == "enterprises" and not _is_blank(values.get("credit_code")):
         reason = credit_code_problem(str(values["credit_code"]))
         if reason is not None:

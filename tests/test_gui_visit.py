@@ -195,6 +195,27 @@ def test_an_impossible_date_is_shown_beside_the_field(qtbot, settings, store, bu
     assert len(LedgerQuery(database, "visits").ids()) == 1  # only the bureau's own visit
 
 
+def test_pasted_text_too_long_for_a_workbook_cell_is_shown_beside_the_field(
+    qtbot, settings, store, bureau, database
+) -> None:
+    dialog = VisitDialog(store, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.editors["enterprise_id"].set_value(bureau["enterprise"], "深圳氢蓝时代动力科技有限公司")
+    dialog.editors["outcome"].set_value("长" * 40_000)
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.error_labels["outcome"].isVisible()
+    assert dialog.error_labels["outcome"].text() == (
+        "This text is 40,000 characters long; a workbook cell holds at most 32,767."
+    )
+    assert len(LedgerQuery(database, "visits").ids()) == 1  # only the bureau's own visit
+    dialog.editors["outcome"].set_value("长" * 32_767)
+    dialog.save()
+    assert not dialog.isVisible()
+    assert len(LedgerQuery(database, "visits").ids()) == 2
+
+
 def test_a_date_can_be_picked_from_the_calendar(qtbot, settings, store) -> None:
     dialog = VisitDialog(store, settings)
     qtbot.addWidget(dialog)

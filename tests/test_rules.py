@@ -94,6 +94,20 @@ def test_a_milestone_is_checked_against_the_last_earlier_one_given() -> None:
     assert [p.field for p in problems] == ["completion_actual"]
 
 
+def test_text_longer_than_a_workbook_cell_holds_is_refused_before_it_is_saved() -> None:
+    """Excel counts UTF-16 units: 32,767 BMP characters fit, 16,384 characters beyond it do not."""
+    visit = {"visit_date": date(2024, 5, 1), "kind": "enterprise_visit", "enterprise_id": "e", "team_id": "t"}
+    assert validate("visits", {**visit, "outcome": "达" * 32_767}) == []
+    assert validate("visits", {**visit, "outcome": "😀" * 16_383}) == []
+    for too_long in ("达" * 32_768, "😀" * 16_384, "a" * 40_000):
+        problems = validate("visits", {**visit, "outcome": too_long})
+        assert [p.field for p in problems] == ["outcome"]
+        assert (
+            "32,767" in problems[0].text()
+            and f"{len(too_long.encode('utf-16-le')) // 2:,}" in problems[0].text()
+        )
+
+
 def test_controlled_fields_take_only_listed_codes() -> None:
     assert [p.field for p in validate("enterprises", {"name": "x", "industry": "steel"})] == ["industry"]
     assert validate("enterprises", {"name": "x", "industry": "hydrogen"}) == []

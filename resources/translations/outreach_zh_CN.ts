@@ -773,12 +773,12 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="299" />
+            <location filename="../../ui/ledger_model.py" line="469" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="305" />
+            <location filename="../../ui/ledger_model.py" line="475" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -793,7 +793,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="129" />
+            <location filename="../../ui/ledger_page.py" line="130" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -1179,62 +1179,62 @@
             <translation>不在可选值范围内</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="57" />
+            <location filename="../../sync/workbook_read.py" line="59" />
             <source>The workbook {path} does not exist or cannot be reached.</source>
             <translation>总表 {path} 不存在或无法访问。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="58" />
+            <location filename="../../sync/workbook_read.py" line="60" />
             <source>The workbook {path} cannot be read: {detail}</source>
             <translation>无法读取总表 {path}：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="59" />
+            <location filename="../../sync/workbook_read.py" line="61" />
             <source>{path} is not an Excel workbook (.xlsx): {detail}</source>
             <translation>{path} 不是 Excel 工作簿（.xlsx）：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="60" />
+            <location filename="../../sync/workbook_read.py" line="62" />
             <source>{path} was refused: part {part} {detail}.</source>
             <translation>已拒绝 {path}：部件 {part} {detail}。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="61" />
+            <location filename="../../sync/workbook_read.py" line="63" />
             <source>The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”).</source>
             <translation>总表 {path} 中没有{ledger}工作表（应为名为“{en}”或“{zh}”的工作表）。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="64" />
+            <location filename="../../sync/workbook_read.py" line="66" />
             <source>Sheet “{sheet}” has no “{en}” / “{zh}” column, so its rows cannot be matched to records.</source>
             <translation>工作表“{sheet}”中没有“{en}”/“{zh}”列，无法将其各行与记录对应。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="67" />
+            <location filename="../../sync/workbook_read.py" line="69" />
             <source>Sheet “{sheet}” has no recognisable header row in its first {rows} rows.</source>
             <translation>工作表“{sheet}”的前 {rows} 行中找不到可识别的表头行。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="71" />
+            <location filename="../../sync/workbook_read.py" line="73" />
             <source>{reason}</source>
             <translation>{reason}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="72" />
+            <location filename="../../sync/workbook_read.py" line="74" />
             <source>the same record id is on row {first} too; this row is ignored</source>
             <translation>第 {first} 行的记录ID与此行相同；此行已忽略</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="73" />
+            <location filename="../../sync/workbook_read.py" line="75" />
             <source>no record of that name</source>
             <translation>没有该名称的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="74" />
+            <location filename="../../sync/workbook_read.py" line="76" />
             <source>more than one record has that name</source>
             <translation>有多条记录使用该名称</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="75" />
+            <location filename="../../sync/workbook_read.py" line="77" />
             <source>no record has that id</source>
             <translation>没有该ID的记录</translation>
         </message>
@@ -1630,17 +1630,22 @@
             <translation>该日期不能早于{other}（{other_date}）。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="48" />
+            <location filename="../../models/validation.py" line="46" />
+            <source>This text is {length} characters long; a workbook cell holds at most {limit}.</source>
+            <translation>该文本有 {length} 个字符，工作簿的一个单元格最多容纳 {limit} 个字符。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="55" />
             <source>must be 18 characters</source>
             <translation>应为 18 位</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="49" />
+            <location filename="../../models/validation.py" line="56" />
             <source>contains a character not allowed in a credit code</source>
             <translation>含有不允许的字符</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="50" />
+            <location filename="../../models/validation.py" line="57" />
             <source>check digit does not match</source>
             <translation>校验码不符</translation>
         </message>

@@ -207,10 +207,13 @@ def synchronise(
             if check_cancel():
                 raise SyncCancelled()
             report_progress("merge", 1, STAGES)
-            plan = _plan(database, data, settled)
-            del settled
-            release_freed_memory()  # the read's garbage, before the patch asks for a whole sheet
-            patches = _patches(plan, workbook, database)
+            try:
+                plan = _plan(database, data, settled, check_cancel)
+                del settled
+                release_freed_memory()  # the read's garbage, before the patch asks for a whole sheet
+                patches = _patches(plan, workbook, database, check_cancel)
+            except InterruptedError:
+                raise SyncCancelled() from None
             counts = _counts(plan)
             backup: Path | None = None
             if patches:
@@ -280,7 +283,11 @@ def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
 # --- planning -----------------------------------------------------------------------------------------
 
 
-def _plan(database: Database, data: WorkbookData, settled: SettledRows) -> _Plan:
+def _plan(
+    database: Database, data: WorkbookData, settled: SettledRows, cancelled: Callable[[], bool]
+) -> _Plan:
+    """Read the local side and merge it with the workbook's, ledger by ledger; a cancel is honoured
+    between ledgers (and between a ledger's records and its bases) with :class:`InterruptedError`."""
     quiet = {
         ledger: record_ids(database, ledger)  # a sheet not read: every record here is settled
         if sheet.unread
@@ -290,7 +297,7 @@ def _plan(database: Database, data: WorkbookData, settled: SettledRows) -> _Plan
         for ledger, sheet in data.sheets.items()
     }
     unread = {ledger for ledger, sheet in data.sheets.items() if sheet.unread}
-    snapshot = read_local(database, skip=quiet, counter=settled.counter, unread=unread)
+    snapshot = read_local(database, skip=quiet, counter=settled.counter, unread=unread, cancelled=cancelled)
     plan = _Plan(data, snapshot, quiet, issues=list(data.issues))
     if synced_workbook(database) != str(data.path.resolve()):
         # Bases describe what this laptop agreed with one particular workbook. Against another one
@@ -317,6 +324,8 @@ def _plan(database: Database, data: WorkbookData, settled: SettledRows) -> _Plan
     resolve_references(data, names)
     plan.issues = list(data.issues)
     for ledger in SYNC_ORDER:
+        if cancelled():
+            raise InterruptedError
         sheet = data.sheets[ledger]
         result = merge(
             snapshot.base.get(ledger, {}),
@@ -473,12 +482,17 @@ def _row_writer(
     return write
 
 
-def _patches(plan: _Plan, workbook: Path, database: Database) -> list[SheetPatch]:
+def _patches(
+    plan: _Plan, workbook: Path, database: Database, cancelled: Callable[[], bool]
+) -> list[SheetPatch]:
+    """The cells to write, sheet by sheet; a cancel is honoured between sheets (InterruptedError)."""
     language = plan.workbook.language
     names = _display_names(plan, database)
     parts = sheet_parts(workbook)
     patches = []
     for ledger in SYNC_ORDER:
+        if cancelled():
+            raise InterruptedError
         sheet = plan.workbook.sheets[ledger]
         result = plan.merges[ledger]
         updates: dict[tuple[int, int], Any] = {}

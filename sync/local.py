@@ -152,14 +152,20 @@ def read_local(
     skip: Mapping[str, Collection[str]] | None = None,
     counter: int | None = None,
     unread: Collection[str] = (),
+    cancelled: Callable[[], bool] | None = None,
 ) -> LocalSnapshot:
     """Every record and base, except the records in ``skip`` (ledger -> ids) whose rows are settled,
-    and the ledgers in ``unread`` (whose sheets were not read: every record settled)."""
+    and the ledgers in ``unread`` (whose sheets were not read: every record settled).
+
+    ``cancelled`` is asked before each ledger; when it says so, :class:`InterruptedError` is raised.
+    """
     skip = skip or {}
     snapshot = LocalSnapshot({}, {}, {}, 0)
     with database.engine.connect() as connection:
         snapshot.counter = _counter(connection) if counter is None else counter
         for ledger_name in SYNC_ORDER:
+            if cancelled is not None and cancelled():
+                raise InterruptedError
             if ledger_name in unread:
                 snapshot.records[ledger_name], snapshot.versions[ledger_name] = {}, {}
                 snapshot.base[ledger_name] = {}
@@ -191,6 +197,8 @@ def read_local(
                     versions[row[0]] = row[1]
             snapshot.records[ledger_name] = records
             snapshot.versions[ledger_name] = versions
+            if cancelled is not None and cancelled():
+                raise InterruptedError
             bases: dict[str, Record] = {}
             base_statement = select(SyncBase.record_id, SyncBase.snapshot).where(
                 SyncBase.ledger == ledger_name

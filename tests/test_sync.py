@@ -460,6 +460,45 @@ def test_cancel_at_any_stage_before_the_replace_writes_nothing(
     assert report.outcome is Outcome.SYNCED and report.counts["teams"].updated_here == 1
 
 
+@pytest.mark.parametrize("after_ledgers", [0, 2, 6])
+def test_cancel_while_ledgers_are_merged_stops_at_the_next_ledger(
+    database, store, bureau, workbook, monkeypatch: pytest.MonkeyPatch, after_ledgers: int
+) -> None:
+    """Reading and merging a bureau's ledgers takes a while at scale: a cancel then is honoured before
+    the next ledger is read or merged (or, after the last, before its cells are planned)."""
+    from sync import engine
+
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+    before = workbook.read_bytes()
+    merged: list[str] = []
+    merge = engine.merge
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        merged.append("ledger")
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "merge", counted)
+    planned: list[str] = []
+    row_writer = engine._row_writer
+    monkeypatch.setattr(
+        engine, "_row_writer", lambda ledger, *a: planned.append(ledger) or row_writer(ledger, *a)
+    )
+    stages: list[str] = []
+    with pytest.raises(SyncCancelled):
+        _sync(
+            database,
+            workbook,
+            progress=lambda at, _done, _total: stages.append(at),
+            cancelled=lambda: "merge" in stages and len(merged) >= after_ledgers,
+        )
+    assert len(merged) == after_ledgers and stages[-1] == "merge"
+    assert planned == []  # no sheet's cells were planned
+    assert workbook.read_bytes() == before
+    assert store.pending_changes() == 1
+    assert _sync(database, workbook).counts["visits"].updated_there == 1
+
+
 def test_cancel_while_the_workbook_is_written_stops_at_the_next_block(
     database, store, bureau, workbook, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -124,6 +124,11 @@ def _merge_record(
         else:
             conflicts.append(FieldConflict(name, base_value, mine_value, their_value))
             new_base[name] = base_value
+    if b is not None:
+        # A value that could not be written there (its cell unreadable, its column missing) was not
+        # agreed: the base keeps the last agreed one, so the change still counts as one next time.
+        for name in bad:
+            new_base[name] = b.get(name)
     kind = ConflictKind.EDIT
     if not conflicts and b is not None and merged[DELETED] and not b.get(DELETED):
         # One side deleted the record; if the other side edited it meanwhile, a person decides.
@@ -131,9 +136,11 @@ def _merge_record(
         edited = [f for f in fields if f != DELETED and keeper.get(f) != b.get(f)]
         if edited:
             conflicts.append(FieldConflict(DELETED, b.get(DELETED), m.get(DELETED), t.get(DELETED)))
-            new_base[DELETED] = b.get(DELETED)
             merged.pop(DELETED)
             kind = ConflictKind.EDIT_DELETE
+            # The edits go to both sides while a person decides, but the base stays as it was: until
+            # then every sync finds the same edit against the same deletion, and keeps the record.
+            new_base = {f: b.get(f) for f in fields}
     conflicting = {c.field for c in conflicts}
     to_local = {f: v for f, v in merged.items() if f not in conflicting and m.get(f) != v}
     to_remote = {f: v for f, v in merged.items() if f not in conflicting and f not in bad and t.get(f) != v}
@@ -171,7 +178,10 @@ def _merge_removed_row(
 
 
 def resolve(
-    conflict: Conflict, base: Record | None, chosen: Mapping[str, Canonical]
+    conflict: Conflict,
+    base: Record | None,
+    chosen: Mapping[str, Canonical],
+    current: Mapping[str, Canonical] | None = None,
 ) -> tuple[Record, Record | None]:
     """What resolving ``conflict`` with the ``chosen`` field values means for this side.
 
@@ -179,11 +189,17 @@ def resolve(
     resolved field, so the next sync sees "theirs unchanged, mine changed" and sends the chosen value
     out (or nothing, when theirs was chosen). A record kept after the workbook removed its row gets
     no base, so the next sync adds it to the workbook again.
+
+    Deleting a record one side had edited (an edit/delete conflict) also takes the edit, which the
+    conflict's sync gave both sides, into the base from ``current`` (the record here): otherwise the
+    next sync would find the same edit against the same deletion again.
     """
     local = dict(chosen)
     if conflict.kind is ConflictKind.REMOVED:
         return local, None
     new_base: Record = dict(base or {})
+    if conflict.kind is ConflictKind.EDIT_DELETE and chosen.get(DELETED) and current is not None:
+        new_base.update({f: v for f, v in current.items() if f != DELETED})
     for item in conflict.fields:
         if item.field in chosen:
             new_base[item.field] = item.theirs

@@ -75,6 +75,11 @@ DUPLICATE_ID = QT_TRANSLATE_NOOP("Sync", "the same record id is on row {first} t
 UNKNOWN_NAME = QT_TRANSLATE_NOOP("Sync", "no record of that name")
 AMBIGUOUS_NAME = QT_TRANSLATE_NOOP("Sync", "more than one record has that name")
 UNKNOWN_REFERENCE = QT_TRANSLATE_NOOP("Sync", "no record has that id")
+MISSING_COLUMN = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) "
+    "until the column is back",
+)
 
 
 @dataclass(frozen=True)
@@ -410,6 +415,21 @@ def _read_sheet(
         if c.field is not None
     ]
     missing_fields = {c.key for c in fields if c.key not in positions}
+    for key in sorted(missing_fields, key=lambda k: [c.key for c in fields].index(k)):
+        column = sheet_layout.column(key)
+        issues.append(
+            CellIssue(
+                ledger,
+                sheet_name,
+                data.header_row,
+                "",
+                column.header("en"),
+                "",
+                MISSING_COLUMN,
+                None,
+                (("en", column.en), ("zh", column.zh)),
+            )
+        )
     deleted_words = _deleted_words()
     id_offset = positions["id"]
     status_offset = positions.get(RECORD_STATUS)

@@ -106,6 +106,58 @@ def test_deleted_here_edited_there_is_a_conflict() -> None:
     assert result.to_local == {"r1": {"b": "edited"}} and result.to_remote == {}
 
 
+def _apply(base: Record, mine: Record, theirs: Record, result) -> tuple[Record, Record, Record]:
+    """Both sides and the base after a sync has carried out ``result``."""
+    new_base = result.base.get("r1", base)
+    return (
+        dict(new_base) if new_base is not None else {},
+        {**mine, **result.to_local.get("r1", {})},
+        {**theirs, **result.to_remote.get("r1", {})},
+    )
+
+
+@pytest.mark.parametrize("deleted_here", [True, False])
+def test_an_edit_delete_conflict_left_open_is_found_again_and_the_record_kept(deleted_here: bool) -> None:
+    base = rec()
+    mine, theirs = (
+        (rec(deleted=True), rec(b="edited")) if deleted_here else (rec(a="edited"), rec(deleted=True))
+    )
+    for _sync in range(3):  # nobody decides: every sync finds it again, and deletes nothing
+        result = one(base, mine, theirs)
+        assert [c.kind for c in result.conflicts] == [ConflictKind.EDIT_DELETE]
+        assert DELETED not in result.to_local.get("r1", {}) and DELETED not in result.to_remote.get("r1", {})
+        base, mine, theirs = _apply(base, mine, theirs, result)
+    assert not mine[DELETED] or not theirs[DELETED]
+    assert (mine["a"], mine["b"]) == (theirs["a"], theirs["b"])  # the edit is on both sides meanwhile
+
+
+@pytest.mark.parametrize("deleted_here", [True, False])
+@pytest.mark.parametrize("delete", [True, False])
+def test_an_edit_delete_conflict_resolved_either_way_converges(deleted_here: bool, delete: bool) -> None:
+    base = rec()
+    mine, theirs = (
+        (rec(deleted=True), rec(b="edited")) if deleted_here else (rec(a="edited"), rec(deleted=True))
+    )
+    result = one(base, mine, theirs)
+    base, mine, theirs = _apply(base, mine, theirs, result)
+    local, new_base = resolve(result.conflicts[0], base, {DELETED: delete}, current=mine)
+    base, mine = new_base or {}, {**mine, **local}
+    result = one(base, mine, theirs)
+    assert not result.conflicts
+    base, mine, theirs = _apply(base, mine, theirs, result)
+    assert mine == theirs and mine[DELETED] is delete
+    assert one(base, mine, theirs).quiet
+
+
+def test_a_local_edit_to_a_field_the_workbook_cannot_show_is_not_taken_as_agreed() -> None:
+    """Its cell unreadable or its column gone: the edit is kept, and goes out once the cell reads."""
+    result = one(rec(), rec(a="mine"), rec(a=None), bad={"a"})
+    assert result.to_remote == {} and result.base.get("r1", rec())["a"] == "x"
+    base = result.base.get("r1", rec())
+    assert one(base, rec(a="mine"), rec(a="x")).to_remote == {"r1": {"a": "mine"}}  # the column is back
+    assert [c.kind for c in one(base, rec(a="mine"), rec(a="typed")).conflicts] == [ConflictKind.EDIT]
+
+
 def test_row_removed_there_and_unchanged_here_is_deleted_here() -> None:
     result = one(rec(), rec(), None)
     assert result.to_local == {"r1": {DELETED: True}} and not result.conflicts
@@ -211,7 +263,9 @@ class World:
             self.removed.update(str(removed[f]) for f in ("a", "b"))
             self.removed_ids.add(record_id)
 
-    def sync(self, laptop: int, prefer_mine: bool) -> bool:
+    def sync(self, laptop: int, prefer_mine: bool | None) -> bool:
+        """Sync one laptop; a person then resolves every conflict, preferring mine or theirs, or
+        (``None``) leaves them open for a later sync."""
         result = merge(self.base[laptop], self.mine[laptop], self.workbook, FIELDS)
         mine, base = self.mine[laptop], self.base[laptop]
         for record_id, values in result.to_local.items():
@@ -223,7 +277,7 @@ class World:
                 base.pop(record_id, None)
             else:
                 base[record_id] = dict(new_base)
-        for conflict in result.conflicts:
+        for conflict in result.conflicts if prefer_mine is not None else []:
             chosen = {
                 c.field: (c.mine if prefer_mine else c.theirs)
                 if c.field == DELETED or (c.mine if prefer_mine else c.theirs) is not None
@@ -254,7 +308,9 @@ class World:
                     self.superseded.add(str(loser))
                 self.superseded.discard(str(winner))  # a person chose it: it stands again
                 self.deleted_values.discard(str(winner))
-            local, new_base = resolve(conflict, base.get(conflict.record_id), chosen)
+            local, new_base = resolve(
+                conflict, base.get(conflict.record_id), chosen, mine[conflict.record_id]
+            )
             mine[conflict.record_id].update(local)
             if new_base is None:
                 base.pop(conflict.record_id, None)
@@ -267,7 +323,7 @@ operation = st.one_of(
     st.tuples(st.just("create"), st.integers(-1, 3)),
     st.tuples(st.just("edit"), st.integers(-1, 3), st.integers(0, 20), st.sampled_from(["a", "b"])),
     st.tuples(st.just("delete"), st.integers(-1, 3), st.integers(0, 20)),
-    st.tuples(st.just("sync"), st.integers(0, 3), st.booleans()),
+    st.tuples(st.just("sync"), st.integers(0, 3), st.sampled_from([True, False, None])),
     st.tuples(st.just("remove"), st.integers(-1, -1), st.integers(0, 20)),
 )
 

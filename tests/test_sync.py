@@ -189,6 +189,37 @@ def test_edit_here_and_delete_there_keeps_the_record_as_a_conflict(database, sto
     assert store.get("leads", bureau["lead"])["deleted"] is False
 
 
+@pytest.mark.parametrize("decision", ["keep", "delete"])
+def test_an_edit_delete_conflict_waits_for_a_person_however_many_syncs_run(
+    database, store, bureau, workbook, decision: str
+) -> None:
+    """A lead deleted here while head office edited it, and a visit edited here while head office
+    marked it deleted: neither deletion is carried out until a person decides."""
+    from sync.conflicts import load_conflicts, resolve_conflict
+
+    _sync(database, workbook)
+    store.set_deleted("leads", [bureau["lead"]], True)
+    hand_edit(workbook, "leads", {(bureau["lead"], "notes"): "总部补充：已约二次洽谈"})
+    store.update("visits", bureau["visit"], {"outcome": "企业将安排高层来肇考察"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "record_status"): "已删除"})
+    for _sync_again in range(3):
+        report = _sync(database, workbook)
+        assert report.counts["leads"].conflicts == 1 and report.counts["visits"].conflicts == 1
+        assert workbook_records(workbook, "leads")[bureau["lead"]][DELETED] is False
+        assert store.get("visits", bureau["visit"])["deleted"] is False
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "企业将安排高层来肇考察"
+    assert store.get("leads", bureau["lead"])["notes"] == "总部补充：已约二次洽谈"
+
+    for conflict in load_conflicts(database):
+        resolve_conflict(database, "张三", conflict, {DELETED: decision == "delete"})
+    report = _sync(database, workbook)
+    assert report.total("conflicts") == 0
+    for ledger, record_id in (("leads", bureau["lead"]), ("visits", bureau["visit"])):
+        assert store.get(ledger, record_id)["deleted"] is (decision == "delete")
+        assert workbook_records(workbook, ledger)[record_id][DELETED] is (decision == "delete")
+    assert _sync(database, workbook).total("conflicts") == 0
+
+
 def test_local_delete_marks_the_row_and_head_office_delete_comes_in(
     database, store, bureau, workbook
 ) -> None:
@@ -243,6 +274,38 @@ def _letter(data, ledger: str, key: str) -> str:
     from sync.workbook_read import column_letter
 
     return column_letter(data.sheets[ledger].columns[key])
+
+
+def _rename_header(workbook: Path, ledger: str, column: int, header: str) -> None:
+    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+    sheet = read_workbook(workbook).sheets[ledger]
+    renamed = workbook.with_name("renamed.xlsx")
+    cell = (sheet.header_row, column)
+    patch_workbook(workbook, renamed, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {cell: header}, [])])
+    renamed.replace(workbook)
+
+
+def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_it(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    notes_column = read_workbook(workbook).sheets["leads"].columns["notes"]
+    _rename_header(workbook, "leads", notes_column, "线索备注")  # a header the app does not know
+    store.update("leads", bureau["lead"], {"notes": "本地备注：客户要求加快用地"})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue)).all()
+    assert (issue.sheet, issue.row, issue.column) == ("招商线索", 1, "")
+    assert "备注" in issue.message.format(**__import__("json").loads(issue.args))
+    assert store.get("leads", bureau["lead"])["notes"] == "本地备注：客户要求加快用地"
+
+    _rename_header(workbook, "leads", notes_column, "备注")  # head office puts it back
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["leads"].updated_there == 1
+    assert store.get("leads", bureau["lead"])["notes"] == "本地备注：客户要求加快用地"
+    assert workbook_records(workbook, "leads")[bureau["lead"]]["notes"] == "本地备注：客户要求加快用地"
 
 
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:

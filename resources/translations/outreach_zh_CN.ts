@@ -1239,6 +1239,11 @@
             <translation>没有该ID的记录</translation>
         </message>
         <message>
+            <location filename="../../sync/workbook_read.py" line="78" />
+            <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
+            <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
+        </message>
+        <message>
             <location filename="../../ui/sync_controller.py" line="31" />
             <source>Reading {name}…</source>
             <translation>正在读取 {name}…</translation>

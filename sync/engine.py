@@ -31,7 +31,7 @@ from models.normalize import normalise_name
 from models.types import utcnow
 from models.validation import validate
 from sync import safety
-from sync.columns import SYNC_ORDER, Role, deleted_label, layout
+from sync.columns import RECORD_STATUS, SYNC_ORDER, Role, deleted_label, layout
 from sync.local import (
     LedgerPlan,
     LocalPlan,
@@ -88,6 +88,11 @@ VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
 INVALID_RECORD = QT_TRANSLATE_NOOP("Sync", "{reason}; the row was not taken over")
+FORMULA_KEPT = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here "
+    "until the formula is removed",
+)
 CANCELLED = QT_TRANSLATE_NOOP("Sync", "Sync cancelled. Nothing was written.")
 AUTHOR_SUFFIX = " (workbook)"
 
@@ -214,7 +219,6 @@ def synchronise(
                 patches = _patches(plan, workbook, database, check_cancel)
             except InterruptedError:
                 raise SyncCancelled() from None
-            counts = _counts(plan)
             backup: Path | None = None
             if patches:
                 who = safety.open_elsewhere(workbook)
@@ -237,6 +241,7 @@ def synchronise(
                     raise SyncCancelled() from None
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
+                _keep_formulas(plan, patch_report, sheet_parts(workbook))
                 if check_cancel():
                     raise SyncCancelled()
                 report_progress("verify", 3, STAGES)
@@ -254,6 +259,7 @@ def synchronise(
             else:
                 _settle(plan, None, {})
             inject("before-commit")
+            counts = _counts(plan)
             report_progress("save", 4, STAGES)
             _commit(database, plan, user, started, workbook.resolve(), counts)
             report_progress("done", STAGES, STAGES)
@@ -536,6 +542,53 @@ def _sort_key(ledger: str, record: Record) -> str:
     """Where a new record goes among those appended (by its ledger's order; ties by id, so the same
     records are always appended in the same order)."""
     return str(record.get(LEDGERS[ledger].default_sort) or "")
+
+
+def _keep_formulas(plan: _Plan, report: PatchReport, parts: dict[str, str]) -> None:
+    """Values the patch did not write because their cell holds head office's formula: they are not
+    expected back, not taken as agreed (the base keeps what the workbook holds), and each is an issue
+    naming the cell, so the change waits here instead of stopping the sync."""
+    ledger_of = {parts.get(sheet.sheet): ledger for ledger, sheet in plan.workbook.sheets.items()}
+    records_by_row: dict[str, dict[int, str]] = {}  # ledger -> row -> record id, made when needed
+    for part, row, column in report.skipped_formula_cells:
+        ledger = ledger_of.get(part)
+        if ledger is None:
+            continue
+        sheet = plan.workbook.sheets[ledger]
+        result = plan.merges[ledger]
+        key = next((k for k, c in sheet.columns.items() if c == column), None)
+        if ledger not in records_by_row:
+            by_row = {r: rid for rid, r in sheet.rows.items()}
+            by_row.update(
+                zip(report.appended_rows.get(part, []), plan.appended.get(ledger, []), strict=False)
+            )
+            records_by_row[ledger] = by_row
+        record_id = records_by_row[ledger].get(row)
+        changes = result.to_remote.get(record_id) if record_id is not None else None
+        field_name = DELETED if key == RECORD_STATUS else key
+        if key is None or record_id is None or changes is None or field_name not in changes:
+            continue  # a name shown beside a reference, or an id: nothing of the record's is lost
+        value = changes.pop(field_name)
+        if not changes:
+            del result.to_remote[record_id]
+        there = sheet.records.get(record_id, {}).get(field_name)
+        new_base = result.base.get(record_id)
+        if new_base is not None:
+            new_base[field_name] = there
+        column_spec = layout(ledger).column(key)
+        plan.issues.append(
+            CellIssue(
+                ledger,
+                sheet.sheet,
+                row,
+                column_letter(column),
+                column_spec.header("en"),
+                "" if there is None else str(there),
+                FORMULA_KEPT,
+                record_id,
+                (("value", "" if value is None else str(value)),),
+            )
+        )
 
 
 def _parts_read(data: WorkbookData) -> frozenset[str]:

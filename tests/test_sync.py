@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sync_helpers import hand_append, hand_edit, local_records, new_workbook, small_bureau, workbook_records
+from sync_helpers import (
+    cell_of,
+    hand_append,
+    hand_edit,
+    local_records,
+    new_workbook,
+    small_bureau,
+    workbook_records,
+)
 
 import main
 from models.database import Database
@@ -306,6 +314,55 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
     assert report.outcome is Outcome.SYNCED and report.counts["leads"].updated_there == 1
     assert store.get("leads", bureau["lead"])["notes"] == "本地备注：客户要求加快用地"
     assert workbook_records(workbook, "leads")[bureau["lead"]]["notes"] == "本地备注：客户要求加快用地"
+
+
+def _put_formula(workbook: Path, ledger: str, record_id: str, key: str, formula: str, cached: str) -> str:
+    """Head office turns a ledger cell into a formula (none: a plain number), saved with its result as
+    Excel does; returns the cell's reference."""
+    sheet_name, row, column = cell_of(workbook, ledger, record_id, key)
+    ref = f"{workbook_read.column_letter(column)}{row}"
+    part = _part_of(workbook, sheet_name)
+    with zipfile.ZipFile(workbook) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts[part].decode()
+    cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
+    assert cell is not None
+    written = f"<f>{formula}</f><v>{cached}</v>" if formula else f"<v>{cached}</v>"
+    parts[part] = xml.replace(cell.group(0), f'<c r="{ref}">{written}</c>').encode()
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return ref
+
+
+def test_a_formula_head_office_put_in_a_ledger_cell_is_kept_and_the_local_value_waits(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    ref = _put_formula(workbook, "leads", bureau["lead"], "planned_investment", "50000*2", "100000")
+    store.update("leads", bureau["lead"], {"planned_investment": Decimal(120000)})
+    store.update("teams", bureau["team"], {"leader": "王五"})  # an edit elsewhere, not held up
+    for _sync_again in range(2):
+        report = _sync(database, workbook)
+        assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
+        with database.session() as session:
+            (issue,) = session.scalars(select(SyncIssue)).all()
+        assert f"{issue.column}{issue.row}" == ref and issue.record_id == bureau["lead"]
+        assert "120000" in issue.message.format(**__import__("json").loads(issue.args))
+        assert "<f>50000*2</f>" in _sheet_xml(workbook, "招商线索")
+        assert workbook_records(workbook, "teams")[bureau["team"]]["leader"] == "王五"
+        assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(120000)
+
+    _put_formula(workbook, "leads", bureau["lead"], "planned_investment", "", "100000")  # typed over
+    assert "<f>50000*2</f>" not in _sheet_xml(workbook, "招商线索")
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["leads"].updated_there == 1
+    assert workbook_records(workbook, "leads")[bureau["lead"]]["planned_investment"] == "120000"
+
+
+def _sheet_xml(workbook: Path, sheet_name: str) -> str:
+    with zipfile.ZipFile(workbook) as package:
+        return package.read(_part_of(workbook, sheet_name)).decode()
 
 
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:

@@ -1159,6 +1159,11 @@
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
+            <location filename="../../sync/engine.py" line="91" />
+            <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
+            <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
+        </message>
+        <message>
             <location filename="../../sync/values.py" line="30" />
             <source>not a date</source>
             <translation>不是有效的日期</translation>
@@ -1357,7 +1362,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="214" />
-            <location filename="../../sync/engine.py" line="91" />
+            <location filename="../../sync/engine.py" line="96" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

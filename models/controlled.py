@@ -19,6 +19,7 @@ class Term:
     en: str
     zh: str
     priority: bool = False
+    manufacturing: bool = False  # industries: their projects are usually manufacturing ones
     demo_weight: float = 0.0
     cities: tuple[str, ...] = field(default_factory=tuple)
 
@@ -37,6 +38,7 @@ def _lists() -> dict[str, tuple[Term, ...]]:
                 en=item["en"],
                 zh=item["zh"],
                 priority=bool(item.get("priority", False)),
+                manufacturing=bool(item.get("manufacturing", False)),
                 demo_weight=float(item.get("demo_weight", 0.0)),
                 cities=tuple(item.get("cities", ())),
             )

@@ -12,7 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
+from models import controlled
 from models.controlled import PROJECT_STAGES
 from models.database import Database
 from models.fields import LEDGERS, MILESTONES
@@ -34,6 +36,7 @@ from models.tracking import SYNCED_VERSION_KEY
 from models.validation import Problem, ValidationError, validate
 
 LAST_STAGE = QT_TRANSLATE_NOOP("Validation", "The project has already reached its last stage.")
+ALREADY_CONVERTED = QT_TRANSLATE_NOOP("Validation", "This lead has already become the project “{project}”.")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class LastVisit:
     visit_date: date
     team: str
     staff: str
+
+
+def _refuse_second_conversion(session: Session, lead: Lead) -> None:
+    project = session.scalars(
+        select(Project).where(Project.lead_id == lead.id, Project.deleted.is_(False)).limit(1)
+    ).first()
+    if project is not None:
+        raise ValidationError([Problem("status", ALREADY_CONVERTED, {"project": project.name})])
 
 
 def _fields(ledger_name: str) -> list[str]:
@@ -273,29 +284,47 @@ class LedgerStore:
 
     # --- leads and projects ------------------------------------------------------------------------
 
-    def convert_lead(self, lead_id: str, signed_on: date) -> str:
-        """Create a signed project from a lead, carrying over what the lead knows; mark the lead signed."""
+    def project_from_lead(self, lead_id: str, signed_on: date) -> dict[str, Any]:
+        """A signed project's values as the lead knows them, for a person to check before saving.
+
+        Whether it is a manufacturing project is taken from its industry (a starting point the
+        person confirms). Raises :class:`ValidationError` when the lead already became a project.
+        """
         with self.database.session(self.user) as session:
             lead = session.get(Lead, lead_id)
             if lead is None:
                 raise KeyError(lead_id)
+            _refuse_second_conversion(session, lead)
             enterprise = session.get(Enterprise, lead.enterprise_id) if lead.enterprise_id else None
-            enterprise_name = enterprise.name if enterprise is not None else ""
-            values = {
-                "name": lead.title or enterprise_name,
+            industry = next((t for t in controlled.terms("industry") if t.code == lead.industry), None)
+            return {
+                "name": lead.title or (enterprise.name if enterprise is not None else ""),
                 "lead_id": lead.id,
                 "enterprise_id": lead.enterprise_id,
                 "team_id": lead.team_id,
                 "industry": lead.industry,
-                "manufacturing": True,
+                "manufacturing": industry.manufacturing if industry is not None else False,
                 "planned_investment": lead.planned_investment,
                 "stage": "signed",
                 "signed_on": signed_on,
             }
-            problems = validate("projects", values)
+
+    def convert_lead(self, lead_id: str, signed_on: date, values: Mapping[str, Any] | None = None) -> str:
+        """Create a signed project from a lead (``values`` as checked by a person, else as the lead
+        knows them) and mark the lead signed. A lead becomes one project only: a second conversion
+        is refused with :class:`ValidationError`."""
+        project_values = dict(values) if values is not None else self.project_from_lead(lead_id, signed_on)
+        project_values["lead_id"] = lead_id
+        with self.database.session(self.user) as session:
+            lead = session.get(Lead, lead_id)
+            if lead is None:
+                raise KeyError(lead_id)
+            _refuse_second_conversion(session, lead)
+            clean = {name: project_values.get(name) for name in _fields("projects") if name in project_values}
+            problems = validate("projects", clean)
             if problems:
                 raise ValidationError(problems)
-            project = Project(**values)
+            project = Project(**clean)
             session.add(project)
             lead.status = "signed"
             session.flush()

@@ -111,13 +111,28 @@ def test_delete_undo_and_restore_from_the_deleted_view(qtbot, database, settings
 
 
 def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database, settings, bureau) -> None:
-    window = _window(qtbot, database, settings)
+    dialogs = ScriptedDialogs()
+    window = _window(qtbot, database, settings, dialogs)
     page = window.show_ledger("leads")
     page.select_ids([bureau["lead"]])
     page.table.setFocus()
-    qtbot.keyClick(
-        page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
+    convert = (Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    seen: dict[str, object] = {}
+
+    def check_and_save(dialog: QWidget) -> None:
+        """Filled in from the lead; the person corrects what the lead could not know, and saves."""
+        seen["title"] = dialog.windowTitle()
+        seen["name"] = dialog.editors["name"].value()
+        seen["manufacturing"] = dialog.editors["manufacturing"].value()  # nev_auto: usually manufacturing
+        site = dialog.editors["site"]
+        site.setFocus()
+        type_text(site, "肇庆高新区")
+        qtbot.keyClick(site, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(check_and_save)
+    qtbot.keyClick(page.table, *convert)
+    script.check()
+    assert seen == {"title": "New project from a lead", "name": "曼富电池部件生产项目", "manufacturing": True}
 
     projects = window.pages["projects"]
     assert window.tabs.currentWidget() is projects
@@ -127,6 +142,21 @@ def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database
     assert _cell(projects, project_id, "planned_investment") == "20,000"
     assert _cell(projects, project_id, "stage") == "Signed"
     assert _cell(page, bureau["lead"], "status") == "Signed"
+    assert _cell(projects, project_id, "site") == "肇庆高新区"
+
+    window.show_ledger("leads")  # converting the same lead again makes no second project
+    page.select_ids([bureau["lead"]])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.table.setFocus()
+    unexpected = when_modal_opens(lambda dialog: dialog.reject())
+    qtbot.keyClick(page.table, *convert)
+    assert not unexpected.ran  # no project dialog: the error says why
+    assert dialogs.errors
+    assert "has already become the project" in dialogs.errors[-1][1]
+    assert len(LedgerQuery(database, "projects").ids()) == 1
+    window.show_ledger("projects")
+    projects.select_ids([project_id])
 
     projects.table.setFocus()
     qtbot.keyClick(

@@ -132,6 +132,30 @@ def test_converting_a_lead_carries_its_facts_into_a_signed_project(store, bureau
     assert store.get("leads", bureau["lead"])["status"] == "signed"
 
 
+def test_a_lead_becomes_one_project_only(store, bureau) -> None:
+    project_id = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    name = store.get("projects", project_id)["name"]
+    for again in (
+        lambda: store.project_from_lead(bureau["lead"], date(2024, 4, 1)),
+        lambda: store.convert_lead(bureau["lead"], date(2024, 4, 1)),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            again()
+        assert refused.value.problems[0].text() == f"This lead has already become the project “{name}”."
+    store.set_deleted("projects", [project_id], True)  # a project deleted by mistake can be made again
+    assert store.convert_lead(bureau["lead"], date(2024, 4, 1)) != project_id
+
+
+@pytest.mark.parametrize("industry, manufacturing", [("nev_auto", True), ("ai", False), ("other", False)])
+def test_a_converted_project_is_a_manufacturing_one_as_its_industry_usually_is(
+    store, bureau, industry: str, manufacturing: bool
+) -> None:
+    store.update("leads", bureau["lead"], {"industry": industry})
+    assert store.project_from_lead(bureau["lead"], date(2024, 3, 22))["manufacturing"] is manufacturing
+    project_id = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    assert store.get("projects", project_id)["manufacturing"] is manufacturing
+
+
 def test_advancing_a_project_records_the_milestone_date(store, bureau) -> None:
     project_id = store.convert_lead(bureau["lead"], date(2024, 3, 22))
     assert store.advance_stage(project_id, date(2024, 4, 1)) == "land_supplied"

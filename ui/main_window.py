@@ -14,7 +14,7 @@ from models.store import LedgerStore
 from models.validation import ValidationError
 from ui.actions import make_action
 from ui.ledger_page import LedgerPage
-from ui.record_dialog import EnterpriseDialog, RecordDialog
+from ui.record_dialog import ConvertLeadDialog, EnterpriseDialog, RecordDialog
 from ui.reports_controller import ReportsController
 from ui.services import Choice, DialogService
 from ui.settings import Settings
@@ -366,13 +366,19 @@ class MainWindow(QMainWindow):
         if page.ledger.name != "leads" or lead_id is None:
             return
         try:
-            project_id = self.store.convert_lead(lead_id, date.today())
+            values = self.store.project_from_lead(lead_id, date.today())
         except ValidationError as error:
             self.services.error(
                 self,
                 tr("Main", "Cannot convert the lead"),
                 "\n".join(problem_text(p) for p in error.problems),
             )
+            return
+        dialog = ConvertLeadDialog(self.store, lead_id, values, services=self.services, parent=self)
+        dialog.exec()
+        project_id = dialog.saved_id
+        dialog.deleteLater()
+        if project_id is None:
             return
         page.refresh(keep=[lead_id])
         self.refresh_ledger("projects", [project_id])

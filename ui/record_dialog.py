@@ -214,3 +214,16 @@ class EnterpriseDialog(RecordDialog):
             self.reject()
             return False
         return answer is Choice.SECONDARY
+
+
+class ConvertLeadDialog(RecordDialog):
+    """A signed project made from a lead: its values filled in from the lead for a person to check
+    (whether it is a manufacturing project, its site, its planned milestones) before it is saved."""
+
+    def __init__(self, store: LedgerStore, lead_id: str, values: dict[str, Any], **options: Any) -> None:
+        super().__init__(store, "projects", defaults=values, **options)
+        self.lead_id = lead_id
+        self.setWindowTitle(tr("Dialog", "New project from a lead"))
+
+    def write(self, values: dict[str, Any]) -> str:
+        return self.store.convert_lead(self.lead_id, values["signed_on"], values)

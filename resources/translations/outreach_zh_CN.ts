@@ -264,17 +264,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="404" />
+            <location filename="../../ui/main_window.py" line="410" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="426" />
+            <location filename="../../ui/main_window.py" line="432" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="429" />
+            <location filename="../../ui/main_window.py" line="435" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -369,6 +369,11 @@
             <location filename="../../ui/record_dialog.py" line="210" />
             <source>Save anyway</source>
             <translation>仍然保存</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="226" />
+            <source>New project from a lead</source>
+            <translation>由线索转为签约项目</translation>
         </message>
         <message>
             <location filename="../../ui/visit_dialog.py" line="86" />
@@ -961,52 +966,52 @@
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="380" />
+            <location filename="../../ui/main_window.py" line="386" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="392" />
+            <location filename="../../ui/main_window.py" line="398" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="445" />
+            <location filename="../../ui/main_window.py" line="451" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="446" />
+            <location filename="../../ui/main_window.py" line="452" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="451" />
+            <location filename="../../ui/main_window.py" line="457" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="452" />
+            <location filename="../../ui/main_window.py" line="458" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="458" />
+            <location filename="../../ui/main_window.py" line="464" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="458" />
+            <location filename="../../ui/main_window.py" line="464" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="484" />
+            <location filename="../../ui/main_window.py" line="490" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="485" />
+            <location filename="../../ui/main_window.py" line="491" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -1014,26 +1019,26 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="105" />
-            <location filename="../../models/store.py" line="117" />
-            <location filename="../../models/store.py" line="121" />
+            <location filename="../../models/store.py" line="116" />
+            <location filename="../../models/store.py" line="128" />
+            <location filename="../../models/store.py" line="132" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="106" />
-            <location filename="../../models/store.py" line="118" />
+            <location filename="../../models/store.py" line="117" />
+            <location filename="../../models/store.py" line="129" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="108" />
-            <location filename="../../models/store.py" line="124" />
+            <location filename="../../models/store.py" line="119" />
+            <location filename="../../models/store.py" line="135" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="116" />
+            <location filename="../../models/store.py" line="127" />
             <source>Trips</source>
             <translation>外出招商</translation>
         </message>
@@ -1605,9 +1610,14 @@
     <context>
         <name>Validation</name>
         <message>
-            <location filename="../../models/store.py" line="36" />
+            <location filename="../../models/store.py" line="38" />
             <source>The project has already reached its last stage.</source>
             <translation>该项目已处于最后阶段。</translation>
+        </message>
+        <message>
+            <location filename="../../models/store.py" line="39" />
+            <source>This lead has already become the project “{project}”.</source>
+            <translation>该线索已转为项目“{project}”。</translation>
         </message>
         <message>
             <location filename="../../models/validation.py" line="40" />

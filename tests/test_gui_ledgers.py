@@ -81,6 +81,33 @@ def test_edit_a_record_and_see_the_change_and_its_history(qtbot, database, setti
     assert "王五 changed City: — → 东莞" in history
 
 
+def test_a_renamed_enterprise_shows_its_new_name_in_the_ledgers_that_name_it(
+    qtbot, database, settings, bureau
+) -> None:
+    window = _window(qtbot, database, settings)
+    leads = window.show_ledger("leads")
+    assert _cell(leads, bureau["lead"], "enterprise_id") == "东莞曼富电池部件有限公司"
+    page = window.show_ledger("enterprises")
+    page.select_ids([bureau["enterprise"]])
+    page.table.setFocus()
+
+    def rename(dialog: QWidget) -> None:
+        name = dialog.editors["name"]
+        name.setFocus()
+        name.selectAll()
+        type_text(name, "东莞曼富新能源科技有限公司")
+        qtbot.keyClick(name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(rename)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    script.check()
+    window.show_ledger("leads")
+    qtbot.waitUntil(lambda: _cell(leads, bureau["lead"], "enterprise_id") == "东莞曼富新能源科技有限公司")
+    leads.search.setText("曼富新能源")
+    leads._apply_search_now()
+    assert leads.model.rowCount() == 1
+
+
 def test_delete_undo_and_restore_from_the_deleted_view(qtbot, database, settings, bureau) -> None:
     window = _window(qtbot, database, settings)
     page = window.show_ledger("leads")

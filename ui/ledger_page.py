@@ -37,6 +37,7 @@ class LedgerPage(QWidget):
         super().__init__(parent)
         self.database = database
         self.ledger = LEDGERS[ledger_name]
+        self._stale = False  # shows names of records changed since it was read: read again when shown
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
@@ -104,11 +105,20 @@ class LedgerPage(QWidget):
     # --- loading and refreshing -------------------------------------------------------------------
 
     def ensure_loaded(self) -> None:
-        if not self.model.loaded:
+        if not self.model.loaded or self._stale:
             self.refresh()
+
+    def mark_stale(self) -> None:
+        """Records this ledger shows by name (an enterprise, a team) changed: read again now if the
+        page is shown, else when it next is."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def refresh(self, keep: list[str] | None = None) -> None:
         """Re-run the query, keeping the given records (or the current ones) selected."""
+        self._stale = False
         keep = keep if keep is not None else self.selected_ids()
         self.model.refresh()
         self.select_ids(keep)

@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
         page.refresh(keep=keep)
         for other in self.pages.values():
             if other is not page and other.model.loaded:
+                if any(f.ref == ledger_name for f in other.ledger.fields):  # shows its records' names
+                    other.mark_stale()
                 other.detail.show_record(other.ledger.name, other.current_id())
         self.refresh_pending()
 

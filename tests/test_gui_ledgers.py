@@ -16,7 +16,7 @@ from models.queries import LedgerQuery
 from models.store import LedgerStore
 from ui.ledger_model import OVERDUE_BACKGROUND
 from ui.main_window import MainWindow
-from ui.record_dialog import EnterpriseDialog
+from ui.record_dialog import EnterpriseDialog, RecordDialog
 from ui.services import Choice
 from ui.settings import Settings
 from ui.worker import run_in_background
@@ -104,8 +104,75 @@ def test_a_renamed_enterprise_shows_its_new_name_in_the_ledgers_that_name_it(
     window.show_ledger("leads")
     qtbot.waitUntil(lambda: _cell(leads, bureau["lead"], "enterprise_id") == "东莞曼富新能源科技有限公司")
     leads.search.setText("曼富新能源")
-    leads._apply_search_now()
+    leads.apply_search_now()
     assert leads.model.rowCount() == 1
+
+
+def test_delete_moves_on_to_the_next_record_and_both_redo_keys_redo(
+    qtbot, database, settings, store, bureau
+) -> None:
+    for name in ("高要区招商二组", "高要区招商三组"):
+        store.create("teams", {"name": name, "unit": "高要区"})
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("teams")
+    page.select_row(0)
+    page.table.setFocus()
+    deleted = []
+    for left in (2, 1):
+        deleted.append(page.current_id())
+        qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+        assert page.model.rowCount() == left
+        assert page.current_id() not in (None, *deleted)  # the keyboard goes on from the next one
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 2
+    for redo in (
+        (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier),
+    ):
+        qtbot.keyClick(page.table, *redo)
+        assert page.model.rowCount() == 1
+        qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert page.model.rowCount() == 2
+
+
+def test_a_record_saved_while_a_search_hides_it_is_shown_and_selected(
+    qtbot, database, settings, bureau
+) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("teams")
+    page.search.setText("高要")
+    page.apply_search_now()
+    assert page.model.rowCount() == 1
+
+    def fill(dialog: QWidget) -> None:
+        name = dialog.editors["name"]
+        name.setFocus()
+        type_text(name, "端州区评审组")
+        type_text(dialog.editors["unit"], "端州区")
+        qtbot.keyClick(name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(fill)
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    script.check()
+    assert page.search.text() == "" and page.model.rowCount() == 2
+    assert page.current_id() is not None and _cell(page, page.current_id(), "name") == "端州区评审组"
+    assert window.focusWidget() is page.table  # the keyboard is back in the table
+
+
+def test_each_problem_is_said_once_and_the_cursor_goes_to_the_first_in_the_form(
+    qtbot, database, settings, store, bureau
+) -> None:
+    dialog = RecordDialog(store, "trips")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.editors["start_date"].set_value(date(2024, 5, 10))
+    dialog.editors["end_date"].set_value(date(2024, 5, 8))  # before the start
+    type_text(dialog.editors["team_id"], "不存在的组")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.error_labels["team_id"].text() == "No record is named “不存在的组”. Pick one from the list."
+    assert dialog.error_labels["end_date"].isVisible()
+    assert dialog.focusWidget() is dialog.editors["end_date"]  # above the team in the form
 
 
 def test_delete_undo_and_restore_from_the_deleted_view(qtbot, database, settings, bureau) -> None:
@@ -191,6 +258,15 @@ def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database
     )
     assert _cell(projects, project_id, "stage") == "Land supplied"
     assert _cell(projects, project_id, "land_actual") == date.today().isoformat()
+    for _stage in range(4):
+        assert window.advance_action.isEnabled()
+        qtbot.keyClick(
+            projects.table,
+            Qt.Key.Key_A,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert _cell(projects, project_id, "stage") == "Up to standard"
+    assert not window.advance_action.isEnabled()  # the last stage: nothing to advance to
 
 
 def test_milestones_past_their_planned_date_are_highlighted(qtbot, database, settings, store, bureau) -> None:

@@ -18,7 +18,9 @@ def make_action(
     """An action owned by ``window`` and added to it, so its shortcut works anywhere in the window."""
     action = QAction(text, window)
     action.setObjectName(name)
-    if shortcut is not None:
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(shortcut)  # every binding of the platform (Redo: Ctrl+Y and Ctrl+Shift+Z)
+    elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     action.triggered.connect(lambda _checked=False: slot())
     window.addAction(action)

@@ -93,7 +93,7 @@ class LedgerPage(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self._apply_search_now)
+        self.search.returnPressed.connect(self.apply_search_now)
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
         self.model.relist_needed.connect(lambda: self.refresh())  # the data moved: keep the selection
@@ -128,7 +128,8 @@ class LedgerPage(QWidget):
         self.model.set_search(self.search.text())
         self._selection_changed()
 
-    def _apply_search_now(self) -> None:
+    def apply_search_now(self) -> None:
+        """Filter by the search box's text without waiting for the typing pause."""
         self._search_timer.stop()
         self._apply_search()
 
@@ -161,6 +162,20 @@ class LedgerPage(QWidget):
             return self.model.record_id(index.row())
         selected = self.selected_ids()
         return selected[0] if selected else None
+
+    def select_row(self, row: int) -> None:
+        """Select the record on ``row`` (the last one when fewer are left), if there is one."""
+        count = self.model.rowCount()
+        if row < 0 or count == 0:
+            return
+        index = self.model.index(min(row, count - 1), 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+            | QItemSelectionModel.SelectionFlag.Current
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
 
     def select_ids(self, record_ids: list[str]) -> bool:
         selection = self.table.selectionModel()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QTabWidget, QWidget
 
+from models.controlled import PROJECT_STAGES
 from models.database import NOT_A_DATABASE, Database
 from models.store import LedgerStore
 from models.validation import ValidationError
@@ -99,9 +100,9 @@ class MainWindow(QMainWindow):
         )
         self.restore_action = self._action(tr("Main", "&Restore"), self.restore_records, "Ctrl+R", "restore")
         self.undo_action = self.undo_stack.createUndoAction(self, tr("Main", "&Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, tr("Main", "&Redo"))
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
         self.find_action = self._action(
             tr("Main", "&Find"), self.focus_search, QKeySequence.StandardKey.Find, "find"
         )
@@ -266,11 +267,15 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def open_record(self, ledger_name: str, record_id: str) -> None:
+        """Show the record selected in its ledger, clearing a search or switching to the deleted view
+        if they hide it; the keyboard is then in the table."""
         page = self.show_ledger(ledger_name)
         if page.select_ids([record_id]):
+            page.table.setFocus()
             return
         record = self.store.get(ledger_name, record_id)
         page.search.clear()
+        page.apply_search_now()
         page.show_deleted.setChecked(bool(record.get("deleted")))
         page.refresh(keep=[record_id])
         page.table.setFocus()
@@ -292,7 +297,19 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(selected and not deleted_view)
         self.restore_action.setEnabled(selected and deleted_view)
         self.convert_action.setEnabled(selected and not deleted_view and page.ledger.name == "leads")
-        self.advance_action.setEnabled(selected and not deleted_view and page.ledger.name == "projects")
+        self.advance_action.setEnabled(
+            selected and not deleted_view and page.ledger.name == "projects" and self._can_advance(page)
+        )
+
+    def _can_advance(self, page: LedgerPage) -> bool:
+        """Whether the current project has a next stage to reach."""
+        project_id = page.current_id()
+        if project_id is None:
+            return False
+        try:
+            return bool(self.store.get("projects", project_id)["stage"] != PROJECT_STAGES[-1])
+        except KeyError:  # gone meanwhile (a sync, another window)
+            return False
 
     def refresh_ledger(self, ledger_name: str, keep: list[str]) -> None:
         page = self.pages[ledger_name]
@@ -323,6 +340,7 @@ class MainWindow(QMainWindow):
         ledger_name = dialog.ledger.name
         if dialog.saved_id:
             self.refresh_ledger(ledger_name, [dialog.saved_id])
+            self.open_record(ledger_name, dialog.saved_id)  # in sight even when a search hid it
             if ledger_name == "visits":
                 self.pages["enterprises"].refresh()
         elif dialog.open_existing_id:
@@ -347,9 +365,11 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         ids = page.selected_ids()
         if ids and not page.show_deleted.isChecked():
+            row = page.table.currentIndex().row()
             self.undo_stack.push(
                 SetDeletedCommand(self.store, page.ledger.name, ids, True, self.refresh_ledger)
             )
+            page.select_row(row)  # the next record, so Del can go on
             self.statusBar().showMessage(
                 tr("Main", "Deleted: {count}. Press Ctrl+Z to undo.").format(count=len(ids)), 8000
             )
@@ -402,6 +422,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.refresh_ledger("projects", [project_id])
+        self._update_actions()
 
     def _database_failed(self, detail: str) -> None:
         if self._reported_failure:

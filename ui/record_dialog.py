@@ -31,6 +31,13 @@ from ui.text import field_label, problem_text, tr
 ERROR_STYLE = "color: #b00020;"
 
 
+def without_repeats(first: list[Problem], then: list[Problem]) -> list[Problem]:
+    """``first``, and those of ``then`` about other fields: a name that matches no record is the
+    whole story, not followed by "this field is required" for the same field."""
+    said = {p.field for p in first}
+    return first + [p for p in then if p.field not in said]
+
+
 class RecordDialog(QDialog):
     def __init__(
         self,
@@ -129,7 +136,7 @@ class RecordDialog(QDialog):
             texts = by_field.get(name)
             label.setText("\n".join(texts or []))
             label.setVisible(bool(texts))
-        first = next((p.field for p in problems if p.field in self.editors), None)
+        first = next((name for name in self.editors if name in by_field), None)  # in form order
         if first is not None:
             self.editors[first].setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -143,7 +150,7 @@ class RecordDialog(QDialog):
         return problems
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
-        return self.unresolved_references(values) + validate(self.ledger.name, values)
+        return without_repeats(self.unresolved_references(values), validate(self.ledger.name, values))
 
     def confirm(self, values: dict[str, Any]) -> bool:
         """Last word before saving (duplicate warnings); False keeps the dialog open."""

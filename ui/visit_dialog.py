@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from models.store import LedgerStore
 from models.validation import Problem, validate
-from ui.record_dialog import RecordDialog
+from ui.record_dialog import RecordDialog, without_repeats
 from ui.services import Choice
 from ui.settings import Settings
 from ui.text import tr
@@ -71,7 +71,7 @@ class VisitDialog(RecordDialog):
         typed = self.editors["enterprise_id"].text().strip()
         self.new_enterprise_name = typed if typed and values.get("enterprise_id") is None else None
         unresolved = [p for p in self.unresolved_references(values) if p.field != "enterprise_id"]
-        return unresolved + validate("visits", values)
+        return without_repeats(unresolved, validate("visits", values))
 
     def confirm(self, values: dict[str, Any]) -> bool:
         if not self.new_enterprise_name:

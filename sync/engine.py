@@ -32,6 +32,7 @@ from models.types import utcnow
 from models.validation import validate
 from sync import safety
 from sync.columns import RECORD_STATUS, SYNC_ORDER, Role, deleted_label, layout
+from sync.history import AUTHOR_SUFFIX
 from sync.local import (
     LedgerPlan,
     LocalPlan,
@@ -74,7 +75,14 @@ CONFLICTED_COPY = QT_TRANSLATE_NOOP(
     "A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.",
 )
 OPEN_ELSEWHERE = QT_TRANSLATE_NOOP(
-    "Sync", "The workbook is open in {who}. Nothing was written; close it there and sync again."
+    "Sync",
+    "The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. "
+    "If nobody has it open, a crash left {file} beside it: delete that file and sync again.",
+)
+OPEN_ELSEWHERE_UNKNOWN = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The workbook is open in {program}. Nothing was written; close it there and sync again. "
+    "If nobody has it open, a crash left {file} beside it: delete that file and sync again.",
 )
 LOCK_HELD = QT_TRANSLATE_NOOP("Sync", "Another sync holds the workbook: {who}. Nothing was written.")
 LOCK_STALE = QT_TRANSLATE_NOOP(
@@ -94,7 +102,6 @@ FORMULA_KEPT = QT_TRANSLATE_NOOP(
     "until the formula is removed",
 )
 CANCELLED = QT_TRANSLATE_NOOP("Sync", "Sync cancelled. Nothing was written.")
-AUTHOR_SUFFIX = " (workbook)"
 
 
 class Outcome(Enum):
@@ -221,9 +228,14 @@ def synchronise(
                 raise SyncCancelled() from None
             backup: Path | None = None
             if patches:
-                who = safety.open_elsewhere(workbook)
-                if who:
-                    raise SyncFailed(OPEN_ELSEWHERE, who=who)
+                opened = safety.open_elsewhere(workbook)
+                if opened is not None:
+                    raise SyncFailed(
+                        OPEN_ELSEWHERE if opened.who() else OPEN_ELSEWHERE_UNKNOWN,
+                        program=opened.program,
+                        who=opened.who(),
+                        file=opened.owner_file.name,
+                    )
                 if check_cancel():
                     raise SyncCancelled()
                 report_progress("write", 2, STAGES)

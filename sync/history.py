@@ -11,6 +11,9 @@ from sqlalchemy import select
 from models.database import Database
 from models.schema import SyncIssue, SyncRun
 
+AUTHOR_SUFFIX = " (workbook)"
+"""Added to the syncing user's name for the local changes a sync takes over from the workbook."""
+
 
 @dataclass(frozen=True)
 class RunView:

@@ -283,22 +283,30 @@ def _write_all(fd: int, data: bytes) -> None:
 # --- who has the workbook open -------------------------------------------------------------------
 
 
-def open_elsewhere(workbook: Path) -> str | None:
-    """Who has the workbook open in LibreOffice, Excel or WPS, or None.
+@dataclass(frozen=True)
+class OpenedBy:
+    """Who has the workbook open, as far as the owner file beside it says."""
 
-    Returns e.g. ``"陈七 (LibreOffice on PC-1)"``, ``"陈七 (Excel or WPS)"`` or ``"someone (Excel or
-    WPS)"`` when the owner file cannot be read. An owner file left behind by a crash looks the same as
-    a workbook that is open: the message should say which file to delete if nobody has it open.
-    """
+    program: str  # "LibreOffice" or "Excel/WPS": names, the same in every language
+    user: str | None  # None when the owner file cannot be read
+    host: str | None
+    owner_file: Path  # left behind by a crash, it looks the same as a workbook that is open
+
+    def who(self) -> str:
+        """The user and host that are known, e.g. ``"陈七, PC-1"``; empty when neither is."""
+        return ", ".join(part for part in (self.user, self.host) if part)
+
+
+def open_elsewhere(workbook: Path) -> OpenedBy | None:
+    """Who has the workbook open in LibreOffice, Excel or WPS, or None."""
     workbook = Path(workbook)
     libre = workbook.with_name(f".~lock.{workbook.name}#")
     if libre.is_file():
         name, host = _libreoffice_owner(_read_head(libre))
-        where = f"LibreOffice on {host}" if host else "LibreOffice"
-        return f"{name or 'someone'} ({where})"
+        return OpenedBy("LibreOffice", name, host, libre)
     for candidate in excel_owner_files(workbook):
         if candidate.is_file():
-            return f"{_excel_owner(_read_head(candidate)) or 'someone'} (Excel or WPS)"
+            return OpenedBy("Excel/WPS", _excel_owner(_read_head(candidate)), None, candidate)
     return None
 
 

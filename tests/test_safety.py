@@ -17,6 +17,7 @@ from sync.safety import (
     Fingerprint,
     LockHeld,
     LockInfo,
+    OpenedBy,
     StaleLock,
     SyncLock,
     backups_of,
@@ -239,6 +240,12 @@ def _excel_owner_bytes(name: str, ansi: bytes | None = None, utf16_at: int = 0x3
     return data[:size]
 
 
+def _who(workbook: Path) -> tuple[str, str]:
+    opened = open_elsewhere(workbook)
+    assert opened is not None
+    return opened.program, opened.who()
+
+
 def test_nobody_has_it_open(workbook: Path) -> None:
     assert open_elsewhere(workbook) is None
 
@@ -248,12 +255,12 @@ def test_excel_owner_file_names_the_user(workbook: Path, name: str) -> None:
     ansi = name.encode("gbk", errors="replace") if name != "José Müller" else name.encode("cp1252")
     owner = workbook.with_name(f"~${workbook.name}")
     owner.write_bytes(_excel_owner_bytes(name, ansi))
-    assert open_elsewhere(workbook) == f"{name} (Excel or WPS)"
+    assert open_elsewhere(workbook) == OpenedBy("Excel/WPS", name, None, owner)
 
 
 def test_word_style_owner_file_at_0x36(workbook: Path) -> None:
     workbook.with_name(f"~${workbook.name}").write_bytes(_excel_owner_bytes("陈七", utf16_at=0x36, size=162))
-    assert open_elsewhere(workbook) == "陈七 (Excel or WPS)"
+    assert _who(workbook) == ("Excel/WPS", "陈七")
 
 
 def test_excel_owner_file_with_the_first_two_characters_dropped(workbook: Path) -> None:
@@ -261,14 +268,18 @@ def test_excel_owner_file_with_the_first_two_characters_dropped(workbook: Path) 
     long_name.write_bytes(b"PK")
     assert excel_owner_files(long_name)[1].name == "~$vestment-Promotion-Master-2024.xlsx"
     excel_owner_files(long_name)[1].write_bytes(_excel_owner_bytes("陈七"))
-    assert open_elsewhere(long_name) == "陈七 (Excel or WPS)"
+    opened = open_elsewhere(long_name)
+    assert opened is not None and (opened.user, opened.owner_file) == (
+        "陈七",
+        excel_owner_files(long_name)[1],
+    )
 
 
 def test_excel_owner_file_falls_back_to_the_ansi_name(workbook: Path) -> None:
     data = bytearray(_excel_owner_bytes("陈七"))
     data[0x37:0x39] = b"\xff\xff"  # the UTF-16 copy is unusable
     workbook.with_name(f"~${workbook.name}").write_bytes(bytes(data))
-    assert open_elsewhere(workbook) == "陈七 (Excel or WPS)"
+    assert _who(workbook) == ("Excel/WPS", "陈七")
 
 
 @pytest.mark.parametrize(
@@ -276,13 +287,13 @@ def test_excel_owner_file_falls_back_to_the_ansi_name(workbook: Path) -> None:
 )
 def test_unreadable_excel_owner_file_is_someone(workbook: Path, content: bytes) -> None:
     workbook.with_name(f"~${workbook.name}").write_bytes(content)
-    assert open_elsewhere(workbook) == "someone (Excel or WPS)"
+    assert _who(workbook) == ("Excel/WPS", "")
 
 
 def test_libreoffice_lock_names_user_and_host(workbook: Path) -> None:
     lock = workbook.with_name(f".~lock.{workbook.name}#")
     lock.write_text(",陈七,PC-1,26.11.2026 10:00,file:///home/chen/.config/libreoffice/4;", encoding="utf-8")
-    assert open_elsewhere(workbook) == "陈七 (LibreOffice on PC-1)"
+    assert open_elsewhere(workbook) == OpenedBy("LibreOffice", "陈七", "PC-1", lock)
 
 
 def test_libreoffice_lock_prefers_the_full_name_and_unescapes(workbook: Path) -> None:
@@ -290,12 +301,12 @@ def test_libreoffice_lock_prefers_the_full_name_and_unescapes(workbook: Path) ->
     lock.write_text(
         r"Chen\, Qi,chenqi,PC-1,26.11.2026 10:00,file:///C:/Users/chenqi/AppData;", encoding="utf-8"
     )
-    assert open_elsewhere(workbook) == "Chen, Qi (LibreOffice on PC-1)"
+    assert _who(workbook) == ("LibreOffice", "Chen, Qi, PC-1")
 
 
 def test_unreadable_libreoffice_lock_is_someone(workbook: Path) -> None:
     workbook.with_name(f".~lock.{workbook.name}#").write_bytes(b"\x00\x01")
-    assert open_elsewhere(workbook) == "someone (LibreOffice)"
+    assert _who(workbook) == ("LibreOffice", "")
 
 
 # --- conflicted copies ---------------------------------------------------------------------------

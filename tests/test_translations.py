@@ -386,6 +386,39 @@ def test_sync_issue_reasons_are_translated_with_their_arguments(chinese) -> None
     assert not re.search("[A-Za-z]{3}", args["reason"])
 
 
+def test_what_a_sync_stored_is_shown_in_chinese(chinese, database: Database, store, tmp_path) -> None:
+    """Names and headers a sync stores in one language (the workbook side's author, an issue's
+    column header) are shown in the language of the screen."""
+    from sync_helpers import hand_edit, new_workbook, small_bureau
+
+    from sync.engine import synchronise
+    from ui.detail_pane import DetailPane
+    from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
+
+    bureau = small_bureau(store)
+    workbook = new_workbook(tmp_path / "shared")
+    synchronise(database, workbook, "张三")
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "约五千"})
+    synchronise(database, workbook, "张三")
+
+    issues = SyncIssuesDialog(database).model
+    header_column = next(
+        c for c in range(issues.columnCount()) if issues.headerData(c, Qt.Orientation.Horizontal) == "表头"
+    )
+    assert issues.index(0, header_column).data() == "计划投资（万元）"
+    history = SyncHistoryDialog(database).model
+    by_column = next(
+        c
+        for c in range(history.columnCount())
+        if history.headerData(c, Qt.Orientation.Horizontal) == "操作人"
+    )
+    assert {history.index(r, by_column).data() for r in range(history.rowCount())} == {"张三"}
+    pane = DetailPane(store)
+    pane.show_record("teams", bureau["team"])
+    assert "张三（总表）" in pane.toPlainText() and "(workbook)" not in pane.toPlainText()
+
+
 def _every_other_dialog(database: Database, store: LedgerStore, settings: Settings) -> list[QWidget]:
     from models.fields import LEDGERS
     from ui.conflict_dialog import ConflictDialog

@@ -13,7 +13,7 @@ from models.fields import LEDGERS, Field, Kind
 from models.parsing import parse_amount, parse_date
 from models.store import LedgerStore
 from models.tracking import CREATED
-from ui.text import field_label, format_value, tr
+from ui.text import author_text, field_label, format_value, tr
 
 
 def _history_value(field: Field | None, text: str | None) -> str:
@@ -112,7 +112,7 @@ class DetailPane(QTextBrowser):
         lines = []
         for entry in self.store.history(ledger_name, record_id):
             when = entry.changed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            who = escape(entry.changed_by or tr("Detail", "unknown"))
+            who = escape(author_text(entry.changed_by) if entry.changed_by else tr("Detail", "unknown"))
             if entry.field == CREATED:
                 what = escape(tr("Detail", "created the record"))
             elif entry.field == "deleted":

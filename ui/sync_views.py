@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
 from models.database import Database
 from models.fields import LEDGERS
 from models.i18n import QT_TRANSLATE_NOOP
-from sync.history import open_issues, sync_runs
+from sync.history import AUTHOR_SUFFIX, open_issues, sync_runs
 from ui.list_model import ListTableModel
-from ui.text import tr
+from ui.text import header_text, tr
+
+MAX_COLUMN_WIDTH = 360
 
 OUTCOME_TEXT = {
     "synced": QT_TRANSLATE_NOOP("Sync", "Synced"),
@@ -34,6 +36,9 @@ def _table(model: ListTableModel, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
+    view.resizeColumnsToContents()  # dates, names and counts in full; long texts up to a limit
+    for column in range(model.columnCount()):
+        view.setColumnWidth(column, min(view.columnWidth(column), MAX_COLUMN_WIDTH))
     return view
 
 
@@ -75,7 +80,7 @@ class SyncHistoryDialog(_TableDialog):
         rows = [
             (
                 run.finished_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                run.user,
+                run.user.removesuffix(AUTHOR_SUFFIX),  # the sync's own changes are stored with it
                 tr("Sync", OUTCOME_TEXT.get(run.outcome, run.outcome)),
                 *(
                     str(run.total(n))
@@ -141,7 +146,7 @@ class SyncIssuesDialog(_TableDialog):
                     issue.sheet,
                     str(issue.row),
                     issue.column,
-                    issue.header,
+                    header_text(issue.ledger, issue.header),
                     issue.raw,
                     tr("Sync", issue.message).format(**args),
                 )

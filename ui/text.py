@@ -11,6 +11,8 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from models import controlled
 from models.fields import Field, Kind
 from models.validation import Problem
+from sync.columns import layout
+from sync.history import AUTHOR_SUFFIX
 
 
 def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -33,6 +35,19 @@ def problem_text(problem: Problem) -> str:
     if "reason" in args:
         args["reason"] = tr("Validation", str(args["reason"]))
     return tr("Validation", problem.message).format(**args)
+
+
+def author_text(author: str) -> str:
+    """Who made a change: a sync stores changes that came from the workbook as "name (workbook)"."""
+    if author.endswith(AUTHOR_SUFFIX):
+        return tr("Detail", "{name} (workbook)").format(name=author.removesuffix(AUTHOR_SUFFIX))
+    return author
+
+
+def header_text(ledger: str, english_header: str) -> str:
+    """A ledger column's header (stored in English with a sync issue) in the language shown."""
+    column = next((c for c in layout(ledger).columns if c.en == english_header), None)
+    return column.header(language()) if column is not None else english_header
 
 
 def format_amount(value: Decimal | float | int) -> str:

@@ -264,17 +264,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="410" />
+            <location filename="../../ui/main_window.py" line="433" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="432" />
+            <location filename="../../ui/main_window.py" line="455" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="435" />
+            <location filename="../../ui/main_window.py" line="458" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -326,52 +326,57 @@
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
+        <message>
+            <location filename="../../ui/text.py" line="43" />
+            <source>{name} (workbook)</source>
+            <translation>{name}（总表）</translation>
+        </message>
     </context>
     <context>
         <name>Dialog</name>
         <message>
-            <location filename="../../ui/record_dialog.py" line="53" />
+            <location filename="../../ui/record_dialog.py" line="60" />
             <source>Edit {what}</source>
             <translation>编辑{what}</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="55" />
+            <location filename="../../ui/record_dialog.py" line="62" />
             <source>New {what}</source>
             <translation>新建{what}</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="86" />
+            <location filename="../../ui/record_dialog.py" line="93" />
             <source>Save (Ctrl+S or Enter)</source>
             <translation>保存（Ctrl+S 或回车）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="172" />
+            <location filename="../../ui/record_dialog.py" line="179" />
             <source>The record could not be saved; nothing was changed. ({detail})</source>
             <translation>记录未能保存，数据未作任何更改。（{detail}）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="203" />
+            <location filename="../../ui/record_dialog.py" line="210" />
             <location filename="../../ui/visit_dialog.py" line="85" />
             <source>Possible duplicate</source>
             <translation>可能重复</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="204" />
+            <location filename="../../ui/record_dialog.py" line="211" />
             <source>“{name}” looks like an enterprise that already exists: “{existing}”{code}.</source>
             <translation>“{name}”似乎与已有企业重复：“{existing}”{code}。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="209" />
+            <location filename="../../ui/record_dialog.py" line="216" />
             <source>Open the existing one</source>
             <translation>打开已有记录</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="210" />
+            <location filename="../../ui/record_dialog.py" line="217" />
             <source>Save anyway</source>
             <translation>仍然保存</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="226" />
+            <location filename="../../ui/record_dialog.py" line="233" />
             <source>New project from a lead</source>
             <translation>由线索转为签约项目</translation>
         </message>
@@ -788,17 +793,17 @@
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="44" />
+            <location filename="../../ui/ledger_page.py" line="45" />
             <source>Search {ledger}… (Ctrl+F)</source>
             <translation>搜索{ledger}…（Ctrl+F）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="46" />
+            <location filename="../../ui/ledger_page.py" line="47" />
             <source>Deleted records</source>
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="130" />
+            <location filename="../../ui/ledger_page.py" line="141" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -806,212 +811,212 @@
     <context>
         <name>Main</name>
         <message>
-            <location filename="../../ui/main_window.py" line="49" />
+            <location filename="../../ui/main_window.py" line="50" />
             <source>Outreach Ledger</source>
             <translation>招商工作台账</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="92" />
+            <location filename="../../ui/main_window.py" line="93" />
             <source>&amp;Log visit…</source>
             <translation>登记走访(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="94" />
+            <location filename="../../ui/main_window.py" line="95" />
             <source>&amp;New record…</source>
             <translation>新建记录(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="96" />
+            <location filename="../../ui/main_window.py" line="97" />
             <source>&amp;Edit record…</source>
             <translation>编辑记录(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="98" />
+            <location filename="../../ui/main_window.py" line="99" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="100" />
+            <location filename="../../ui/main_window.py" line="101" />
             <source>&amp;Restore</source>
             <translation>恢复(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="101" />
+            <location filename="../../ui/main_window.py" line="102" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="103" />
+            <location filename="../../ui/main_window.py" line="104" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="106" />
+            <location filename="../../ui/main_window.py" line="107" />
             <source>&amp;Find</source>
             <translation>查找(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="109" />
+            <location filename="../../ui/main_window.py" line="110" />
             <source>Show &amp;deleted records</source>
             <translation>显示已删除的记录(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="112" />
+            <location filename="../../ui/main_window.py" line="113" />
             <source>&amp;Convert lead to project…</source>
             <translation>线索转为签约项目(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="115" />
+            <location filename="../../ui/main_window.py" line="116" />
             <source>&amp;Advance to next stage</source>
             <translation>推进到下一阶段(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="117" />
+            <location filename="../../ui/main_window.py" line="118" />
             <source>Fill with &amp;demo data…</source>
             <translation>填充演示数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="119" />
+            <location filename="../../ui/main_window.py" line="120" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="132" />
+            <location filename="../../ui/main_window.py" line="133" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="138" />
+            <location filename="../../ui/main_window.py" line="139" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="144" />
+            <location filename="../../ui/main_window.py" line="145" />
             <source>&amp;View</source>
             <translation>查看(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="149" />
+            <location filename="../../ui/main_window.py" line="150" />
             <source>&amp;Language</source>
             <translation>界面语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="152" />
+            <location filename="../../ui/main_window.py" line="153" />
             <source>Follow the system</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="160" />
+            <location filename="../../ui/main_window.py" line="161" />
             <source>&amp;Record</source>
             <translation>记录(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="162" />
+            <location filename="../../ui/main_window.py" line="163" />
             <source>Re&amp;ports</source>
             <translation>报表(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="170" />
+            <location filename="../../ui/main_window.py" line="171" />
             <source>&amp;Sync</source>
             <translation>同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="177" />
+            <location filename="../../ui/main_window.py" line="178" />
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="197" />
+            <location filename="../../ui/main_window.py" line="198" />
             <source>User: {user}</source>
             <translation>用户：{user}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="198" />
+            <location filename="../../ui/main_window.py" line="199" />
             <source>Team: {team}</source>
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="227" />
+            <location filename="../../ui/main_window.py" line="228" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="228" />
+            <location filename="../../ui/main_window.py" line="229" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="247" />
+            <location filename="../../ui/main_window.py" line="248" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="248" />
+            <location filename="../../ui/main_window.py" line="249" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商工作台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="307" />
+            <location filename="../../ui/main_window.py" line="326" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="352" />
+            <location filename="../../ui/main_window.py" line="374" />
             <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
             <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="373" />
+            <location filename="../../ui/main_window.py" line="395" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="386" />
+            <location filename="../../ui/main_window.py" line="408" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="398" />
+            <location filename="../../ui/main_window.py" line="420" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="451" />
+            <location filename="../../ui/main_window.py" line="474" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="452" />
+            <location filename="../../ui/main_window.py" line="475" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="457" />
+            <location filename="../../ui/main_window.py" line="480" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="458" />
+            <location filename="../../ui/main_window.py" line="481" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="464" />
+            <location filename="../../ui/main_window.py" line="487" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="464" />
+            <location filename="../../ui/main_window.py" line="487" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="490" />
+            <location filename="../../ui/main_window.py" line="513" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="491" />
+            <location filename="../../ui/main_window.py" line="514" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -1124,47 +1129,52 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="72" />
+            <location filename="../../sync/engine.py" line="73" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="76" />
-            <source>The workbook is open in {who}. Nothing was written; close it there and sync again.</source>
-            <translation>总表正被 {who} 打开，未写入任何内容；请在该处关闭后重新同步。</translation>
+            <location filename="../../sync/engine.py" line="77" />
+            <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
+            <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="79" />
+            <location filename="../../sync/engine.py" line="82" />
+            <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
+            <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="87" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="80" />
+            <location filename="../../sync/engine.py" line="88" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="83" />
+            <location filename="../../sync/engine.py" line="91" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="86" />
+            <location filename="../../sync/engine.py" line="94" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="87" />
+            <location filename="../../sync/engine.py" line="95" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="90" />
+            <location filename="../../sync/engine.py" line="98" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="91" />
+            <location filename="../../sync/engine.py" line="99" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1367,7 +1377,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="214" />
-            <location filename="../../sync/engine.py" line="96" />
+            <location filename="../../sync/engine.py" line="104" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
@@ -1676,7 +1686,7 @@
             <translation>此项为必填项。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="185" />
+            <location filename="../../ui/record_dialog.py" line="192" />
             <source>No record is named “{value}”. Pick one from the list.</source>
             <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
         </message>
@@ -1684,12 +1694,12 @@
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="47" />
+            <location filename="../../ui/text.py" line="62" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="47" />
+            <location filename="../../ui/text.py" line="62" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

@@ -69,6 +69,7 @@ MAX_ATTEMPTS = 3  # the first read, and at most two more if the workbook changes
 # Up to this many rows written to a sheet are checked by reading back just those rows' XML; more (a
 # first sync) by reading the written sheets again, which also gives their row digests.
 ROWS_CHECKED_AS_XML = 5_000
+DAYS_1900_TO_1904 = 1_462  # between the epochs of Excel's two date systems
 
 CONFLICTED_COPY = QT_TRANSLATE_NOOP(
     "Sync",
@@ -723,12 +724,22 @@ def _rows_as_written(plan: _Plan, report: PatchReport, parts: dict[str, str]) ->
         appended = dict(zip(plan.appended.get(ledger, []), report.appended_rows.get(part, []), strict=False))
         records: dict[str, Record] = {}
         unreadable: dict[str, set[str]] = {}
+        date_columns = [
+            sheet.columns[c.key]
+            for c in layout(ledger).columns
+            if c.field is not None and c.field.kind is Kind.DATE and c.key in sheet.columns
+        ]
         for record_id in plan.merges[ledger].to_remote:
             row_number = appended.get(record_id) or sheet.rows.get(record_id)
             xml = rows.get(row_number) if row_number is not None else None
             if xml is None:
                 continue  # reported as missing by the caller
             number, cells = read_row(xml)
+            if report.date1904:  # the row's date serials count from 1904; record_from_cells from 1900
+                for column in date_columns:
+                    value = cells.get(column)
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        cells[column] = value + DAYS_1900_TO_1904
             id_cell = cells.get(sheet.columns["id"], "")
             # An id head office's program stored as a shared string was not written by the patch: the
             # row is the one the first read found it on, which the row number confirms.

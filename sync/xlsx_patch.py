@@ -110,6 +110,8 @@ class PatchReport:
     """Every part written differently from the source: patched sheets, grown tables, the workbook part."""
     rows: dict[str, dict[int, bytes]] = field(default_factory=dict)
     """Part -> row number -> the row's XML as written, for sheets with at most ``keep_rows`` rows written."""
+    date1904: bool = False
+    """The workbook counts dates from 1904 (an Excel for Mac option): its date serials are 1,462 less."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,6 +158,7 @@ def patch_workbook(
         replacements: dict[str, bytes | Pieces] = {}
         filters: dict[str, tuple[int, int]] = {}  # sheet part -> (header row, new last row)
         context = _WorkbookContext.read(package)
+        report.date1904 = context.date1904
         seen: set[str] = set()
         for patch in patches:
             info = package.info(patch.part)

@@ -365,6 +365,26 @@ def _sheet_xml(workbook: Path, sheet_name: str) -> str:
         return package.read(_part_of(workbook, sheet_name)).decode()
 
 
+def test_a_workbook_counting_dates_from_1904_takes_dates_both_ways(database, store, bureau, workbook) -> None:
+    """Excel for Mac can save a workbook in the 1904 date system: its date serials are 1,462 smaller."""
+    with zipfile.ZipFile(workbook) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"<workbookPr />", b'<workbookPr date1904="1" />'
+    )
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    _ledgers_agree(database, workbook)
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["visit_date"] == "2024-03-19"
+    store.update("visits", bureau["visit"], {"visit_date": date(2024, 8, 8)})
+    store.update("teams", bureau["team"], {"leader": "王五"})
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["visit_date"] == "2024-08-08"
+    assert workbook_records(workbook, "teams")[bureau["team"]]["leader"] == "王五"
+
+
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])

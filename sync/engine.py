@@ -97,6 +97,11 @@ VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
 INVALID_RECORD = QT_TRANSLATE_NOOP("Sync", "{reason}; the row was not taken over")
+TOTAL_ROW_HOLDS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the sheet's table ends in a total row, and rows added below it would be outside the table: "
+    "{count} new records wait here until the total row is turned off (Table Design ▸ Total Row)",
+)
 FORMULA_KEPT = QT_TRANSLATE_NOOP(
     "Sync",
     "the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here "
@@ -534,6 +539,8 @@ def _patches(
         plan.appended[ledger] = sorted(
             result.new_remote, key=lambda rid: (_sort_key(ledger, result.to_remote[rid]), rid)
         )
+        if sheet.total_rows and plan.appended[ledger]:
+            _hold_back_new_rows(plan, ledger)
         appends = [
             {**{column: record_id for column in ids.values()}, **row_cells(result.to_remote[record_id])}
             for record_id in plan.appended[ledger]
@@ -549,6 +556,32 @@ def _patches(
                 )
             )
     return patches
+
+
+def _hold_back_new_rows(plan: _Plan, ledger: str) -> None:
+    """The sheet's Excel table ends in a total row, and a row appended below it would be outside the
+    table: the new records wait here (not written, no base), listed as one issue."""
+    sheet = plan.workbook.sheets[ledger]
+    result = plan.merges[ledger]
+    held = plan.appended[ledger]
+    for record_id in held:
+        result.to_remote.pop(record_id, None)
+        result.new_remote.discard(record_id)
+        result.base.pop(record_id, None)
+    plan.appended[ledger] = []
+    plan.issues.append(
+        CellIssue(
+            ledger,
+            sheet.sheet,
+            min(sheet.total_rows),
+            "",
+            "",
+            "",
+            TOTAL_ROW_HOLDS,
+            None,
+            (("count", str(len(held))),),
+        )
+    )
 
 
 def _sort_key(ledger: str, record: Record) -> str:

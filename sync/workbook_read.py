@@ -114,6 +114,7 @@ class SheetData:
     fills: dict[str, Record] = field(default_factory=dict)  # values to write back (ids for typed names)
     last_row: int = 0
     unknown_headers: list[str] = field(default_factory=list)
+    total_rows: frozenset[int] = frozenset()  # an Excel table's total row: formulas, not a record
     unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
 
     @property
@@ -346,7 +347,14 @@ def _read_ledgers(
     settled: Mapping[str, Mapping[str, int]],
     cancelled: Callable[[], bool] | None,
 ) -> SheetsRead:
+    from sync.xlsx_patch import PatchError, sheet_parts, table_total_rows
+
     read: SheetsRead = {}
+    try:
+        parts = sheet_parts(path)
+        total_rows = table_total_rows(path)
+    except (PatchError, OSError, zipfile.BadZipFile) as error:
+        raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
     for ledger in ledgers:
         if cancelled is not None and cancelled():
             raise InterruptedError
@@ -363,6 +371,7 @@ def _read_ledgers(
                 issues,
                 only.get(ledger) if only is not None else None,
                 settled.get(ledger, {}),
+                total_rows.get(parts.get(found[ledger], ""), frozenset()),
             )
         except WorkbookError:
             raise
@@ -381,6 +390,7 @@ def _read_sheet(
     issues: list[CellIssue],
     wanted: set[str] | None = None,
     settled: Mapping[str, int] | None = None,
+    total_rows: frozenset[int] = frozenset(),
 ) -> SheetData:
     sheet_layout = layout(ledger)
     # Rows stream from the reader: only the first few are held, to find the header among them.
@@ -397,6 +407,7 @@ def _read_sheet(
         sheet_name,
         header_row=start_row + header_offset + 1,
         columns={key: start_column + offset + 1 for key, offset in positions.items()},
+        total_rows=total_rows,
     )
     header_cells = first_rows[header_offset]
     known = set(positions.values())
@@ -455,6 +466,8 @@ def _read_sheet(
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
     for offset, cells in enumerate(following, start=header_offset + 1):
         row_number = start_row + offset + 1
+        if total_rows and row_number in total_rows:
+            continue
         raw_id = cells[id_offset] if id_offset < len(cells) else ""
         has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further
         if not has_id and not any(cells[i] not in ("", None) for i in known if i < len(cells)):

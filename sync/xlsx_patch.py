@@ -1661,6 +1661,31 @@ def _table_parts(package: _Package, sheet_part: str) -> list[str]:
     return tables
 
 
+def table_total_rows(source: Path) -> dict[str, frozenset[int]]:
+    """Worksheet part -> the rows its Excel tables use as total rows (Table Design ▸ Total Row):
+    formulas over the table's columns, not records."""
+    result: dict[str, frozenset[int]] = {}
+    with _Package(Path(source)) as package:
+        workbook = package.workbook_part()
+        if workbook is None:
+            return result
+        for sheet_part in _sheet_parts(package, workbook).values():
+            rows: set[int] = set()
+            for table in _table_parts(package, sheet_part):
+                _name, data = package.read_checked(table)
+                data = _as_utf8(data, table)
+                root = _find_root(data, table, "table")
+                count = (_attribute(root.attributes, "totalsRowCount") or "").strip()
+                ref = (_attribute(root.attributes, "ref") or "").split(":")[-1]
+                corner = _CELL_REF.fullmatch(ref.strip())
+                if count.isdigit() and int(count) > 0 and corner is not None:
+                    last = int(corner[2])
+                    rows.update(range(last - int(count) + 1, last + 1))
+            if rows:
+                result[sheet_part] = frozenset(rows)
+    return result
+
+
 def _patch_table(package: _Package, part: str, header_row: int, last_row: int) -> bytes | None:
     """The table part with its range (and its autoFilter's) grown to ``last_row``; None if unchanged.
 

@@ -385,6 +385,62 @@ def test_a_workbook_counting_dates_from_1904_takes_dates_both_ways(database, sto
     assert workbook_records(workbook, "teams")[bureau["team"]]["leader"] == "王五"
 
 
+def _table_with_total_row(workbook: Path, sheet_name: str, total_row: bool) -> int:
+    """Head office makes the sheet's rows an Excel table and turns its total row on (or off, clearing
+    it), saving with openpyxl as Excel would rewrite the file; returns the total row's number."""
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[sheet_name]
+    for name in list(sheet.tables):
+        del sheet.tables[name]
+    last = max(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value not in (None, "合计"))
+    total = last + 1
+    for column in range(1, sheet.max_column + 1):
+        sheet.cell(total, column).value = None
+    if total_row:
+        sheet.cell(total, 2).value = "合计"
+        sheet.cell(total, 6).value = f"=SUBTOTAL(109,F2:F{last})"
+    end = openpyxl.utils.get_column_letter(sheet.max_column)
+    table = Table(displayName="LeadTable", ref=f"A1:{end}{total if total_row else last}")
+    table.totalsRowCount = 1 if total_row else None
+    sheet.add_table(table)
+    book.save(workbook)
+    return total
+
+
+def test_an_excel_table_total_row_is_not_a_record_and_new_rows_wait_for_it(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    total = _table_with_total_row(workbook, "招商线索", total_row=True)
+    report = _sync(database, workbook)
+    assert report.total("added_here") == 0 and report.total("issues") == 0  # "合计" is no lead
+    assert len(local_records(database, "leads")) == 1
+
+    new_lead = store.create(
+        "leads",
+        {
+            "title": "光伏组件项目",
+            "discovered_on": date(2024, 5, 6),
+            "team_id": bureau["team"],
+            "status": "new",
+        },
+    )
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue)).all()
+    assert (issue.sheet, issue.row) == ("招商线索", total) and "Total Row" in issue.message
+    assert new_lead not in workbook_records(workbook, "leads")
+
+    _table_with_total_row(workbook, "招商线索", total_row=False)  # head office turns it off
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["leads"].added_there == 1
+    assert workbook_records(workbook, "leads")[new_lead]["title"] == "光伏组件项目"
+
+
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])

@@ -1129,52 +1129,57 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="73" />
+            <location filename="../../sync/engine.py" line="74" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="77" />
+            <location filename="../../sync/engine.py" line="78" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="82" />
+            <location filename="../../sync/engine.py" line="83" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="87" />
+            <location filename="../../sync/engine.py" line="88" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="88" />
+            <location filename="../../sync/engine.py" line="89" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="91" />
+            <location filename="../../sync/engine.py" line="92" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="94" />
+            <location filename="../../sync/engine.py" line="95" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="95" />
+            <location filename="../../sync/engine.py" line="96" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="98" />
+            <location filename="../../sync/engine.py" line="99" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="99" />
+            <location filename="../../sync/engine.py" line="100" />
+            <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
+            <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="105" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1377,7 +1382,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="214" />
-            <location filename="../../sync/engine.py" line="104" />
+            <location filename="../../sync/engine.py" line="110" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
@@ -1474,132 +1479,132 @@
             <translation>问题：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="23" />
+            <location filename="../../ui/sync_views.py" line="25" />
             <source>Synced</source>
             <translation>已同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="24" />
+            <location filename="../../ui/sync_views.py" line="26" />
             <source>Synced, with open conflicts or issues</source>
             <translation>已同步，尚有待处理的冲突或问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="25" />
+            <location filename="../../ui/sync_views.py" line="27" />
             <source>Nothing written</source>
             <translation>未写入</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="62" />
+            <location filename="../../ui/sync_views.py" line="67" />
             <source>Finished</source>
             <translation>完成时间</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="63" />
+            <location filename="../../ui/sync_views.py" line="68" />
             <source>By</source>
             <translation>操作人</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="64" />
+            <location filename="../../ui/sync_views.py" line="69" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="65" />
+            <location filename="../../ui/sync_views.py" line="70" />
             <source>Added here</source>
             <translation>本机新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="66" />
+            <location filename="../../ui/sync_views.py" line="71" />
             <source>Updated here</source>
             <translation>本机更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="67" />
+            <location filename="../../ui/sync_views.py" line="72" />
             <source>Deleted here</source>
             <translation>本机删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="68" />
+            <location filename="../../ui/sync_views.py" line="73" />
             <source>Added to workbook</source>
             <translation>总表新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="69" />
+            <location filename="../../ui/sync_views.py" line="74" />
             <source>Updated in workbook</source>
             <translation>总表更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="70" />
+            <location filename="../../ui/sync_views.py" line="75" />
             <source>Deleted in workbook</source>
             <translation>总表删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="71" />
+            <location filename="../../ui/sync_views.py" line="76" />
             <source>Conflicts</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="72" />
+            <location filename="../../ui/sync_views.py" line="77" />
             <source>Issues</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="73" />
+            <location filename="../../ui/sync_views.py" line="78" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="98" />
+            <location filename="../../ui/sync_views.py" line="103" />
             <source>Sync history</source>
             <translation>同步记录</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="99" />
+            <location filename="../../ui/sync_views.py" line="104" />
             <source>Every sync of this database, newest first.</source>
             <translation>本数据库的每一次同步，最新的在前。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="127" />
+            <location filename="../../ui/sync_views.py" line="132" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="128" />
+            <location filename="../../ui/sync_views.py" line="133" />
             <source>Sheet</source>
             <translation>工作表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="129" />
+            <location filename="../../ui/sync_views.py" line="134" />
             <source>Row</source>
             <translation>行</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="130" />
+            <location filename="../../ui/sync_views.py" line="135" />
             <source>Column</source>
             <translation>列</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="131" />
+            <location filename="../../ui/sync_views.py" line="136" />
             <source>Header</source>
             <translation>表头</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="132" />
+            <location filename="../../ui/sync_views.py" line="137" />
             <source>Value in the workbook</source>
             <translation>总表中的值</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="133" />
+            <location filename="../../ui/sync_views.py" line="138" />
             <source>Problem</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="150" />
+            <location filename="../../ui/sync_views.py" line="155" />
             <source>Workbook issues</source>
             <translation>总表问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="151" />
+            <location filename="../../ui/sync_views.py" line="156" />
             <source>Cells the last sync could not use. They were left in the workbook as typed and the records here were not changed. Fix them in the workbook (or the record here); they clear on the next sync.</source>
             <translation>上次同步无法采用的单元格。这些单元格在总表中保持原样，本机记录也未作更改。请在总表中（或在本机记录中）改正，下次同步后即会消除。</translation>
         </message>

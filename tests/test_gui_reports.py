@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window
+from PySide6.QtCharts import QHorizontalBarSeries, QValueAxis
 
 from models.reports.figures import period_report
 from models.reports.periods import parse_period
@@ -72,6 +73,13 @@ def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, datab
     assert "+1250.0%" in dashboard.cards["planned_investment"].change.text()  # 10000 → 135000 万元
     assert dashboard.cards["trips"].change.text() == "year on year: —"  # nothing a year earlier
     assert dashboard.industry_chart.chart().series() and dashboard.trend_chart.chart().series()
+    (trend,) = dashboard.trend_chart.chart().series()
+    assert trend.pointsVisible()  # a one-month period is one point: a bare line would show nothing
+    highest = max(point.y() for point in trend.points())
+    (values,) = [a for a in dashboard.trend_chart.chart().axes() if isinstance(a, QValueAxis)]
+    assert values.min() == 0 and values.max() > highest  # the peak does not touch the frame
+    (bars,) = dashboard.industry_chart.chart().series()
+    assert isinstance(bars, QHorizontalBarSeries)  # names beside the bars, not cut below them
 
 
 def test_a_wrong_period_is_explained(qtbot, database) -> None:

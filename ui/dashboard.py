@@ -9,10 +9,10 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
+    QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
@@ -204,26 +204,25 @@ class Dashboard(QDialog):
         self._trend_chart(report)
 
     def _industry_chart(self, report: PeriodReport) -> None:
+        """Bars lying down, so an industry's whole name fits beside its bar."""
         chart = QChart()
         chart.setTitle(tr("Dashboard", "Planned investment by industry (100 million yuan)"))
         bars = QBarSet(report.period.label)
         names = []
-        rows = sorted(report.by_industry, key=lambda r: r.planned, reverse=True)[:8]
+        rows = sorted(report.by_industry, key=lambda r: r.planned)[-8:]  # the biggest at the top
         for row in rows:
             bars.append(float(row.planned) / 10000)
             names.append(row.label_zh if language() == "zh" else row.label_en)
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         series.append(bars)
         chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append(names)
-        axis_x.setLabelsAngle(-30)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%.1f")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
+        axis_names = QBarCategoryAxis()
+        axis_names.append(names)
+        chart.addAxis(axis_names, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_names)
+        axis_values = _value_axis(max((float(r.planned) / 10000 for r in rows), default=0.0))
+        chart.addAxis(axis_values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_values)
         chart.legend().hide()
         self.industry_chart.setChart(chart)
 
@@ -232,6 +231,7 @@ class Dashboard(QDialog):
         chart.setTitle(tr("Dashboard", "Monthly planned investment (100 million yuan)"))
         series = QLineSeries()
         series.setName(tr("Dashboard", "Planned investment"))
+        series.setPointsVisible(True)  # a period of one month is one point: a line alone shows nothing
         labels = []
         for number, row in enumerate(report.monthly):
             series.append(QPointF(number, float(row.planned) / 10000))
@@ -241,11 +241,18 @@ class Dashboard(QDialog):
         axis_x.append(labels)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%.1f")
-        axis_y.setMin(0)
+        axis_y = _value_axis(max((float(r.planned) / 10000 for r in report.monthly), default=0.0))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        axis_y.setMin(0)
         chart.legend().hide()
         self.trend_chart.setChart(chart)
+
+
+def _value_axis(largest: float) -> QValueAxis:
+    """From 0 to a round number above the largest value, so the highest bar or point has headroom."""
+    axis = QValueAxis()
+    axis.setLabelFormat("%.1f")
+    axis.setRange(0, largest * 1.15 if largest > 0 else 1)
+    axis.applyNiceNumbers()
+    axis.setMin(0)
+    return axis

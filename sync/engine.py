@@ -44,6 +44,7 @@ from sync.local import (
     names_index,
     read_local,
     record_ids,
+    referring_records,
     settled_rows,
     synced_workbook,
 )
@@ -512,14 +513,17 @@ def _patches(
     """The cells to write, sheet by sheet; a cancel is honoured between sheets (InterruptedError)."""
     language = plan.workbook.language
     names = _display_names(plan, database)
+    renamed = _renamed(plan)
+    for ledger, new_names in renamed.items():
+        names[ledger].update(new_names)
     parts = sheet_parts(workbook)
     patches = []
     for ledger in SYNC_ORDER:
         if cancelled():
             raise InterruptedError
-        sheet = plan.workbook.sheets[ledger]
+        updates: dict[tuple[int, int], Any] = _names_after_renames(plan, workbook, database, ledger, renamed)
+        sheet = plan.workbook.sheets[ledger]  # read now if a rename needs an unread sheet's rows
         result = plan.merges[ledger]
-        updates: dict[tuple[int, int], Any] = {}
 
         row_cells = _row_writer(ledger, language, names, sheet.columns)
         # an unread sheet (stored as the last sync left it) has no columns, and nothing to write
@@ -556,6 +560,66 @@ def _patches(
                 )
             )
     return patches
+
+
+def _display_of(ledger: str, record: Record) -> str:
+    """How a record is named beside a reference to it (as ``display_names`` names it here)."""
+    if ledger == "trips":
+        return f"{record.get('destination_city') or ''} {record.get('start_date') or ''}"
+    return str(record.get(LEDGERS[ledger].display_field) or "")
+
+
+def _display_fields(ledger: str) -> set[str]:
+    return {"destination_city", "start_date"} if ledger == "trips" else {LEDGERS[ledger].display_field}
+
+
+def _renamed(plan: _Plan) -> dict[str, dict[str, str]]:
+    """Ledger -> id -> new name, for records renamed on either side since the last sync."""
+    renamed: dict[str, dict[str, str]] = {}
+    for ledger in SYNC_ORDER:
+        result = plan.merges[ledger]
+        shown = _display_fields(ledger)
+        for changes, new in ((result.to_remote, result.new_remote), (result.to_local, result.new_local)):
+            for record_id, fields in changes.items():
+                if record_id in new or not shown & fields.keys():
+                    continue
+                merged = {
+                    **plan.snapshot.records[ledger].get(record_id, {}),
+                    **result.to_local.get(record_id, {}),
+                }
+                renamed.setdefault(ledger, {})[record_id] = _display_of(ledger, merged)
+    return renamed
+
+
+def _names_after_renames(
+    plan: _Plan, workbook: Path, database: Database, ledger: str, renamed: dict[str, dict[str, str]]
+) -> dict[tuple[int, int], Any]:
+    """The name cells of ``ledger``'s rows that refer to a renamed record, with the new name. A sheet
+    not read this sync (unchanged since the last) is read now for where those rows are, and stands
+    in the plan from then on."""
+    refs = [(f.name, f.ref) for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref in renamed]
+    referring = {
+        name: referring_records(database, ledger, name, renamed[target].keys())
+        for name, target in refs
+        if target
+    }
+    wanted = {record_id for found in referring.values() for record_id in found}
+    if not wanted:
+        return {}
+    sheet = plan.workbook.sheets[ledger]
+    if sheet.unread:
+        sheet = plan.workbook.sheets[ledger] = read_workbook(workbook, only={ledger: wanted}).sheets[ledger]
+    result = plan.merges[ledger]
+    cells: dict[tuple[int, int], Any] = {}
+    for (name, target_ledger), found in zip(refs, referring.values(), strict=True):
+        column = sheet.columns.get(f"{name}:name")
+        if column is None or target_ledger is None:
+            continue
+        for record_id, target in found.items():
+            row = sheet.rows.get(record_id)
+            if row is not None and name not in result.to_remote.get(record_id, {}):  # else written anyway
+                cells[(row, column)] = renamed[target_ledger][target]
+    return cells
 
 
 def _hold_back_new_rows(plan: _Plan, ledger: str) -> None:

@@ -271,6 +271,21 @@ def display_names(database: Database, ledger_name: str, ids: Collection[str]) ->
     return names
 
 
+def referring_records(
+    database: Database, ledger_name: str, field_name: str, targets: Collection[str]
+) -> dict[str, str]:
+    """Record id -> target id, for the records of ``ledger_name`` whose ``field_name`` refers to one of
+    ``targets`` (whose names shown beside the reference must follow a rename)."""
+    model = LEDGER_MODELS[ledger_name]
+    column = getattr(model, field_name)
+    found: dict[str, str] = {}
+    with database.engine.connect() as connection:
+        for chunk in _chunks(sorted(targets)):
+            statement = select(model.id, column).where(column.in_(chunk))
+            found.update({record_id: target for record_id, target in connection.execute(statement)})
+    return found
+
+
 def names_index(database: Database, ledger_name: str) -> dict[str, list[str]]:
     """Normalised display name -> ids of live records, for rows that name a record without its id."""
     model = LEDGER_MODELS[ledger_name]

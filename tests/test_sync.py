@@ -441,6 +441,34 @@ def test_an_excel_table_total_row_is_not_a_record_and_new_rows_wait_for_it(
     assert workbook_records(workbook, "leads")[new_lead]["title"] == "光伏组件项目"
 
 
+def _name_cells(workbook: Path, ledger: str, field_name: str) -> dict[str, str]:
+    """Record id -> the name shown beside its reference ``field_name``, as the workbook holds it."""
+    from python_calamine import CalamineWorkbook
+
+    sheet = read_workbook(workbook).sheets[ledger]
+    grid = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name(sheet.sheet).to_python()
+    column = sheet.columns[f"{field_name}:name"] - 1
+    return {record_id: grid[row - 1][column] for record_id, row in sheet.rows.items()}
+
+
+def test_a_rename_on_either_side_reaches_the_names_shown_beside_references(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    store.update("enterprises", bureau["enterprise"], {"name": "氢蓝时代（深圳）动力科技有限公司"})
+    _sync(database, workbook)
+    for ledger in ("visits", "leads", "projects"):
+        assert set(_name_cells(workbook, ledger, "enterprise_id").values()) == {
+            "氢蓝时代（深圳）动力科技有限公司"
+        }
+
+    hand_edit(workbook, "teams", {(bureau["team"], "name"): "端州区招商一组（新）"})  # head office renames
+    _sync(database, workbook)
+    for ledger in ("visits", "leads", "projects"):
+        assert set(_name_cells(workbook, ledger, "team_id").values()) == {"端州区招商一组（新）"}
+    assert _sync(database, workbook).total("updated_there") == 0  # and that is settled
+
+
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])

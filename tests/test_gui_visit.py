@@ -216,6 +216,24 @@ def test_pasted_text_too_long_for_a_workbook_cell_is_shown_beside_the_field(
     assert len(LedgerQuery(database, "visits").ids()) == 2
 
 
+def test_a_visit_without_a_summary_is_headed_by_its_date_and_enterprise(store, bureau, qtbot) -> None:
+    from ui.detail_pane import DetailPane
+
+    visit = store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 19),
+            "kind": "enterprise_visit",
+            "enterprise_id": bureau["enterprise"],
+            "team_id": bureau["team"],
+        },
+    )
+    pane = DetailPane(store)
+    qtbot.addWidget(pane)
+    pane.show_record("visits", visit)
+    assert pane.toPlainText().splitlines()[0] == "2024-03-19 · 深圳氢蓝时代动力科技有限公司"
+
+
 def test_a_date_can_be_picked_from_the_calendar(qtbot, settings, store) -> None:
     dialog = VisitDialog(store, settings)
     qtbot.addWidget(dialog)

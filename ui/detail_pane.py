@@ -63,9 +63,25 @@ class DetailPane(QTextBrowser):
             return
         self.setHtml(self._html(ledger_name, record))
 
+    def _heading(self, ledger_name: str, record: dict[str, Any]) -> str:
+        """The record's name; one without (a visit with no summary) is headed by its first date and
+        the first record it refers to, e.g. "2024-03-19 · 深圳氢蓝时代动力科技有限公司"."""
+        ledger = LEDGERS[ledger_name]
+        name = str(record.get(ledger.display_field) or "").strip()
+        if name:
+            return name
+        first_date = next((f for f in ledger.fields if f.kind is Kind.DATE and record.get(f.name)), None)
+        first_ref = next(
+            (f for f in ledger.fields if f.kind is Kind.REF and f.ref and record.get(f.name)), None
+        )
+        pieces = [format_value(first_date, record[first_date.name])] if first_date else []
+        if first_ref is not None and first_ref.ref is not None:
+            pieces.append(self.store.display_name(first_ref.ref, record[first_ref.name]))
+        return " · ".join(piece for piece in pieces if piece)
+
     def _html(self, ledger_name: str, record: dict[str, Any]) -> str:
         ledger = LEDGERS[ledger_name]
-        parts = [f"<h3>{escape(str(record.get(ledger.display_field) or ''))}</h3>"]
+        parts = [f"<h3>{escape(self._heading(ledger_name, record))}</h3>"]
         if record.get("deleted"):
             parts.append(f"<p style='color:#b00020'><b>{escape(tr('Detail', 'Deleted'))}</b></p>")
         rows = []

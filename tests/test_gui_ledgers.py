@@ -343,10 +343,12 @@ def test_window_layout_is_remembered(qtbot, database, settings) -> None:
     window = _window(qtbot, database, settings)
     window.resize(700, 500)  # the offscreen screen is 800×600
     window.pages["visits"].table.setColumnWidth(0, 222)
+    window.show_ledger("projects")
     window.close()
     again = _window(qtbot, database, settings)
     assert (again.width(), again.height()) == (700, 500)
     assert again.pages["visits"].table.columnWidth(0) == 222
+    assert again.current_page() is again.pages["projects"] and again.pages["projects"].model.loaded
 
 
 def test_background_work_reports_progress_and_result_on_the_gui_thread(qtbot) -> None:

@@ -82,6 +82,18 @@ def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, datab
     assert isinstance(bars, QHorizontalBarSeries)  # names beside the bars, not cut below them
 
 
+def test_a_typed_period_sets_the_kind_shown_beside_it(qtbot, database, bureau) -> None:
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    assert dashboard.kind.currentText() == "Quarter"
+    dashboard.period_text.setText("2024-03")
+    task = dashboard.refresh()
+    assert task is not None
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    assert dashboard.kind.currentText() == "Month" and dashboard.period_text.text() == "2024-03"
+    assert dashboard.report.period.label == "2024-03"
+
+
 def test_a_wrong_period_is_explained(qtbot, database) -> None:
     dashboard = Dashboard(database)
     qtbot.addWidget(dashboard)

@@ -175,6 +175,11 @@ class Dashboard(QDialog):
         period = self.period()
         if period is None or (self.task is not None and self.task.running):
             return None
+        index = self.kind.findData(period.kind)
+        if index >= 0 and index != self.kind.currentIndex():  # a typed 2024-03 is a month
+            blocked = self.kind.blockSignals(True)  # keep the typed period, not the kind's default
+            self.kind.setCurrentIndex(index)
+            self.kind.blockSignals(blocked)
         database = self.database
         self.status.setText(tr("Dashboard", "Computing…"))
 

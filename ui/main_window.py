@@ -220,6 +220,8 @@ class MainWindow(QMainWindow):
             header = self.settings.window_state(f"{name}/header")
             if header is not None:
                 page.table.horizontalHeader().restoreState(header)
+        if self.settings.current_ledger in self.pages:
+            self.tabs.setCurrentWidget(self.pages[self.settings.current_ledger])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if any(task.running and task.blocks_close for task in self.tasks):
@@ -234,6 +236,7 @@ class MainWindow(QMainWindow):
         self.sync.stop()
         self.settings.set_window_state("main/geometry", self.saveGeometry())
         self.settings.set_window_state("main/state", self.saveState())
+        self.settings.current_ledger = self.current_page().ledger.name
         for name, page in self.pages.items():
             self.settings.set_window_state(f"{name}/splitter", page.splitter.saveState())
             self.settings.set_window_state(f"{name}/header", page.table.horizontalHeader().saveState())

@@ -79,6 +79,15 @@ class Settings:
     def language(self, value: str) -> None:
         self._set("ui/language", value if value in {"zh", "en"} else "")
 
+    @property
+    def current_ledger(self) -> str:
+        """The ledger tab shown when the window was last closed."""
+        return self._text("window/current_ledger")
+
+    @current_ledger.setter
+    def current_ledger(self, value: str) -> None:
+        self._set("window/current_ledger", value)
+
     def window_state(self, name: str) -> QByteArray | None:
         value = self._store.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None

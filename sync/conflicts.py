@@ -17,7 +17,6 @@ from sqlalchemy import delete, select
 from models.database import Database
 from models.fields import LEDGERS
 from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
-from sync.local import field_converter
 from sync.merge import DELETED, Conflict, ConflictKind, FieldConflict, resolve
 from sync.values import Canonical, to_model
 
@@ -96,11 +95,7 @@ def resolve_conflict(
         base_row = session.get(SyncBase, (conflict.ledger, conflict.record_id))
         base = json.loads(base_row.snapshot) if base_row else None
         record = session.get(LEDGER_MODELS[conflict.ledger], conflict.record_id)
-        current = None
-        if record is not None:
-            converters = [field_converter(spec) for spec in fields.values()]
-            current = {name: convert(getattr(record, name)) for name, convert in converters}
-        local, new_base = resolve(merge_conflict, base, chosen, current)
+        local, new_base = resolve(merge_conflict, base, chosen)
         if record is not None:
             for name, value in local.items():
                 model_value: Any = bool(value) if name == DELETED else to_model(fields[name], value)

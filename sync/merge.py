@@ -17,6 +17,9 @@ from sync.values import Canonical
 
 Record = dict[str, Canonical]
 DELETED = "deleted"
+OPEN_DELETION = "~open_deletion"
+"""Kept in a base (not a field) while an edit/delete conflict waits for a person: the edit went to
+both sides and is agreed, the deletion is not, and each sync finds the conflict again."""
 
 
 class ConflictKind(Enum):
@@ -130,17 +133,19 @@ def _merge_record(
         for name in bad:
             new_base[name] = b.get(name)
     kind = ConflictKind.EDIT
-    if not conflicts and b is not None and merged[DELETED] and not b.get(DELETED):
-        # One side deleted the record; if the other side edited it meanwhile, a person decides.
+    if DELETED in merged and b is not None and merged[DELETED] and not b.get(DELETED):
+        # One side deleted the record; if the other side edited it meanwhile, a person decides. The
+        # edits go to both sides and into the base; the deletion waits, marked in the base, so later
+        # syncs find it again (whatever is edited meanwhile) until a person decides.
         keeper = t if m.get(DELETED) else m
         edited = [f for f in fields if f != DELETED and keeper.get(f) != b.get(f)]
-        if edited:
+        if (edited or b.get(OPEN_DELETION)) and m.get(DELETED) != t.get(DELETED):
             conflicts.append(FieldConflict(DELETED, b.get(DELETED), m.get(DELETED), t.get(DELETED)))
             merged.pop(DELETED)
-            kind = ConflictKind.EDIT_DELETE
-            # The edits go to both sides while a person decides, but the base stays as it was: until
-            # then every sync finds the same edit against the same deletion, and keeps the record.
-            new_base = {f: b.get(f) for f in fields}
+            new_base[DELETED] = b.get(DELETED)
+            new_base[OPEN_DELETION] = True
+            if kind is ConflictKind.EDIT and len(conflicts) == 1:
+                kind = ConflictKind.EDIT_DELETE
     conflicting = {c.field for c in conflicts}
     to_local = {f: v for f, v in merged.items() if f not in conflicting and m.get(f) != v}
     to_remote = {f: v for f, v in merged.items() if f not in conflicting and f not in bad and t.get(f) != v}
@@ -148,7 +153,7 @@ def _merge_record(
         result.to_local[record_id] = to_local
     if to_remote:
         result.to_remote[record_id] = to_remote
-    if _changed(b, new_base, fields):
+    if _changed(b, new_base, fields) or (b or {}).get(OPEN_DELETION) != new_base.get(OPEN_DELETION):
         result.base[record_id] = new_base
     if conflicts:
         result.conflicts.append(Conflict(record_id, kind, tuple(conflicts)))
@@ -164,7 +169,7 @@ def _merge_removed_row(
             result.new_remote.add(record_id)
             result.base[record_id] = dict(record)
         return
-    if all(m.get(f) == b.get(f) for f in fields):
+    if all(m.get(f) == b.get(f) for f in fields) and not (b.get(OPEN_DELETION) and not m.get(DELETED)):
         if not m.get(DELETED):  # unchanged here since the base: follow head office's removal
             result.to_local[record_id] = {DELETED: True}
             result.base[record_id] = {**m, DELETED: True}
@@ -178,10 +183,7 @@ def _merge_removed_row(
 
 
 def resolve(
-    conflict: Conflict,
-    base: Record | None,
-    chosen: Mapping[str, Canonical],
-    current: Mapping[str, Canonical] | None = None,
+    conflict: Conflict, base: Record | None, chosen: Mapping[str, Canonical]
 ) -> tuple[Record, Record | None]:
     """What resolving ``conflict`` with the ``chosen`` field values means for this side.
 
@@ -189,17 +191,14 @@ def resolve(
     resolved field, so the next sync sees "theirs unchanged, mine changed" and sends the chosen value
     out (or nothing, when theirs was chosen). A record kept after the workbook removed its row gets
     no base, so the next sync adds it to the workbook again.
-
-    Deleting a record one side had edited (an edit/delete conflict) also takes the edit, which the
-    conflict's sync gave both sides, into the base from ``current`` (the record here): otherwise the
-    next sync would find the same edit against the same deletion again.
+    A decided deletion is no longer open (see :data:`OPEN_DELETION`).
     """
     local = dict(chosen)
     if conflict.kind is ConflictKind.REMOVED:
         return local, None
     new_base: Record = dict(base or {})
-    if conflict.kind is ConflictKind.EDIT_DELETE and chosen.get(DELETED) and current is not None:
-        new_base.update({f: v for f, v in current.items() if f != DELETED})
+    if DELETED in chosen:
+        new_base.pop(OPEN_DELETION, None)
     for item in conflict.fields:
         if item.field in chosen:
             new_base[item.field] = item.theirs

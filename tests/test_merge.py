@@ -140,13 +140,53 @@ def test_an_edit_delete_conflict_resolved_either_way_converges(deleted_here: boo
     )
     result = one(base, mine, theirs)
     base, mine, theirs = _apply(base, mine, theirs, result)
-    local, new_base = resolve(result.conflicts[0], base, {DELETED: delete}, current=mine)
+    local, new_base = resolve(result.conflicts[0], base, {DELETED: delete})
     base, mine = new_base or {}, {**mine, **local}
     result = one(base, mine, theirs)
     assert not result.conflicts
     base, mine, theirs = _apply(base, mine, theirs, result)
     assert mine == theirs and mine[DELETED] is delete
     assert one(base, mine, theirs).quiet
+
+
+@pytest.mark.parametrize("deleted_here", [True, False])
+def test_edits_made_while_an_edit_delete_conflict_waits_go_through_and_the_deletion_still_waits(
+    deleted_here: bool,
+) -> None:
+    base = rec()
+    mine, theirs = (
+        (rec(deleted=True), rec(b="edited")) if deleted_here else (rec(a="edited"), rec(deleted=True))
+    )
+    base, mine, theirs = _apply(base, mine, theirs, one(base, mine, theirs))
+    if deleted_here:
+        theirs = {**theirs, "b": "edited again"}  # head office edits the row once more
+    else:
+        mine = {**mine, "a": "edited again"}  # and so does the laptop
+    result = one(base, mine, theirs)
+    assert [c.kind for c in result.conflicts] == [ConflictKind.EDIT_DELETE]  # not a made-up edit conflict
+    assert DELETED not in result.to_local.get("r1", {}) and DELETED not in result.to_remote.get("r1", {})
+    base, mine, theirs = _apply(base, mine, theirs, result)
+    assert (mine["a"], mine["b"]) == (theirs["a"], theirs["b"]) and "edited again" in (mine["a"], mine["b"])
+
+
+def test_deciding_to_delete_keeps_an_edit_made_while_the_conflict_waited() -> None:
+    base, mine, theirs = rec(), rec(a="first"), rec(deleted=True)
+    result = one(base, mine, theirs)
+    base, mine, theirs = _apply(base, mine, theirs, result)
+    mine = {**mine, "a": "second"}  # edited again here before the person decides
+    local, new_base = resolve(result.conflicts[0], base, {DELETED: True})
+    base, mine = new_base or {}, {**mine, **local}
+    result = one(base, mine, theirs)
+    assert not result.conflicts
+    base, mine, theirs = _apply(base, mine, theirs, result)
+    assert mine == theirs and mine["a"] == "second" and mine[DELETED] is True
+
+
+def test_a_row_removed_while_its_deletion_waits_is_not_followed_silently() -> None:
+    base, mine, theirs = rec(), rec(a="edited"), rec(deleted=True)
+    base, mine, theirs = _apply(base, mine, theirs, one(base, mine, theirs))
+    result = one(base, mine, None)  # head office then removes the row outright
+    assert [c.kind for c in result.conflicts] == [ConflictKind.REMOVED] and result.quiet
 
 
 def test_a_local_edit_to_a_field_the_workbook_cannot_show_is_not_taken_as_agreed() -> None:
@@ -308,9 +348,7 @@ class World:
                     self.superseded.add(str(loser))
                 self.superseded.discard(str(winner))  # a person chose it: it stands again
                 self.deleted_values.discard(str(winner))
-            local, new_base = resolve(
-                conflict, base.get(conflict.record_id), chosen, mine[conflict.record_id]
-            )
+            local, new_base = resolve(conflict, base.get(conflict.record_id), chosen)
             mine[conflict.record_id].update(local)
             if new_base is None:
                 base.pop(conflict.record_id, None)

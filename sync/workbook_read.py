@@ -15,11 +15,11 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.fields import Kind
 from models.i18n import QT_TRANSLATE_NOOP
@@ -37,6 +37,9 @@ from sync.machine import processors
 from sync.merge import DELETED, Record
 from sync.sheet_helper import HelperLost, SheetHelper, SheetsRead
 from sync.values import Unreadable, converter
+
+if TYPE_CHECKING:
+    from sync.xlsx_patch import TableWithTotals
 
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
@@ -347,12 +350,12 @@ def _read_ledgers(
     settled: Mapping[str, Mapping[str, int]],
     cancelled: Callable[[], bool] | None,
 ) -> SheetsRead:
-    from sync.xlsx_patch import PatchError, sheet_parts, table_total_rows
+    from sync.xlsx_patch import PatchError, sheet_parts, tables_with_totals
 
     read: SheetsRead = {}
     try:
         parts = sheet_parts(path)
-        total_rows = table_total_rows(path)
+        tables = tables_with_totals(path)
     except (PatchError, OSError, zipfile.BadZipFile) as error:
         raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
     for ledger in ledgers:
@@ -371,7 +374,7 @@ def _read_ledgers(
                 issues,
                 only.get(ledger) if only is not None else None,
                 settled.get(ledger, {}),
-                total_rows.get(parts.get(found[ledger], ""), frozenset()),
+                tables.get(parts.get(found[ledger], ""), []),
             )
         except WorkbookError:
             raise
@@ -390,7 +393,7 @@ def _read_sheet(
     issues: list[CellIssue],
     wanted: set[str] | None = None,
     settled: Mapping[str, int] | None = None,
-    total_rows: frozenset[int] = frozenset(),
+    tables: Sequence[TableWithTotals] = (),
 ) -> SheetData:
     sheet_layout = layout(ledger)
     # Rows stream from the reader: only the first few are held, to find the header among them.
@@ -402,10 +405,20 @@ def _read_sheet(
     if "id" not in positions:
         id_column = sheet_layout.column("id")
         raise WorkbookError(MISSING_ID_COLUMN, sheet=sheet_name, en=id_column.en, zh=id_column.zh)
+    header_row = start_row + header_offset + 1
+    id_at = start_column + positions["id"] + 1
+    # Only the ledger's own table ends in total rows that are not records; a table of head office's
+    # own beside the ledger ends wherever it likes, on a record's row too.
+    total_rows = frozenset(
+        row
+        for table in tables
+        if table.first_row == header_row and table.first_column <= id_at <= table.last_column
+        for row in table.total_rows
+    )
     data = SheetData(
         ledger,
         sheet_name,
-        header_row=start_row + header_offset + 1,
+        header_row=header_row,
         columns={key: start_column + offset + 1 for key, offset in positions.items()},
         total_rows=total_rows,
     )

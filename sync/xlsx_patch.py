@@ -1661,28 +1661,36 @@ def _table_parts(package: _Package, sheet_part: str) -> list[str]:
     return tables
 
 
-def table_total_rows(source: Path) -> dict[str, frozenset[int]]:
-    """Worksheet part -> the rows its Excel tables use as total rows (Table Design ▸ Total Row):
-    formulas over the table's columns, not records."""
-    result: dict[str, frozenset[int]] = {}
+@dataclass(frozen=True)
+class TableWithTotals:
+    """An Excel table that ends in total rows (Table Design ▸ Total Row): formulas, not records."""
+
+    first_column: int
+    first_row: int  # its header row
+    last_column: int
+    total_rows: frozenset[int]
+
+
+def tables_with_totals(source: Path) -> dict[str, list[TableWithTotals]]:
+    """Worksheet part -> its Excel tables that end in total rows."""
+    result: dict[str, list[TableWithTotals]] = {}
     with _Package(Path(source)) as package:
         workbook = package.workbook_part()
         if workbook is None:
             return result
         for sheet_part in _sheet_parts(package, workbook).values():
-            rows: set[int] = set()
             for table in _table_parts(package, sheet_part):
                 _name, data = package.read_checked(table)
                 data = _as_utf8(data, table)
                 root = _find_root(data, table, "table")
                 count = (_attribute(root.attributes, "totalsRowCount") or "").strip()
-                ref = (_attribute(root.attributes, "ref") or "").split(":")[-1]
-                corner = _CELL_REF.fullmatch(ref.strip())
-                if count.isdigit() and int(count) > 0 and corner is not None:
-                    last = int(corner[2])
-                    rows.update(range(last - int(count) + 1, last + 1))
-            if rows:
-                result[sheet_part] = frozenset(rows)
+                bounds = _parse_range(_attribute(root.attributes, "ref") or "")
+                if count.isdigit() and int(count) > 0 and bounds is not None:
+                    first_column, first_row, last_column, last_row = bounds
+                    totals = frozenset(range(last_row - int(count) + 1, last_row + 1))
+                    result.setdefault(sheet_part, []).append(
+                        TableWithTotals(first_column, first_row, last_column, totals)
+                    )
     return result
 
 

@@ -469,6 +469,37 @@ def test_a_rename_on_either_side_reaches_the_names_shown_beside_references(
     assert _sync(database, workbook).total("updated_there") == 0  # and that is settled
 
 
+def test_a_total_row_of_head_offices_own_table_beside_the_ledger_is_a_records_row(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    second = store.create(
+        "leads",
+        {
+            "title": "光伏组件项目",
+            "discovered_on": date(2024, 5, 6),
+            "team_id": bureau["team"],
+            "status": "new",
+        },
+    )
+    _sync(database, workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["招商线索"]
+    row_of = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    assert row_of[second] == 3
+    sheet["Z1"], sheet["AA1"], sheet["Z2"], sheet["AA2"] = "季度", "目标", "2024Q2", 5
+    sheet["Z3"], sheet["AA3"] = "合计", "=SUBTOTAL(109,AA2:AA2)"
+    side = Table(displayName="Targets", ref="Z1:AA3")
+    side.totalsRowCount = 1
+    sheet.add_table(side)
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.total("deleted_here") == 0 and report.total("issues") == 0
+    assert store.get("leads", second)["deleted"] is False
+
+
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])

@@ -615,10 +615,19 @@ def _names_after_renames(
         column = sheet.columns.get(f"{name}:name")
         if column is None or target_ledger is None:
             continue
+        conflicted = {c.record_id for c in result.conflicts if any(f.field == name for f in c.fields)}
         for record_id, target in found.items():
             row = sheet.rows.get(record_id)
-            if row is not None and name not in result.to_remote.get(record_id, {}):  # else written anyway
-                cells[(row, column)] = renamed[target_ledger][target]
+            there = sheet.records.get(record_id)
+            if (
+                row is None
+                or name in result.to_remote.get(record_id, {})  # written with its name anyway
+                or name in result.to_local.get(record_id, {})  # the row refers to another record now
+                or record_id in conflicted
+                or (there is not None and there.get(name) != target)
+            ):
+                continue
+            cells[(row, column)] = renamed[target_ledger][target]
     return cells
 
 

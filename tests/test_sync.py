@@ -500,6 +500,25 @@ def test_a_total_row_of_head_offices_own_table_beside_the_ledger_is_a_records_ro
     assert store.get("leads", second)["deleted"] is False
 
 
+def test_a_rename_leaves_alone_a_row_head_office_pointed_at_another_record(
+    database, store, bureau, workbook
+) -> None:
+    other = store.create("enterprises", {"name": "肇庆乙公司", "industry": "other"})
+    _sync(database, workbook)
+    store.update("enterprises", bureau["enterprise"], {"name": "氢蓝时代（深圳）动力科技有限公司"})
+    hand_edit(
+        workbook,
+        "visits",
+        {(bureau["visit"], "enterprise_id"): other, (bureau["visit"], "enterprise_id:name"): "肇庆乙公司"},
+    )
+    _sync(database, workbook)
+    assert store.get("visits", bureau["visit"])["enterprise_id"] == other
+    assert _name_cells(workbook, "visits", "enterprise_id")[bureau["visit"]] == "肇庆乙公司"
+    assert (
+        _name_cells(workbook, "leads", "enterprise_id")[bureau["lead"]] == "氢蓝时代（深圳）动力科技有限公司"
+    )
+
+
 def test_a_duplicated_id_is_an_issue_and_the_second_row_is_ignored(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     hand_append(workbook, "teams", [{"id": bureau["team"], "name": "冒名小组"}])

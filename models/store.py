@@ -67,7 +67,7 @@ def _refuse_second_conversion(session: Session, lead: Lead) -> None:
         select(Project).where(Project.lead_id == lead.id, Project.deleted.is_(False)).limit(1)
     ).first()
     if project is not None:
-        raise ValidationError([Problem("status", ALREADY_CONVERTED, {"project": project.name})])
+        raise ValidationError([Problem("lead_id", ALREADY_CONVERTED, {"project": project.name})])
 
 
 def _fields(ledger_name: str) -> list[str]:

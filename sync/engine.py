@@ -545,6 +545,11 @@ def _patches(
         )
         if sheet.total_rows and plan.appended[ledger]:
             _hold_back_new_rows(plan, ledger)
+        missing = [f for f in merge_fields(ledger) if f != DELETED and f not in sheet.columns]
+        for record_id in plan.appended[ledger] if missing and sheet.columns else ():
+            new_base = result.base.get(record_id)
+            if new_base is not None:  # not written for want of a column: not agreed, goes out once it is back
+                new_base.update(dict.fromkeys(missing))
         appends = [
             {**{column: record_id for column in ids.values()}, **row_cells(result.to_remote[record_id])}
             for record_id in plan.appended[ledger]

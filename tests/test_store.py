@@ -141,7 +141,9 @@ def test_a_lead_becomes_one_project_only(store, bureau) -> None:
     ):
         with pytest.raises(ValidationError) as refused:
             again()
-        assert refused.value.problems[0].text() == f"This lead has already become the project “{name}”."
+        (problem,) = refused.value.problems
+        assert problem.field == "lead_id"  # shown beside "From lead" in the project dialog
+        assert problem.text() == f"This lead has already become the project “{name}”."
     store.set_deleted("projects", [project_id], True)  # a project deleted by mistake can be made again
     assert store.convert_lead(bureau["lead"], date(2024, 4, 1)) != project_id
 

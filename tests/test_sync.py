@@ -301,6 +301,16 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
     notes_column = read_workbook(workbook).sheets["leads"].columns["notes"]
     _rename_header(workbook, "leads", notes_column, "线索备注")  # a header the app does not know
     store.update("leads", bureau["lead"], {"notes": "本地备注：客户要求加快用地"})
+    new_lead = store.create(  # added while the column is gone: its notes wait too
+        "leads",
+        {
+            "title": "光伏组件项目",
+            "discovered_on": date(2024, 5, 6),
+            "team_id": bureau["team"],
+            "status": "new",
+            "notes": "新线索备注",
+        },
+    )
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
     with database.session() as session:
@@ -311,9 +321,11 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
 
     _rename_header(workbook, "leads", notes_column, "备注")  # head office puts it back
     report = _sync(database, workbook)
-    assert report.outcome is Outcome.SYNCED and report.counts["leads"].updated_there == 1
+    assert report.outcome is Outcome.SYNCED and report.counts["leads"].updated_there == 2  # both leads' notes
     assert store.get("leads", bureau["lead"])["notes"] == "本地备注：客户要求加快用地"
     assert workbook_records(workbook, "leads")[bureau["lead"]]["notes"] == "本地备注：客户要求加快用地"
+    assert workbook_records(workbook, "leads")[new_lead]["notes"] == "新线索备注"
+    assert store.get("leads", new_lead)["notes"] == "新线索备注"
 
 
 def _put_formula(workbook: Path, ledger: str, record_id: str, key: str, formula: str, cached: str) -> str:

@@ -94,8 +94,8 @@ def resolve_conflict(
     with database.session(user) as session:
         base_row = session.get(SyncBase, (conflict.ledger, conflict.record_id))
         base = json.loads(base_row.snapshot) if base_row else None
-        record = session.get(LEDGER_MODELS[conflict.ledger], conflict.record_id)
         local, new_base = resolve(merge_conflict, base, chosen)
+        record = session.get(LEDGER_MODELS[conflict.ledger], conflict.record_id)
         if record is not None:
             for name, value in local.items():
                 model_value: Any = bool(value) if name == DELETED else to_model(fields[name], value)

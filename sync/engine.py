@@ -182,6 +182,7 @@ class _Plan:
     digests: dict[str, dict[str, int | None]] = field(default_factory=dict)  # see _settle
     appended: dict[str, list[str]] = field(default_factory=dict)  # ledger -> ids of appended rows, in order
     sheets: dict[str, str | None] = field(default_factory=dict)  # see _settle
+    parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part, found by _patches
 
 
 def synchronise(
@@ -260,7 +261,7 @@ def synchronise(
                     raise SyncCancelled() from None
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
-                _keep_formulas(plan, patch_report, sheet_parts(workbook))
+                _keep_formulas(plan, patch_report)
                 if check_cancel():
                     raise SyncCancelled()
                 report_progress("verify", 3, STAGES)
@@ -451,18 +452,11 @@ def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]
                     wanted[target_ledger].add(str(target))
     names: dict[str, dict[str, str]] = {}
     for ledger, ids in wanted.items():
-        spec = LEDGERS[ledger]
         index: dict[str, str] = {}
         # the local name wins over the workbook's; settled records read the same on both sides
         for source in (plan.workbook.sheets[ledger].records, plan.snapshot.records[ledger]):
             for record_id in ids & source.keys():
-                record = source[record_id]
-                if ledger == "trips":
-                    index[record_id] = (
-                        f"{record.get('destination_city') or ''} {record.get('start_date') or ''}"
-                    )
-                else:
-                    index[record_id] = str(record.get(spec.display_field) or "")
+                index[record_id] = _display_of(ledger, source[record_id])
         unnamed = ids - index.keys()
         if unnamed:
             index.update(display_names(database, ledger, unnamed))
@@ -516,7 +510,7 @@ def _patches(
     renamed = _renamed(plan)
     for ledger, new_names in renamed.items():
         names[ledger].update(new_names)
-    parts = sheet_parts(workbook)
+    parts = plan.parts = sheet_parts(workbook)
     patches = []
     for ledger in SYNC_ORDER:
         if cancelled():
@@ -668,11 +662,11 @@ def _sort_key(ledger: str, record: Record) -> str:
     return str(record.get(LEDGERS[ledger].default_sort) or "")
 
 
-def _keep_formulas(plan: _Plan, report: PatchReport, parts: dict[str, str]) -> None:
+def _keep_formulas(plan: _Plan, report: PatchReport) -> None:
     """Values the patch did not write because their cell holds head office's formula: they are not
     expected back, not taken as agreed (the base keeps what the workbook holds), and each is an issue
     naming the cell, so the change waits here instead of stopping the sync."""
-    ledger_of = {parts.get(sheet.sheet): ledger for ledger, sheet in plan.workbook.sheets.items()}
+    ledger_of = {plan.parts.get(sheet.sheet): ledger for ledger, sheet in plan.workbook.sheets.items()}
     records_by_row: dict[str, dict[int, str]] = {}  # ledger -> row -> record id, made when needed
     for part, row, column in report.skipped_formula_cells:
         ledger = ledger_of.get(part)
@@ -782,7 +776,7 @@ def _verify(
                 if before.read(name) != after.read(name):
                     raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed")
         written_records = {ledger: _touched(plan, ledger) for ledger in SYNC_ORDER}
-        parts = sheet_parts(original)
+        parts = plan.parts  # of the original: the patch kept every part's name
         reread: WorkbookData | None = None
         if all(
             parts[plan.workbook.sheets[ledger].sheet] in report.rows

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -328,22 +330,29 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
     assert store.get("leads", new_lead)["notes"] == "新线索备注"
 
 
+@contextlib.contextmanager
+def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
+    """The package's parts by name, to change in place; written back as a new package after."""
+    with zipfile.ZipFile(workbook) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    yield parts
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
 def _put_formula(workbook: Path, ledger: str, record_id: str, key: str, formula: str, cached: str) -> str:
     """Head office turns a ledger cell into a formula (none: a plain number), saved with its result as
     Excel does; returns the cell's reference."""
     sheet_name, row, column = cell_of(workbook, ledger, record_id, key)
     ref = f"{workbook_read.column_letter(column)}{row}"
     part = _part_of(workbook, sheet_name)
-    with zipfile.ZipFile(workbook) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    xml = parts[part].decode()
-    cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
-    assert cell is not None
-    written = f"<f>{formula}</f><v>{cached}</v>" if formula else f"<v>{cached}</v>"
-    parts[part] = xml.replace(cell.group(0), f'<c r="{ref}">{written}</c>').encode()
-    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    with _edited_parts(workbook) as parts:
+        xml = parts[part].decode()
+        cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
+        assert cell is not None
+        written = f"<f>{formula}</f><v>{cached}</v>" if formula else f"<v>{cached}</v>"
+        parts[part] = xml.replace(cell.group(0), f'<c r="{ref}">{written}</c>').encode()
     return ref
 
 
@@ -379,14 +388,10 @@ def _sheet_xml(workbook: Path, sheet_name: str) -> str:
 
 def test_a_workbook_counting_dates_from_1904_takes_dates_both_ways(database, store, bureau, workbook) -> None:
     """Excel for Mac can save a workbook in the 1904 date system: its date serials are 1,462 smaller."""
-    with zipfile.ZipFile(workbook) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b"<workbookPr />", b'<workbookPr date1904="1" />'
-    )
-    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    with _edited_parts(workbook) as parts:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+            b"<workbookPr />", b'<workbookPr date1904="1" />'
+        )
     assert _sync(database, workbook).outcome is Outcome.SYNCED
     _ledgers_agree(database, workbook)
     assert workbook_records(workbook, "visits")[bureau["visit"]]["visit_date"] == "2024-03-19"
@@ -573,29 +578,25 @@ def _damage(workbook: Path, how: str) -> None:
     elif how == "not_xlsx":
         workbook.write_text("记录ID,名称\n1,2\n", encoding="utf-8")
     else:
-        with zipfile.ZipFile(workbook) as source:
-            parts = {name: source.read(name) for name in source.namelist()}
-        if how == "missing_sheet":
-            workbook_xml = parts["xl/workbook.xml"].decode()
-            parts["xl/workbook.xml"] = workbook_xml.replace(
-                'name="走访记录"', 'name="走访记录（旧）"'
-            ).encode()
-        elif how == "missing_id_column":
-            sheet = _part_of(workbook, "走访记录")
-            xml = parts[sheet].decode()
-            parts[sheet] = xml.replace("记录ID", "备用", 1).encode()
-            if "xl/sharedStrings.xml" in parts:
-                parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
-                    "记录ID".encode(), "备用".encode()
-                )
-        elif how == "entity":
-            body = parts["xl/workbook.xml"]
-            declaration = b'<?xml version="1.0" encoding="UTF-8"?>'
-            body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
-            parts["xl/workbook.xml"] = declaration + b'<!DOCTYPE x [<!ENTITY lol "lol">]>' + body
-        with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
-            for name, data in parts.items():
-                target.writestr(name, data)
+        with _edited_parts(workbook) as parts:
+            if how == "missing_sheet":
+                workbook_xml = parts["xl/workbook.xml"].decode()
+                parts["xl/workbook.xml"] = workbook_xml.replace(
+                    'name="走访记录"', 'name="走访记录（旧）"'
+                ).encode()
+            elif how == "missing_id_column":
+                sheet = _part_of(workbook, "走访记录")
+                xml = parts[sheet].decode()
+                parts[sheet] = xml.replace("记录ID", "备用", 1).encode()
+                if "xl/sharedStrings.xml" in parts:
+                    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+                        "记录ID".encode(), "备用".encode()
+                    )
+            elif how == "entity":
+                body = parts["xl/workbook.xml"]
+                declaration = b'<?xml version="1.0" encoding="UTF-8"?>'
+                body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
+                parts["xl/workbook.xml"] = declaration + b'<!DOCTYPE x [<!ENTITY lol "lol">]>' + body
 
 
 def _part_of(workbook: Path, sheet_name: str) -> str:

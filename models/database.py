@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from models import migrate
-from models.i18n import QT_TRANSLATE_NOOP
+from models.i18n import QT_TRANSLATE_NOOP, os_reason
 from models.tracking import LedgerSession
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,6 +40,8 @@ NOT_A_DATABASE = QT_TRANSLATE_NOOP(
     "Database", "{path} is not an Outreach Ledger database, or it is damaged ({detail})."
 )
 UNREADABLE = QT_TRANSLATE_NOOP("Database", "{path} cannot be read or written: {detail}")
+NOT_SQLITE = QT_TRANSLATE_NOOP("Reason", "not an SQLite file")
+READ_ONLY = QT_TRANSLATE_NOOP("Reason", "the file is read-only")
 IN_USE = QT_TRANSLATE_NOOP(
     "Database",
     "{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.",
@@ -113,11 +115,11 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+        raise DatabaseOpenError(UNREADABLE, path, os_reason(error)) from None
     if header and header != SQLITE_HEADER:
-        raise DatabaseOpenError(NOT_A_DATABASE, path, "not an SQLite file")
+        raise DatabaseOpenError(NOT_A_DATABASE, path, NOT_SQLITE)
     if not os.access(path, os.W_OK):
-        raise DatabaseOpenError(UNREADABLE, path, "the file is read-only")
+        raise DatabaseOpenError(UNREADABLE, path, READ_ONLY)
 
 
 class Database:
@@ -141,12 +143,12 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+            raise DatabaseOpenError(UNREADABLE, path, os_reason(error)) from None
         lock = InstanceLock(path)
         try:
             lock.acquire()
         except PermissionError as error:
-            raise DatabaseOpenError(UNREADABLE, path, error.strerror or str(error)) from None
+            raise DatabaseOpenError(UNREADABLE, path, os_reason(error)) from None
         engine = create_engine(f"sqlite:///{path}")
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin)

@@ -5,7 +5,38 @@ below are the ones ``pyside6-lupdate`` recognises, so the strings are extracted 
 ui/ translates them at display time with ``QCoreApplication.translate(context, text)``.
 """
 
+from __future__ import annotations
+
+import errno
+
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     del context
     return text
+
+
+# Why a file could not be used, for the {detail} of a message (context "Reason"): the operating
+# system's own text is English, whatever the language of the screen.
+NO_PERMISSION = QT_TRANSLATE_NOOP(
+    "Reason", "permission denied; it may be open in another program, or read-only"
+)
+_OS_REASONS = {
+    errno.EACCES: NO_PERMISSION,
+    errno.EPERM: NO_PERMISSION,
+    errno.ENOENT: QT_TRANSLATE_NOOP(
+        "Reason", "it does not exist; a folder may have been moved, or a network drive disconnected"
+    ),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("Reason", "a folder on the way does not exist"),
+    errno.ENOSPC: QT_TRANSLATE_NOOP("Reason", "the disk is full"),
+    errno.EROFS: QT_TRANSLATE_NOOP("Reason", "the disk is read-only"),
+    errno.EBUSY: QT_TRANSLATE_NOOP("Reason", "it is in use by another program"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("Reason", "it is a folder"),
+    errno.ENAMETOOLONG: QT_TRANSLATE_NOOP("Reason", "the name is too long"),
+    errno.EIO: QT_TRANSLATE_NOOP("Reason", "the disk or network could not be read or written"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why an operating-system call failed: a translatable phrase (context "Reason") where one is
+    known, else the system's own text."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)

@@ -26,7 +26,7 @@ from typing import Any
 from models import controlled
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
-from models.i18n import QT_TRANSLATE_NOOP
+from models.i18n import QT_TRANSLATE_NOOP, os_reason
 from models.normalize import normalise_name
 from models.types import utcnow
 from models.validation import validate
@@ -94,6 +94,15 @@ CHANGED_UNDERNEATH = QT_TRANSLATE_NOOP(
     "Sync", "The workbook kept changing while it was being synced. Nothing was written; sync again later."
 )
 WRITE_FAILED = QT_TRANSLATE_NOOP("Sync", "The workbook could not be written ({detail}). Nothing was changed.")
+FOLDER_FAILED = QT_TRANSLATE_NOOP(
+    "Sync", "The workbook's folder {folder} cannot be used ({detail}). Nothing was written."
+)
+FILE_FAILED = QT_TRANSLATE_NOOP("Sync", "{file} cannot be used ({detail}). Nothing was written.")
+REPLACE_FAILED = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, "
+    "and nothing was written here.",
+)
 VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
@@ -205,12 +214,16 @@ def synchronise(
     check_cancel = cancelled or (lambda: False)
     inject = fault or (lambda _stage: None)
 
-    copies = safety.conflicted_copies(workbook) if workbook.parent.exists() else []
+    try:
+        copies = safety.conflicted_copies(workbook) if workbook.parent.exists() else []
+    except OSError as error:
+        raise SyncFailed(FOLDER_FAILED, folder=workbook.parent, detail=os_reason(error)) from None
     if copies:
         raise SyncFailed(CONFLICTED_COPY, copy=copies[0].name)
     lock = safety.SyncLock(workbook, user, stale_after)
     _acquire(lock, break_stale_lock)
     temp: Path | None = None
+    replaced = False
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             report_progress("read", 0, STAGES)
@@ -274,8 +287,11 @@ def synchronise(
                     temp.unlink(missing_ok=True)
                     temp = None
                     continue
-                backup = safety.replace_with_backup(workbook, temp, keep=keep_backups)
-                temp = None
+                try:
+                    backup = safety.replace_with_backup(workbook, temp, keep=keep_backups)
+                except OSError as error:
+                    raise SyncFailed(REPLACE_FAILED, path=workbook, detail=os_reason(error)) from None
+                replaced, temp = True, None
             else:
                 _settle(plan, None, {})
             inject("before-commit")
@@ -288,6 +304,10 @@ def synchronise(
             )
             return SyncReport(outcome, counts, backup, time.perf_counter() - clock, attempt)
         raise SyncFailed(CHANGED_UNDERNEATH)
+    except OSError as error:  # a file of the sync's own, or the workbook's share gone midway
+        if replaced:
+            raise
+        raise SyncFailed(FILE_FAILED, file=error.filename or workbook, detail=os_reason(error)) from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
@@ -304,6 +324,8 @@ def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
         _acquire(lock, False)
     except safety.LockHeld as held:
         raise SyncFailed(LOCK_HELD, who=held.info.describe()) from None
+    except OSError as error:  # the folder is gone (a network drive disconnected) or not writable
+        raise SyncFailed(FOLDER_FAILED, folder=lock.workbook.parent, detail=os_reason(error)) from None
 
 
 # --- planning -----------------------------------------------------------------------------------------

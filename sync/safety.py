@@ -258,6 +258,9 @@ class SyncLock:
             self.path.unlink()
         except FileNotFoundError:
             return False
+        except OSError as error:  # left behind, it is offered as a stale lock to break after a while
+            log.warning("Could not remove the sync lock %s: %s", self.path, error)
+            return False
         return True
 
     def __enter__(self) -> SyncLock:
@@ -562,7 +565,10 @@ def replace_with_backup(workbook: Path, new_file: Path, *, keep: int = 20) -> Pa
             f"({error.strerror})",
             str(workbook),
         ) from error
-    fsync_directory(workbook.parent)
+    try:
+        fsync_directory(workbook.parent)
+    except OSError as error:  # replaced already: a finished sync is not reported as failed for it
+        log.warning("Could not flush the folder of %s: %s", workbook, error)
     return backup
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import re
 import uuid
 import zipfile
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.fields import Kind
-from models.i18n import QT_TRANSLATE_NOOP
+from models.i18n import QT_TRANSLATE_NOOP, os_reason
 from sync.columns import (
     RECORD_STATUS,
     SYNC_ORDER,
@@ -37,6 +38,8 @@ from sync.machine import processors
 from sync.merge import DELETED, Record
 from sync.sheet_helper import HelperLost, SheetHelper, SheetsRead
 from sync.values import Unreadable, converter
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sync.xlsx_patch import TableWithTotals
@@ -63,6 +66,11 @@ NOT_FOUND = QT_TRANSLATE_NOOP("Sync", "The workbook {path} does not exist or can
 UNREADABLE = QT_TRANSLATE_NOOP("Sync", "The workbook {path} cannot be read: {detail}")
 NOT_XLSX = QT_TRANSLATE_NOOP("Sync", "{path} is not an Excel workbook (.xlsx): {detail}")
 HOSTILE = QT_TRANSLATE_NOOP("Sync", "{path} was refused: part {part} {detail}.")
+NOT_A_ZIP = QT_TRANSLATE_NOOP("Reason", "it is not a zip package")
+NO_WORKBOOK_PART = QT_TRANSLATE_NOOP("Reason", "its zip package holds no workbook part")
+TOO_LARGE = QT_TRANSLATE_NOOP("Reason", "is too large unpacked")
+DECLARES_ENTITIES = QT_TRANSLATE_NOOP("Reason", "declares XML entities")
+DAMAGED = QT_TRANSLATE_NOOP("Reason", "its zip package is damaged")
 MISSING_SHEET = QT_TRANSLATE_NOOP(
     "Sync", "The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”)."
 )
@@ -181,29 +189,26 @@ def check_package(path: Path) -> None:
     try:
         with path.open("rb") as handle:
             if handle.read(4) != b"PK\x03\x04":
-                raise WorkbookError(NOT_XLSX, path=path, detail="not a zip package")
+                raise WorkbookError(NOT_XLSX, path=path, detail=NOT_A_ZIP)
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise WorkbookError(NOT_XLSX, path=path, detail="no workbook part")
+                raise WorkbookError(NOT_XLSX, path=path, detail=NO_WORKBOOK_PART)
             total = 0
             for info in package.infolist():
                 total += info.file_size
                 if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-                    raise WorkbookError(
-                        HOSTILE, path=path, part=info.filename, detail="is too large unpacked"
-                    )
+                    raise WorkbookError(HOSTILE, path=path, part=info.filename, detail=TOO_LARGE)
                 if info.filename.endswith((".xml", ".rels")):
                     with package.open(info) as stream:
                         prologue = stream.read(4096)
                     if _DECLARATION.search(prologue):
-                        raise WorkbookError(
-                            HOSTILE, path=path, part=info.filename, detail="declares XML entities"
-                        )
+                        raise WorkbookError(HOSTILE, path=path, part=info.filename, detail=DECLARES_ENTITIES)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise WorkbookError(UNREADABLE, path=path, detail=f"damaged zip package ({error})") from None
+        log.warning("Damaged zip package %s: %s", path, error)
+        raise WorkbookError(UNREADABLE, path=path, detail=DAMAGED) from None
     except OSError as error:
-        raise WorkbookError(UNREADABLE, path=path, detail=error.strerror or str(error)) from None
+        raise WorkbookError(UNREADABLE, path=path, detail=os_reason(error)) from None
 
 
 def _find_header(grid: list[list[Any]], index: dict[str, str]) -> tuple[int, dict[str, int]] | None:

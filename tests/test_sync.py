@@ -665,6 +665,48 @@ def test_a_conflicted_copy_beside_the_workbook_stops_the_sync(database, bureau, 
     assert "conflicted copy" in str(failed.value)
 
 
+def test_a_workbook_whose_folder_is_gone_is_refused_naming_the_folder(
+    database, db_path: Path, store, bureau, tmp_path: Path, capsys
+) -> None:
+    """A network drive disconnected: the sync says which folder and why, and the CLI prints no traceback."""
+    gone = tmp_path / "share-disconnected" / "master.xlsx"
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, gone)
+    assert str(gone.parent) in str(failed.value) and "does not exist" in str(failed.value)
+    assert failed.value.args_["detail"].startswith("it does not exist")  # translatable as a whole
+    assert database.engine.connect().execute(select(func.count()).select_from(SyncRun)).scalar() == 0
+
+    database.close()
+    status = main.main(["sync", "--db", str(db_path), "--workbook", str(gone), "--user", "张三"])
+    assert status == main.EXIT_NOTHING_WRITTEN
+    printed = capsys.readouterr().err
+    assert str(gone.parent) in printed and "Traceback" not in printed
+
+
+def test_a_workbook_that_cannot_be_replaced_is_left_as_it_was_and_nothing_is_saved_here(
+    database, store, bureau, workbook, monkeypatch
+) -> None:
+    _sync(database, workbook)
+    store.update("teams", bureau["team"], {"leader": "赵六"})
+    before = workbook.read_bytes()
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(safety.os, "replace", refuse)
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert str(workbook) in str(failed.value) and "permission denied" in str(failed.value)
+    assert "It is unchanged" in str(failed.value)
+    assert workbook.read_bytes() == before
+    assert [p.name for p in workbook.parent.iterdir() if p.is_file()] == [workbook.name]  # no temp left
+    assert not safety.SyncLock(workbook, "anyone").read()  # the lock released
+
+    monkeypatch.undo()
+    assert _sync(database, workbook).counts["teams"].updated_there == 1  # the edit goes out next time
+    assert workbook_records(workbook, "teams")[bureau["team"]]["leader"] == "赵六"
+
+
 def test_a_workbook_replaced_during_the_sync_is_merged_again(database, store, bureau, workbook) -> None:
     _sync(database, workbook)
     store.update("teams", bureau["team"], {"leader": "赵六"})

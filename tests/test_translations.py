@@ -386,6 +386,30 @@ def test_sync_issue_reasons_are_translated_with_their_arguments(chinese) -> None
     assert not re.search("[A-Za-z]{3}", args["reason"])
 
 
+def test_why_a_file_could_not_be_used_is_said_in_chinese(
+    qtbot, chinese, database: Database, bureau, settings: Settings, tmp_path
+) -> None:
+    """The operating system's reason ("No such file or directory") is English; the message is not."""
+    from gui_helpers import open_main_window
+
+    settings.workbook_path = str(tmp_path / "断开的共享盘" / "总表.xlsx")
+    dialogs = ScriptedDialogs()
+    window = open_main_window(qtbot, database, settings, dialogs)
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.errors), timeout=30_000)
+    shown = dialogs.errors[-1][1]
+    assert str(tmp_path / "断开的共享盘") in shown and "不存在" in shown
+    assert not re.search("[A-Za-z]{3}", shown.replace(str(tmp_path), ""))
+
+
+def test_a_report_that_cannot_be_written_says_which_file_and_why_in_chinese(chinese) -> None:
+    from ui.text import error_text
+
+    shown = error_text(PermissionError(13, "Permission denied", "/报表/2024Q1.xlsx"))
+    assert shown.startswith("/报表/2024Q1.xlsx: ") and "没有权限" in shown and "Permission" not in shown
+    assert error_text(ValueError("period 2024Q5 does not exist")) == "period 2024Q5 does not exist"
+
+
 def test_what_a_sync_stored_is_shown_in_chinese(chinese, database: Database, store, tmp_path) -> None:
     """Names and headers a sync stores in one language (the workbook side's author, an issue's
     column header) are shown in the language of the screen."""

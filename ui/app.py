@@ -13,7 +13,7 @@ from ui.language import install_language
 from ui.paths import default_database
 from ui.services import DialogService
 from ui.settings import Settings
-from ui.text import tr
+from ui.text import reason_text, tr
 
 
 def open_database(path: Path, services: DialogService) -> Database | None:
@@ -23,7 +23,7 @@ def open_database(path: Path, services: DialogService) -> Database | None:
         services.error(
             None,
             tr("Database", "Cannot open the database"),
-            tr("Database", error.message).format(path=error.path, detail=error.detail),
+            tr("Database", error.message).format(path=error.path, detail=reason_text(error.detail)),
         )
         return None
 

@@ -35,7 +35,7 @@ from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from models.reports.figures import PeriodReport, period_report
 from models.reports.periods import Period, PeriodKind, latest_full, parse_period
-from ui.text import language, tr
+from ui.text import error_text, language, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 HEADLINES = (
@@ -191,7 +191,7 @@ class Dashboard(QDialog):
         task.finished.connect(lambda: self.show_report(task.result))
         task.failed.connect(
             lambda error: self.status.setText(
-                tr("Dashboard", "The figures could not be computed: {error}").format(error=error)
+                tr("Dashboard", "The figures could not be computed: {error}").format(error=error_text(error))
             )
         )
         return task

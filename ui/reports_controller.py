@@ -17,7 +17,7 @@ from models.database import Database
 from models.reports.periods import PeriodKind, latest_full, parse_period
 from ui.actions import make_action
 from ui.services import DialogService
-from ui.text import language, tr
+from ui.text import error_text, language, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 
@@ -127,7 +127,7 @@ class ReportsController(QObject):
             self.services.error(
                 self.window,
                 title,
-                tr("Reports", "{path} was not written: {error}").format(path=path, error=error),
+                tr("Reports", "{path} was not written: {error}").format(path=path, error=error_text(error)),
             )
 
         task.finished.connect(finished)

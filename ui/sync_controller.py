@@ -19,7 +19,7 @@ from ui.conflict_dialog import ConflictDialog
 from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
-from ui.text import tr
+from ui.text import error_text, reason_text, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 if TYPE_CHECKING:
@@ -217,6 +217,8 @@ class SyncController(QObject):
             args = dict(error.args_)
             if "ledger" in args:
                 args["ledger"] = tr("Ledger", args["ledger"])
+            if "detail" in args:
+                args["detail"] = reason_text(args["detail"])
             text = tr("Sync", error.message).format(**args)
             if error.stale_lock:
                 answer = self.services.choose(
@@ -234,7 +236,7 @@ class SyncController(QObject):
         self.services.error(
             self.window,
             tr("Sync", "Nothing was synced"),
-            tr("Sync", "Sync stopped with an unexpected error: {error}").format(error=error),
+            tr("Sync", "Sync stopped with an unexpected error: {error}").format(error=error_text(error)),
         )
 
     def summary(self, report: SyncReport) -> str:

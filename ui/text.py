@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 
 from models import controlled
 from models.fields import Field, Kind
+from models.i18n import os_reason
 from models.validation import Problem
 from sync.columns import layout
 from sync.history import AUTHOR_SUFFIX
@@ -35,6 +36,19 @@ def problem_text(problem: Problem) -> str:
     if "reason" in args:
         args["reason"] = tr("Validation", str(args["reason"]))
     return tr("Validation", problem.message).format(**args)
+
+
+def reason_text(detail: str) -> str:
+    """A message's ``{detail}``: translated when it is one of the known reasons (context "Reason")."""
+    return tr("Reason", detail)
+
+
+def error_text(error: object) -> str:
+    """An exception for a message: a file's error says which file and why, in the screen's language."""
+    if isinstance(error, OSError):
+        reason = reason_text(os_reason(error))
+        return f"{error.filename}: {reason}" if error.filename else reason
+    return str(error)
 
 
 def author_text(author: str) -> str:

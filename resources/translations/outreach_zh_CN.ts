@@ -201,32 +201,32 @@
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="179" />
+            <location filename="../../ui/dashboard.py" line="184" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="189" />
+            <location filename="../../ui/dashboard.py" line="194" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="197" />
+            <location filename="../../ui/dashboard.py" line="202" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="208" />
+            <location filename="../../ui/dashboard.py" line="214" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="232" />
+            <location filename="../../ui/dashboard.py" line="236" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="234" />
+            <location filename="../../ui/dashboard.py" line="238" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>
@@ -244,12 +244,12 @@
             <translation>{path} 无法读写：{detail}</translation>
         </message>
         <message>
-            <location filename="../../models/database.py" line="43" />
+            <location filename="../../models/database.py" line="45" />
             <source>{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.</source>
             <translation>{path} 已在另一个招商工作台账窗口中打开（{detail}），请先关闭该窗口。</translation>
         </message>
         <message>
-            <location filename="../../models/database.py" line="47" />
+            <location filename="../../models/database.py" line="49" />
             <source>{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.</source>
             <translation>{path} 由更新版本的招商工作台账写入（数据结构版本 {detail}），请升级软件后再打开。</translation>
         </message>
@@ -264,17 +264,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="433" />
+            <location filename="../../ui/main_window.py" line="436" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="455" />
+            <location filename="../../ui/main_window.py" line="458" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="458" />
+            <location filename="../../ui/main_window.py" line="461" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -287,47 +287,47 @@
             <translation>选择一条记录以查看详情。</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="70" />
+            <location filename="../../ui/detail_pane.py" line="86" />
             <source>Deleted</source>
             <translation>已删除</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="93" />
+            <location filename="../../ui/detail_pane.py" line="109" />
             <source>History</source>
             <translation>修改记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="115" />
+            <location filename="../../ui/detail_pane.py" line="131" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="117" />
+            <location filename="../../ui/detail_pane.py" line="133" />
             <source>created the record</source>
             <translation>新建了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="120" />
+            <location filename="../../ui/detail_pane.py" line="136" />
             <source>deleted the record</source>
             <translation>删除了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="122" />
+            <location filename="../../ui/detail_pane.py" line="138" />
             <source>restored the record</source>
             <translation>恢复了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="128" />
+            <location filename="../../ui/detail_pane.py" line="144" />
             <source>changed {field}: {old} → {new}</source>
             <translation>修改了{field}：{old} → {new}</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="136" />
+            <location filename="../../ui/detail_pane.py" line="152" />
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="43" />
+            <location filename="../../ui/text.py" line="57" />
             <source>{name} (workbook)</source>
             <translation>{name}（总表）</translation>
         </message>
@@ -936,89 +936,172 @@
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="228" />
+            <location filename="../../ui/main_window.py" line="230" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="229" />
+            <location filename="../../ui/main_window.py" line="231" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="248" />
+            <location filename="../../ui/main_window.py" line="251" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="249" />
+            <location filename="../../ui/main_window.py" line="252" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商工作台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="326" />
+            <location filename="../../ui/main_window.py" line="329" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="374" />
+            <location filename="../../ui/main_window.py" line="377" />
             <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
             <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="395" />
+            <location filename="../../ui/main_window.py" line="398" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="408" />
+            <location filename="../../ui/main_window.py" line="411" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="420" />
+            <location filename="../../ui/main_window.py" line="423" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="474" />
+            <location filename="../../ui/main_window.py" line="477" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="475" />
+            <location filename="../../ui/main_window.py" line="478" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="480" />
+            <location filename="../../ui/main_window.py" line="483" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="481" />
+            <location filename="../../ui/main_window.py" line="484" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="487" />
+            <location filename="../../ui/main_window.py" line="490" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="487" />
+            <location filename="../../ui/main_window.py" line="490" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="513" />
+            <location filename="../../ui/main_window.py" line="516" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="514" />
+            <location filename="../../ui/main_window.py" line="517" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reason</name>
+        <message>
+            <location filename="../../models/database.py" line="43" />
+            <source>not an SQLite file</source>
+            <translation>不是 SQLite 文件</translation>
+        </message>
+        <message>
+            <location filename="../../models/database.py" line="44" />
+            <source>the file is read-only</source>
+            <translation>文件为只读</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="20" />
+            <source>permission denied; it may be open in another program, or read-only</source>
+            <translation>没有权限；文件可能正在其他程序中打开，或为只读</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="26" />
+            <source>it does not exist; a folder may have been moved, or a network drive disconnected</source>
+            <translation>不存在；文件夹可能已被移动，或网络驱动器已断开</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="29" />
+            <source>a folder on the way does not exist</source>
+            <translation>路径中的某个文件夹不存在</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="30" />
+            <source>the disk is full</source>
+            <translation>磁盘已满</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="31" />
+            <source>the disk is read-only</source>
+            <translation>磁盘为只读</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="32" />
+            <source>it is in use by another program</source>
+            <translation>正被其他程序使用</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="33" />
+            <source>it is a folder</source>
+            <translation>这是一个文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="34" />
+            <source>the name is too long</source>
+            <translation>名称过长</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="35" />
+            <source>the disk or network could not be read or written</source>
+            <translation>磁盘或网络无法读写</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="69" />
+            <source>it is not a zip package</source>
+            <translation>不是 zip 压缩包</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="70" />
+            <source>its zip package holds no workbook part</source>
+            <translation>压缩包中没有工作簿部件</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="71" />
+            <source>is too large unpacked</source>
+            <translation>解压后过大</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="72" />
+            <source>declares XML entities</source>
+            <translation>声明了 XML 实体</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="73" />
+            <source>its zip package is damaged</source>
+            <translation>压缩包已损坏</translation>
         </message>
     </context>
     <context>
@@ -1129,57 +1212,72 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="74" />
+            <location filename="../../sync/engine.py" line="75" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="78" />
+            <location filename="../../sync/engine.py" line="79" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="83" />
+            <location filename="../../sync/engine.py" line="84" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="88" />
+            <location filename="../../sync/engine.py" line="89" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="89" />
+            <location filename="../../sync/engine.py" line="90" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="92" />
+            <location filename="../../sync/engine.py" line="93" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="95" />
+            <location filename="../../sync/engine.py" line="96" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="96" />
+            <location filename="../../sync/engine.py" line="97" />
+            <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
+            <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="100" />
+            <source>{file} cannot be used ({detail}). Nothing was written.</source>
+            <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="101" />
+            <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
+            <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="106" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="99" />
+            <location filename="../../sync/engine.py" line="109" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="100" />
+            <location filename="../../sync/engine.py" line="110" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="105" />
+            <location filename="../../sync/engine.py" line="115" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1204,67 +1302,67 @@
             <translation>不在可选值范围内</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="59" />
+            <location filename="../../sync/workbook_read.py" line="65" />
             <source>The workbook {path} does not exist or cannot be reached.</source>
             <translation>总表 {path} 不存在或无法访问。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="60" />
+            <location filename="../../sync/workbook_read.py" line="66" />
             <source>The workbook {path} cannot be read: {detail}</source>
             <translation>无法读取总表 {path}：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="61" />
+            <location filename="../../sync/workbook_read.py" line="67" />
             <source>{path} is not an Excel workbook (.xlsx): {detail}</source>
             <translation>{path} 不是 Excel 工作簿（.xlsx）：{detail}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="62" />
+            <location filename="../../sync/workbook_read.py" line="68" />
             <source>{path} was refused: part {part} {detail}.</source>
             <translation>已拒绝 {path}：部件 {part} {detail}。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="63" />
+            <location filename="../../sync/workbook_read.py" line="74" />
             <source>The workbook {path} has no sheet for {ledger} (expected a sheet named “{en}” or “{zh}”).</source>
             <translation>总表 {path} 中没有{ledger}工作表（应为名为“{en}”或“{zh}”的工作表）。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="66" />
+            <location filename="../../sync/workbook_read.py" line="77" />
             <source>Sheet “{sheet}” has no “{en}” / “{zh}” column, so its rows cannot be matched to records.</source>
             <translation>工作表“{sheet}”中没有“{en}”/“{zh}”列，无法将其各行与记录对应。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="69" />
+            <location filename="../../sync/workbook_read.py" line="80" />
             <source>Sheet “{sheet}” has no recognisable header row in its first {rows} rows.</source>
             <translation>工作表“{sheet}”的前 {rows} 行中找不到可识别的表头行。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="73" />
+            <location filename="../../sync/workbook_read.py" line="84" />
             <source>{reason}</source>
             <translation>{reason}</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="74" />
+            <location filename="../../sync/workbook_read.py" line="85" />
             <source>the same record id is on row {first} too; this row is ignored</source>
             <translation>第 {first} 行的记录ID与此行相同；此行已忽略</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="75" />
+            <location filename="../../sync/workbook_read.py" line="86" />
             <source>no record of that name</source>
             <translation>没有该名称的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="76" />
+            <location filename="../../sync/workbook_read.py" line="87" />
             <source>more than one record has that name</source>
             <translation>有多条记录使用该名称</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="77" />
+            <location filename="../../sync/workbook_read.py" line="88" />
             <source>no record has that id</source>
             <translation>没有该ID的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="78" />
+            <location filename="../../sync/workbook_read.py" line="89" />
             <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>
@@ -1382,99 +1480,99 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="214" />
-            <location filename="../../sync/engine.py" line="110" />
+            <location filename="../../sync/engine.py" line="120" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="224" />
+            <location filename="../../ui/sync_controller.py" line="226" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="225" />
+            <location filename="../../ui/sync_controller.py" line="227" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="226" />
+            <location filename="../../ui/sync_controller.py" line="228" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="227" />
+            <location filename="../../ui/sync_controller.py" line="229" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="236" />
-            <location filename="../../ui/sync_controller.py" line="232" />
+            <location filename="../../ui/sync_controller.py" line="238" />
+            <location filename="../../ui/sync_controller.py" line="234" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="237" />
+            <location filename="../../ui/sync_controller.py" line="239" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="243" />
+            <location filename="../../ui/sync_controller.py" line="245" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="246" />
+            <location filename="../../ui/sync_controller.py" line="248" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="252" />
+            <location filename="../../ui/sync_controller.py" line="254" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="256" />
+            <location filename="../../ui/sync_controller.py" line="258" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="304" />
+            <location filename="../../ui/sync_controller.py" line="306" />
             <location filename="../../ui/sync_controller.py" line="137" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="306" />
+            <location filename="../../ui/sync_controller.py" line="308" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="308" />
+            <location filename="../../ui/sync_controller.py" line="310" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="310" />
+            <location filename="../../ui/sync_controller.py" line="312" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="314" />
+            <location filename="../../ui/sync_controller.py" line="316" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="315" />
+            <location filename="../../ui/sync_controller.py" line="317" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="320" />
+            <location filename="../../ui/sync_controller.py" line="322" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="322" />
+            <location filename="../../ui/sync_controller.py" line="324" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>
@@ -1699,12 +1797,12 @@
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="62" />
+            <location filename="../../ui/text.py" line="76" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="62" />
+            <location filename="../../ui/text.py" line="76" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

@@ -160,7 +160,9 @@ def test_hand_built_figures(report: PeriodReport) -> None:
         "construction_started": (1, 0),
         "completed": (1, 0),
         "in_operation": (1, 0),
-        "actual_investment": (D("55000"), D("8000")),  # 5000 + 20000 + 30000; the signed-only 777 is not
+        # 5000 + 20000 + 30000; the signed-only 777 is not. A year earlier: 8000 (land), and the 30000
+        # of the project under construction from 2021-10 to 2024-01, which passed no milestone then.
+        "actual_investment": (D("55000"), D("38000")),
     }
 
 
@@ -169,12 +171,13 @@ def test_year_on_year_change(report: PeriodReport) -> None:
     assert report.figure("association_meetings").change == D("0.5")  # 2 → 3
     assert report.figure("trips").change == D(1)
     assert report.figure("land_supplied").change == D(0)
-    assert report.figure("actual_investment").change == D("47000") / D("8000")
+    # investment to date beside investment to date: no year-on-year change, though both are there
+    assert report.figure("actual_investment").change is None
     for key in ("promotion_events", "projects_over_1b", "construction_started", "priority_share"):
         assert report.figure(key).change is None, key  # nothing a year earlier: no ratio, no error
-    # shares also give their change in percentage points, when last year had a share
+    # shares give their change in percentage points, also from a share of 0 (of something) a year earlier
     assert report.figure("projects_over_100m_share").change_points == D("110000") / D("119999.99") - 1
-    assert report.figure("priority_share").change_points is None
+    assert report.figure("priority_share").change_points == D("109999.99") / D("119999.99")
     assert report.figure("planned_investment").change_points is None  # not a share
     assert report.figure("planned_investment").unit == "万元"
     assert report.figure("priority_share").unit == "%"
@@ -230,6 +233,35 @@ def test_a_week_is_reported_only_for_its_own_days() -> None:
     assert weekly.figure("association_meetings").value == 1
     assert weekly.earlier == parse_period("2023W13")
     assert [(m.year, m.month, m.visits) for m in weekly.monthly] == [(2024, 3, 2)]
+
+
+def test_a_share_of_nothing_has_no_change_in_points() -> None:
+    this_year = _project(date(2024, 2, 1), "30000", industry="nev_auto")
+    no_manufacturing_last_year = _project(date(2023, 2, 1), "50000", manufacturing=False)
+    report = compute_period_report(ReportData(projects=(this_year, no_manufacturing_last_year)), Q1)
+    assert report.figure("priority_share").value == 1
+    assert report.figure("priority_share").change_points is None  # not "+100 points" from nothing
+
+
+def test_a_project_under_construction_through_the_period_counts_in_actual_investment() -> None:
+    def building(start: date, completion: date | None, invested: str) -> ProjectRow:
+        return _project(
+            date(2022, 1, 1),
+            "1000",
+            start_actual=start,
+            completion_actual=completion,
+            actual_investment=D(invested),
+        )
+
+    rows = (
+        building(date(2023, 6, 1), None, "50000"),  # building all quarter, no milestone in it: counts
+        building(date(2023, 6, 1), date(2023, 12, 31), "7"),  # completed before the quarter
+        building(date(2024, 4, 1), None, "900"),  # starts after it
+        building(date(2022, 6, 1), date(2024, 1, 1), "20000"),  # completed on its first day
+    )
+    report = compute_period_report(ReportData(projects=rows), Q1)
+    assert report.figure("actual_investment").value == D("70000")
+    assert report.figure("actual_investment").previous == D("20000")  # 2023Q1: only the last was building
 
 
 def test_empty_data_gives_zeros_not_errors() -> None:
@@ -326,6 +358,14 @@ def test_figures_from_the_database_skip_deleted_records(ledger_db: Database) -> 
         start_actual=date(2024, 2, 29),
         actual_investment=D("12345.67"),
     )
+    project(  # under construction through 2024Q1 (and not yet in 2023Q1), reaching no milestone in it
+        date(2021, 5, 1),
+        "8000",
+        stage="construction_started",
+        land_actual=date(2023, 6, 1),
+        start_actual=date(2023, 7, 1),
+        actual_investment=D("4000"),
+    )
     dropped_project = project(
         date(2024, 2, 1), "99999", land_actual=date(2024, 2, 2), actual_investment=D("1000"), industry="ai"
     )
@@ -356,7 +396,7 @@ def test_figures_from_the_database_skip_deleted_records(ledger_db: Database) -> 
         "construction_started": (1, 0),
         "completed": (0, 0),
         "in_operation": (0, 0),
-        "actual_investment": (D("12345.67"), D("12345.67")),  # the same project moved in both periods
+        "actual_investment": (D("12345.67") + D("4000"), D("12345.67")),  # moved in both periods
     }
     assert [(r.code, r.count) for r in report.by_region] == [("prd_east", 1), ("yrd", 1)]
     assert [r.code for r in report.by_industry] == ["nev_auto", "new_materials"]
@@ -428,8 +468,11 @@ def test_workbook_in_chinese(report: PeriodReport, tmp_path: Path) -> None:
     assert share[1].value == pytest.approx(110000 / 119999.99) and share[1].number_format == "0.0%"
     assert share[4].value == pytest.approx((110000 / 119999.99 - 1) * 100)
     assert "个百分点" in share[4].number_format
-    for undefined in ("10亿元以上制造业项目", "招商推介活动", "新开工项目", "“两新一电”产业投资占制造业比重"):
+    for undefined in ("10亿元以上制造业项目", "招商推介活动", "新开工项目", "项目实际投资"):
         assert rows[undefined][4].value == "—", undefined
+    priority = rows["“两新一电”产业投资占制造业比重"]  # 0% of 6亿 a year earlier: a change in points
+    assert priority[4].value == pytest.approx(109999.99 / 119999.99 * 100)
+    assert "个百分点" in priority[4].number_format
     assert rows["项目实际投资"][1].value == pytest.approx(5.5)
 
     industry = book["按产业"]

@@ -27,13 +27,17 @@ Stage movements
 Actual investment
     The ledger keeps one figure per project, its actual investment *to date*, not investment per
     period. ``actual_investment`` is the sum of that figure over the projects being implemented in
-    the period: those reaching any milestone (land supplied, construction started, completed, in
-    operation, up to standard) in it, each project once. A project only signed in the period is not
-    being implemented yet and is left out. For a past period the sum is what those projects have
-    invested by now, not by the period's end, so year-on-year changes of this figure are indicative.
+    the period, each once: those reaching any milestone (land supplied, construction started,
+    completed, in operation, up to standard) in it, and those under construction through it (started
+    before its end, not completed before its start). A project only signed in the period is not being
+    implemented yet and is left out. For a past period the sum is what those projects have invested
+    by now, not by the period's end, so it has no year-on-year change: one would compare investment
+    to date with investment to date, and mislead.
 
 Shares are ratios 0..1 (0 when there is nothing to share). Every figure is also computed for the same
-period a year earlier; ``change`` is the relative change, None when last year's value is zero.
+period a year earlier; ``change`` is the relative change, None when last year's value is zero; a
+share's ``change_points`` is the difference of the two ratios, None when either period had nothing
+to share (no manufacturing investment).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from models import controlled
 from models.database import Database
@@ -101,17 +105,18 @@ class ProjectRow:
         return self.planned_investment or ZERO
 
     def under_way_in(self, period: Period) -> bool:
-        """Reached a milestone (after signing) in the period: being implemented in it."""
-        return any(
-            period.contains(day)
-            for day in (
-                self.land_actual,
-                self.start_actual,
-                self.completion_actual,
-                self.operation_actual,
-                self.standard_actual,
-            )
+        """Reached a milestone (after signing) in the period, or under construction through it."""
+        milestones = (
+            self.land_actual,
+            self.start_actual,
+            self.completion_actual,
+            self.operation_actual,
+            self.standard_actual,
         )
+        if any(period.contains(day) for day in milestones):
+            return True
+        started = self.start_actual is not None and self.start_actual <= period.last
+        return started and (self.completion_actual is None or self.completion_actual >= period.first)
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,13 @@ def _in_ranges(column: Any, ranges: Sequence[tuple[date, date]]) -> ColumnElemen
     return or_(*(column.between(first, last) for first, last in ranges))
 
 
+def _under_construction(projects: Any, first: date, last: date) -> ColumnElement[bool]:
+    return and_(
+        projects.c.start_actual <= last,
+        or_(projects.c.completion_actual.is_(None), projects.c.completion_actual >= first),
+    )
+
+
 def _load(database: Database, ranges: Sequence[tuple[date, date]]) -> ReportData:
     trips, visits, leads = table_of(Trip), table_of(Visit), table_of(Lead)
     projects, enterprises = table_of(Project), table_of(Enterprise)
@@ -187,7 +199,10 @@ def _load(database: Database, ranges: Sequence[tuple[date, date]]) -> ReportData
         .select_from(projects.outerjoin(enterprises, enterprises.c.id == projects.c.enterprise_id))
         .where(
             projects.c.deleted.is_(False),
-            or_(*(_in_ranges(column, ranges) for column in (projects.c.signed_on, *milestones))),
+            or_(
+                *(_in_ranges(column, ranges) for column in (projects.c.signed_on, *milestones)),
+                *(_under_construction(projects, first, last) for first, last in ranges),
+            ),
         )
     )
     with database.engine.connect() as connection:
@@ -248,6 +263,7 @@ class Figure:
     value: Number
     previous: Number  # the same period a year earlier
     change: Decimal | None  # (value - previous) / previous; None when previous is zero
+    change_points: Decimal | None = None  # a share's value - previous (0.05 = 5 percentage points)
 
     def label(self, language: str = "en") -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
@@ -255,14 +271,6 @@ class Figure:
     @property
     def is_share(self) -> bool:
         return self.unit == "%"
-
-    @property
-    def change_points(self) -> Decimal | None:
-        """For a share: the change as a difference of ratios (0.05 = 5 percentage points); None when
-        not a share or when ``change`` is undefined."""
-        if not self.is_share or self.change is None:
-            return None
-        return Decimal(self.value) - Decimal(self.previous)
 
 
 @dataclass(frozen=True)
@@ -380,6 +388,9 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("in_operation", "Projects put into operation", "新投产项目", "个"),
     _Spec("actual_investment", "Actual investment of projects under way", "项目实际投资", "万元"),
 )
+
+SHARE_BASIS = "manufacturing_investment"  # what every share is a share of
+TO_DATE = frozenset({"actual_investment"})  # sums of figures to date: no year-on-year change
 
 FIGURE_KEYS: tuple[str, ...] = tuple(spec.key for spec in _SPECS)
 """Every figure's key, in report order (a public contract: the dashboard and tests use them)."""
@@ -516,6 +527,7 @@ def compute_period_report(data: ReportData, period: Period) -> PeriodReport:
                 f" ({needed.first}..{needed.last})"
             )
     now, before = _values(data, period), _values(data, earlier)
+    shared = now[SHARE_BASIS] != 0 and before[SHARE_BASIS] != 0
     figures = tuple(
         Figure(
             key=spec.key,
@@ -524,7 +536,10 @@ def compute_period_report(data: ReportData, period: Period) -> PeriodReport:
             unit=spec.unit,
             value=now[spec.key],
             previous=before[spec.key],
-            change=_change(now[spec.key], before[spec.key]),
+            change=None if spec.key in TO_DATE else _change(now[spec.key], before[spec.key]),
+            change_points=Decimal(now[spec.key]) - Decimal(before[spec.key])
+            if spec.unit == "%" and shared
+            else None,
         )
         for spec in _SPECS
     )

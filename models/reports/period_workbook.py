@@ -98,11 +98,11 @@ def _unit(figure: Figure, lang: str) -> str:
 
 def _year_on_year(figure: Figure, lang: str) -> tuple[float | str, str | None]:
     """The year-on-year cell: relative change, or percentage points for a share, or "—"."""
+    if figure.is_share:
+        points = figure.change_points
+        return (NOT_COMPUTABLE, None) if points is None else (float(points * 100), POINTS_FORMAT[lang])
     if figure.change is None:
         return NOT_COMPUTABLE, None
-    points = figure.change_points
-    if points is not None:
-        return float(points * 100), POINTS_FORMAT[lang]
     return float(figure.change), CHANGE_FORMAT
 
 
@@ -245,13 +245,14 @@ _DEFINITIONS = {
     "zh": (
         "说明：新引进项目指本期签约项目；亿元以上、10亿元以上项目及“两新一电”占比均按制造业项目计；"
         "供地、开工、竣工、投产按实际日期计；项目实际投资为本期有节点进展（供地、开工、竣工、投产、达产）"
-        "项目截至目前的累计实际投资。"
+        "或在建项目截至目前的累计实际投资，台账不记分期投资，故不计同比。"
     ),
     "en": (
         "Notes: new projects are those signed in the period; the size classes and the “two new, one "
         "electric” share are of manufacturing projects; land, start, completion and operation count actual "
         "dates; actual investment is the investment to date of projects reaching a milestone (land, start, "
-        "completion, operation, up to standard) in the period."
+        "completion, operation, up to standard) in the period or under construction through it; the "
+        "ledger keeps no investment per period, so it has no year-on-year change."
     ),
 }
 

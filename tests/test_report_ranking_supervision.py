@@ -354,6 +354,46 @@ def test_projects_up_to_standard_are_not_listed() -> None:
     assert compute_supervision([done], TODAY) == []
 
 
+def test_the_list_as_of_a_past_day_shows_projects_as_they_stood_then() -> None:
+    """The reviewer's three projects, as of 2024-06-30 with their later dates already entered."""
+    projects = [
+        _project("signed-later", "signed", date(2024, 7, 15)),
+        _project(
+            "land-later",
+            "land_supplied",
+            date(2024, 1, 1),
+            land_planned=date(2024, 3, 1),
+            land_actual=date(2024, 8, 1),
+        ),
+        _project(
+            "finished-since",
+            "up_to_standard",
+            date(2023, 1, 1),
+            land_planned=date(2024, 3, 1),
+            land_actual=date(2025, 1, 1),
+            start_actual=date(2025, 2, 1),
+            standard_actual=date(2025, 9, 1),
+        ),
+    ]
+    items = {item.project_id: item for item in compute_supervision(projects, TODAY)}
+    assert set(items) == {"land-later", "finished-since"}  # not signed yet on the day: not listed
+    land = items["land-later"]
+    assert (land.stage, land.gap, land.since, land.days_in_gap) == (
+        "signed",
+        "signed_no_land",
+        date(2024, 1, 1),
+        181,
+    )
+    assert [(m.planned_field, m.days) for m in land.overdue] == [("land_planned", 121)]
+    finished = items["finished-since"]
+    assert (finished.stage, finished.gap) == ("signed", "signed_no_land")
+    assert [(m.planned_field, m.days) for m in finished.overdue] == [("land_planned", 121)]
+    # today, after all those dates: the land project waits for its start, the finished one is gone
+    later = {item.project_id: item for item in compute_supervision(projects, date(2025, 10, 1))}
+    assert set(later) == {"signed-later", "land-later"}
+    assert later["land-later"].gap == "land_not_started" and later["land-later"].overdue == ()
+
+
 def test_items_are_grouped_by_team_and_most_severe_first() -> None:
     def project(
         project_id: str, team: str | None, signed_on: date, land_planned: date | None = None
@@ -409,7 +449,7 @@ def test_supervision_from_the_database_skips_deleted_and_finished_projects(
         start_actual=date(2024, 4, 1),
     )
     orphan = project("无人负责项目", None, stage="land_supplied", land_actual=date(2024, 6, 1))
-    project(
+    finished = project(
         "已达产项目",
         alpha,
         stage="up_to_standard",
@@ -423,9 +463,12 @@ def test_supervision_from_the_database_skips_deleted_and_finished_projects(
     store.set_deleted("projects", [gone], True)
 
     loaded = load_supervision_data(database)
-    assert {row.id for row in loaded} == {stuck, building, orphan}
+    assert {row.id for row in loaded} == {stuck, building, orphan, finished}
     items = supervision_list(database, TODAY)
     assert [item.project_id for item in items] == [building, stuck, orphan]  # by team name, then none
+    # as of 2024-01-04 the finished project was completed, not yet in operation
+    as_then = {item.project_id: item for item in supervision_list(database, date(2024, 1, 4))}
+    assert as_then[finished].stage == "completed" and as_then[finished].gap == "completed_not_operating"
     first = next(item for item in items if item.project_id == stuck)
     assert (first.team, first.enterprise, first.days_in_gap, first.max_days_overdue) == (
         "端州区招商一组",
@@ -478,6 +521,29 @@ def test_supervision_from_the_database_skips_deleted_and_finished_projects(
     sheet = _sheet(english)
     assert (sheet.title, _header(sheet)[5], _data(sheet)[2][0]) == ("Supervision list", "Gap", "No team")
     assert _data(sheet)[1][8] == "Land supply: planned 2024-03-31, 91 days overdue"
+
+
+def test_a_long_list_of_overdue_milestones_wraps_instead_of_being_cut_off(tmp_path: Path) -> None:
+    every_one_late = _project(
+        "late",
+        "signed",
+        date(2020, 1, 1),
+        land_planned=date(2020, 6, 1),
+        start_planned=date(2021, 1, 1),
+        completion_planned=date(2022, 1, 1),
+        operation_planned=date(2023, 1, 1),
+        standard_planned=date(2024, 6, 29),
+    )
+    items = compute_supervision([every_one_late], TODAY)
+    path = tmp_path / "supervision.xlsx"
+    write_supervision(items, path, "en", today=TODAY, now=NOW)
+    sheet = _sheet(path)
+    cell = sheet.cell(HEADER_ROW + 1, 9)
+    assert "Up to standard: planned 2024-06-29, 1 day overdue" in cell.value
+    width = sheet.column_dimensions["I"].width
+    assert len(cell.value) > width  # too long for one line of the column …
+    assert cell.alignment.wrap_text  # … so it wraps, on a row tall enough for every line
+    assert sheet.row_dimensions[HEADER_ROW + 1].height >= 15 * -(-len(cell.value) // width)
 
 
 # --- ledger view export -----------------------------------------------------------------------------------

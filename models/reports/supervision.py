@@ -11,6 +11,10 @@ Rules (shared/design/outreach-ledger.md §1):
   the project's stage has not yet reached it: days overdue = today − planned date. A milestone the
   stage shows as reached is not overdue, even without an actual date, so projects up to standard are
   not listed at all.
+* The list **as of a past day** shows the projects as they stood then, as far as their dates tell: a
+  project signed later is not listed; an actual date after that day is not yet reached, and the
+  project's stage then is the last milestone reached by that day (signed when none). A project with
+  no actual date after the day is taken as it is now (its stage may have been set without a date).
 * Items are grouped by responsible team (by team name; projects without a team last) and, within a
   team, the most severe first: most days overdue (projects with overdue milestones before the others),
   then most days in the gap.
@@ -22,7 +26,7 @@ database; :func:`write_supervision` writes the sheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -130,8 +134,28 @@ def _stage_reached_on(project: ProjectRow, position: int) -> date:
     return project.signed_on
 
 
+def as_it_stood(project: ProjectRow, day: date) -> ProjectRow | None:
+    """The project as it stood on ``day`` (see the rules above), None when it was not signed yet."""
+    if project.signed_on > day:
+        return None
+    later = [actual for _, _, actual in MILESTONES if (reached := getattr(project, actual)) and reached > day]
+    if not later:
+        return project
+    then = replace(project, **dict.fromkeys(later))
+    position = max(
+        (index for index, (_, _, actual) in enumerate(MILESTONES, start=1) if getattr(then, actual)),
+        default=0,
+    )
+    now = PROJECT_STAGES.index(project.stage) if project.stage in PROJECT_STAGES else position
+    return replace(then, stage=PROJECT_STAGES[min(position, now)])
+
+
 def supervise(project: ProjectRow, today: date) -> SupervisionItem | None:
-    """The project's supervision item, or None when it has nothing to supervise."""
+    """The project's supervision item on ``today``, or None when it has nothing to supervise then."""
+    stood = as_it_stood(project, today)
+    if stood is None:
+        return None
+    project = stood
     position = PROJECT_STAGES.index(project.stage) if project.stage in PROJECT_STAGES else None
     gap: str | None = None
     since: date | None = None
@@ -191,8 +215,8 @@ def compute_supervision(projects: Sequence[ProjectRow], today: date) -> list[Sup
 
 
 def load_supervision_data(database: Database) -> list[ProjectRow]:
-    """Live projects not yet up to standard (the others are never listed), with team and enterprise
-    names (shown even when that team or enterprise record has since been deleted)."""
+    """Live projects, with team and enterprise names (shown even when that team or enterprise record
+    has since been deleted). Those up to standard now are listed only as of a day before they were."""
     statement = (
         select(
             Project.id,
@@ -209,7 +233,7 @@ def load_supervision_data(database: Database) -> list[ProjectRow]:
         .select_from(Project)
         .outerjoin(Enterprise, Enterprise.id == Project.enterprise_id)
         .outerjoin(Team, Team.id == Project.team_id)
-        .where(Project.deleted.is_(False), Project.stage != "up_to_standard")
+        .where(Project.deleted.is_(False))
     )
     with database.engine.connect() as connection:
         return [
@@ -242,7 +266,8 @@ def overdue_text(item: SupervisionItem, language: str = "zh") -> str:
         if zh:
             parts.append(f"{name}：计划{planned}，逾期{milestone.days}天")
         else:
-            parts.append(f"{en}: planned {planned}, {milestone.days} days overdue")
+            days = f"{milestone.days} day" if milestone.days == 1 else f"{milestone.days} days"
+            parts.append(f"{en}: planned {planned}, {days} overdue")
     return ("；" if zh else "; ").join(parts)
 
 
@@ -328,6 +353,7 @@ __all__ = [
     "OverdueMilestone",
     "ProjectRow",
     "SupervisionItem",
+    "as_it_stood",
     "compute_supervision",
     "gap_label",
     "load_supervision_data",

@@ -3,6 +3,7 @@ dates, frozen header, filter, widths fitted to content (CJK counts double), land
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -21,6 +22,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
 THIN = Side(style="thin", color="A6A6A6")
+MAX_WIDTH = 60  # characters: a wider text wraps in a column this wide
+LINE_HEIGHT = 15  # points: one line of the default font
 
 
 def display_width(value: Any) -> int:
@@ -61,6 +64,7 @@ def write_table(
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     widths = [display_width(h) for h in headers]
     for offset, row in enumerate(rows, start=1):
+        lines = 1
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(header_row + offset, column, value)
             number_format = formats[column - 1] if formats and column - 1 < len(formats) else None
@@ -68,9 +72,15 @@ def write_table(
                 cell.number_format = number_format
             elif isinstance(value, datetime | date):
                 cell.number_format = DATE_FORMAT
-            widths[column - 1] = max(widths[column - 1], display_width(value))
+            width = display_width(value)
+            widths[column - 1] = max(widths[column - 1], width)
+            if isinstance(value, str) and width + 2 > MAX_WIDTH:  # wrapped in the widest column there is
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = max(lines, math.ceil((width + 2) / MAX_WIDTH))
+        if lines > 1:  # Excel does not grow a row for wrapped text it did not type itself
+            sheet.row_dimensions[header_row + offset].height = LINE_HEIGHT * lines
     for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), MAX_WIDTH)
     last_row = header_row + len(rows)
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     if headers:

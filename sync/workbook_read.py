@@ -29,10 +29,10 @@ from sync.columns import (
     SYNC_ORDER,
     Role,
     SheetLayout,
-    header_index,
     header_key,
     layout,
-    sheet_index,
+    ranked_header_index,
+    ranked_sheet_index,
 )
 from sync.machine import processors
 from sync.merge import DELETED, Record
@@ -86,6 +86,21 @@ DUPLICATE_ID = QT_TRANSLATE_NOOP("Sync", "the same record id is on row {first} t
 UNKNOWN_NAME = QT_TRANSLATE_NOOP("Sync", "no record of that name")
 AMBIGUOUS_NAME = QT_TRANSLATE_NOOP("Sync", "more than one record has that name")
 UNKNOWN_REFERENCE = QT_TRANSLATE_NOOP("Sync", "no record has that id")
+TWO_COLUMNS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "columns {columns} are both headed as “{en}” / “{zh}”: that field is not synced (changes to it wait "
+    "here) until one of them is renamed",
+)
+TWO_SHEETS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "Sheets “{first}” and “{second}” are both named as the “{en}” / “{zh}” ledger. Rename the one that "
+    "is not the ledger; nothing was synced.",
+)
+TWO_ID_COLUMNS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "Sheet “{sheet}” has two record id columns ({first} and {second} in row {row}, headed as “{en}”). "
+    "Rename the one that is not the ledger's; nothing was synced.",
+)
 MISSING_COLUMN = QT_TRANSLATE_NOOP(
     "Sync",
     "the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) "
@@ -211,16 +226,38 @@ def check_package(path: Path) -> None:
         raise WorkbookError(UNREADABLE, path=path, detail=os_reason(error)) from None
 
 
-def _find_header(grid: list[list[Any]], index: dict[str, str]) -> tuple[int, dict[str, int]] | None:
-    best: tuple[int, dict[str, int]] | None = None
+@dataclass(frozen=True)
+class HeaderRow:
+    offset: int  # among the rows searched
+    positions: dict[str, int]  # column key -> offset in the row
+    ambiguous: dict[str, list[int]]  # column key -> the offsets of the columns equally named for it
+
+    @property
+    def named(self) -> int:
+        return len(self.positions) + len(self.ambiguous)
+
+
+def _find_header(grid: list[list[Any]], index: dict[str, tuple[str, int]]) -> HeaderRow | None:
+    """The row naming the most columns. A column's own header wins over an alias (head office may
+    add a column of its own named like one); two columns equally named for one are ambiguous."""
+    best: HeaderRow | None = None
     for row_number, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
+        matches: dict[str, list[tuple[int, int]]] = {}
         for column_number, cell in enumerate(row):
-            key = index.get(header_key(cell)) if isinstance(cell, str) and cell.strip() else None
-            if key is not None and key not in found:
-                found[key] = column_number
-        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
-            best = (row_number, found)
+            match = index.get(header_key(cell)) if isinstance(cell, str) and cell.strip() else None
+            if match is not None:
+                matches.setdefault(match[0], []).append((match[1], column_number))
+        if len(matches) < 2 or (best is not None and len(matches) <= best.named):
+            continue
+        positions: dict[str, int] = {}
+        ambiguous: dict[str, list[int]] = {}
+        for key, columns in matches.items():
+            closest = [column for rank, column in columns if rank == min(rank for rank, _ in columns)]
+            if len(closest) == 1:
+                positions[key] = closest[0]
+            else:
+                ambiguous[key] = closest
+        best = HeaderRow(row_number, positions, ambiguous)
     return best
 
 
@@ -333,16 +370,22 @@ def _open(path: Path) -> tuple[Any, dict[str, str]]:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
         raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
-    by_key = sheet_index()
-    found: dict[str, str] = {}
+    by_key = ranked_sheet_index()
+    candidates: dict[str, list[tuple[int, str]]] = {ledger: [] for ledger in SYNC_ORDER}
     for name in book.sheet_names:
-        ledger = by_key.get(header_key(name))
-        if ledger is not None and ledger not in found:
-            found[ledger] = name
+        match = by_key.get(header_key(name))
+        if match is not None:
+            candidates[match[0]].append((match[1], name))
+    found: dict[str, str] = {}
     for ledger in SYNC_ORDER:
-        if ledger not in found:
-            sheet = layout(ledger)
+        sheet = layout(ledger)
+        if not candidates[ledger]:
             raise WorkbookError(MISSING_SHEET, path=path, ledger=sheet.en, en=sheet.en, zh=sheet.zh)
+        best = min(rank for rank, _ in candidates[ledger])
+        closest = [name for rank, name in candidates[ledger] if rank == best]
+        if len(closest) > 1:  # head office's own sheet named like a ledger: which one is it?
+            raise WorkbookError(TWO_SHEETS, first=closest[0], second=closest[1], en=sheet.en, zh=sheet.zh)
+        found[ledger] = closest[0]
     return book, found
 
 
@@ -403,14 +446,19 @@ def _read_sheet(
     sheet_layout = layout(ledger)
     # Rows stream from the reader: only the first few are held, to find the header among them.
     first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    header = _find_header(first_rows, header_index(sheet_layout))
+    header = _find_header(first_rows, ranked_header_index(sheet_layout))
     if header is None:
         raise WorkbookError(NO_HEADER, sheet=sheet_name, rows=HEADER_SEARCH_ROWS)
-    header_offset, positions = header
-    if "id" not in positions:
-        id_column = sheet_layout.column("id")
-        raise WorkbookError(MISSING_ID_COLUMN, sheet=sheet_name, en=id_column.en, zh=id_column.zh)
+    header_offset, positions = header.offset, header.positions
     header_row = start_row + header_offset + 1
+    id_column = sheet_layout.column("id")
+    if "id" in header.ambiguous:
+        first, second = (column_letter(start_column + c + 1) for c in header.ambiguous["id"][:2])
+        raise WorkbookError(
+            TWO_ID_COLUMNS, sheet=sheet_name, row=header_row, first=first, second=second, en=id_column.en
+        )
+    if "id" not in positions:
+        raise WorkbookError(MISSING_ID_COLUMN, sheet=sheet_name, en=id_column.en, zh=id_column.zh)
     id_at = start_column + positions["id"] + 1
     # Only the ledger's own table ends in total rows that are not records; a table of head office's
     # own beside the ledger ends wherever it likes, on a record's row too.
@@ -446,17 +494,19 @@ def _read_sheet(
     missing_fields = {c.key for c in fields if c.key not in positions}
     for key in sorted(missing_fields, key=lambda k: [c.key for c in fields].index(k)):
         column = sheet_layout.column(key)
+        equally_named = [column_letter(start_column + c + 1) for c in header.ambiguous.get(key, [])]
         issues.append(
             CellIssue(
                 ledger,
                 sheet_name,
                 data.header_row,
-                "",
+                ", ".join(equally_named),
                 column.header("en"),
                 "",
-                MISSING_COLUMN,
+                TWO_COLUMNS if equally_named else MISSING_COLUMN,
                 None,
-                (("en", column.en), ("zh", column.zh)),
+                (("en", column.en), ("zh", column.zh))
+                + ((("columns", "、".join(equally_named)),) if equally_named else ()),
             )
         )
     deleted_words = _deleted_words()

@@ -330,6 +330,87 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
     assert store.get("leads", new_lead)["notes"] == "新线索备注"
 
 
+def _insert_column(workbook: Path, ledger: str, before: int, header: str, values: dict[int, str]) -> None:
+    """Head office inserts a column of its own (openpyxl, as a person with Excel would): {row: value}."""
+    import openpyxl
+
+    sheet_name = read_workbook(workbook).sheets[ledger].sheet
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[sheet_name]
+    sheet.insert_cols(before)
+    sheet.cell(1, before, header)
+    for row, value in values.items():
+        sheet.cell(row, before, value)
+    book.save(workbook)
+
+
+def test_a_column_head_office_adds_under_an_alias_of_a_ledger_column_is_left_alone(
+    database, store, bureau, workbook
+) -> None:
+    """负责人 is also accepted for 跟进人; the column headed 跟进人 itself is the ledger's."""
+    store.update("leads", bureau["lead"], {"owner": "外勤小李"})
+    _sync(database, workbook)
+    row = read_workbook(workbook).sheets["leads"].rows[bureau["lead"]]
+    _insert_column(workbook, "leads", 3, "负责人", {row: "总部王主任"})
+
+    report = _sync(database, workbook)
+    assert report.counts["leads"].updated_here == 0 and report.counts["leads"].issues == 0
+    assert store.get("leads", bureau["lead"])["owner"] == "外勤小李"
+    store.update("leads", bureau["lead"], {"owner": "外勤小张"})
+    _sync(database, workbook)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(workbook)["招商线索"]
+    assert sheet.cell(row, 3).value == "总部王主任"  # head office's column, untouched
+    assert workbook_records(workbook, "leads")[bureau["lead"]]["owner"] == "外勤小张"
+
+
+def test_two_columns_named_alike_for_one_field_are_reported_and_that_field_waits(
+    database, store, bureau, workbook
+) -> None:
+    store.update("leads", bureau["lead"], {"owner": "外勤小李"})
+    _sync(database, workbook)
+    owner = read_workbook(workbook).sheets["leads"].columns["owner"]
+    _rename_header(workbook, "leads", owner, "负责人")  # the ledger's column under an alias …
+    row = read_workbook(workbook).sheets["leads"].rows[bureau["lead"]]
+    _insert_column(workbook, "leads", 3, "负责人", {row: "总部王主任"})  # … and head office's own beside it
+
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue)).all()
+    shown = issue.message.format(**__import__("json").loads(issue.args))
+    assert issue.sheet == "招商线索" and "C" in shown and "跟进人" in shown
+    assert store.get("leads", bureau["lead"])["owner"] == "外勤小李"  # neither column taken over
+
+
+def test_a_sheet_of_head_offices_own_named_like_a_ledger_is_not_taken_for_it(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    _sync(database, workbook)
+    book = openpyxl.load_workbook(workbook)
+    extract = book.copy_worksheet(book["签约项目"])
+    extract.title = "项目"  # also accepted as a name of the projects ledger
+    book.move_sheet(extract, offset=-len(book.sheetnames) + 1)
+    extract.delete_rows(2, extract.max_row)  # head office's list of big projects: none here
+    book.save(workbook)
+
+    report = _sync(database, workbook)
+    assert report.counts["projects"].deleted_here == 0
+    assert not store.get("projects", bureau["project"])["deleted"]
+
+    book = openpyxl.load_workbook(workbook)
+    book["项目"].title = "Projects"  # now equally named: which one is the ledger cannot be told
+    book.save(workbook)
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "签约项目" in str(failed.value) and "Projects" in str(failed.value)
+    assert workbook.read_bytes() == before
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

@@ -1363,6 +1363,21 @@
         </message>
         <message>
             <location filename="../../sync/workbook_read.py" line="89" />
+            <source>columns {columns} are both headed as “{en}” / “{zh}”: that field is not synced (changes to it wait here) until one of them is renamed</source>
+            <translation>第 {columns} 列的表头都对应“{zh}”：该字段暂不同步（本机的修改先保留在本机），直到其中一列改名</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="94" />
+            <source>Sheets “{first}” and “{second}” are both named as the “{en}” / “{zh}” ledger. Rename the one that is not the ledger; nothing was synced.</source>
+            <translation>工作表“{first}”和“{second}”的名称都对应“{zh}”台账。请把不是台账的那张表改名；本次未同步任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="99" />
+            <source>Sheet “{sheet}” has two record id columns ({first} and {second} in row {row}, headed as “{en}”). Rename the one that is not the ledger's; nothing was synced.</source>
+            <translation>工作表“{sheet}”有两列记录ID（第 {row} 行的 {first} 列和 {second} 列）。请把不属于台账的那一列改名；本次未同步任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="104" />
             <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>

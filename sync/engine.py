@@ -383,8 +383,25 @@ def _plan(
             sheet.unreadable,
         )
         plan.merges[ledger] = result
+    _hold_duplicated(plan)
     _check_local_changes(plan)
     return plan
+
+
+def _hold_duplicated(plan: _Plan) -> None:
+    """A record whose id is on two rows (a row copied with its id) is not synced either way: which
+    row is the record, and what the other is meant to be, is head office's to say."""
+    for ledger in SYNC_ORDER:
+        held = plan.workbook.sheets[ledger].duplicated
+        if not held:
+            continue
+        result = plan.merges[ledger]
+        for record_id in held:
+            result.to_local.pop(record_id, None)
+            result.new_local.discard(record_id)
+            result.to_remote.pop(record_id, None)
+            result.base.pop(record_id, None)
+        result.conflicts = [c for c in result.conflicts if c.record_id not in held]
 
 
 def _check_local_changes(plan: _Plan) -> None:

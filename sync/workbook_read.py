@@ -82,7 +82,11 @@ NO_HEADER = QT_TRANSLATE_NOOP(
 )
 
 BAD_CELL = QT_TRANSLATE_NOOP("Sync", "{reason}")
-DUPLICATE_ID = QT_TRANSLATE_NOOP("Sync", "the same record id is on row {first} too; this row is ignored")
+DUPLICATE_ID = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the same record id is on row {first} too: neither row is synced (changes here wait) until one of "
+    "them gets its own id; clear the id of a copied row to make it a new record",
+)
 UNKNOWN_NAME = QT_TRANSLATE_NOOP("Sync", "no record of that name")
 AMBIGUOUS_NAME = QT_TRANSLATE_NOOP("Sync", "more than one record has that name")
 UNKNOWN_REFERENCE = QT_TRANSLATE_NOOP("Sync", "no record has that id")
@@ -142,6 +146,7 @@ class SheetData:
     unknown_headers: list[str] = field(default_factory=list)
     total_rows: frozenset[int] = frozenset()  # an Excel table's total row: formulas, not a record
     unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
+    duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
 
     @property
     def layout(self) -> SheetLayout:
@@ -549,6 +554,7 @@ def _read_sheet(
             data.ids_to_write[record_id] = row_number
         elif record_id in data.rows:
             issue(row_number, "id", raw_id, DUPLICATE_ID, record_id, first=str(data.rows[record_id]))
+            data.duplicated.add(record_id)
             continue
         if wanted is not None and record_id not in wanted:
             continue

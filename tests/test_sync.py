@@ -411,6 +411,45 @@ def test_a_sheet_of_head_offices_own_named_like_a_ledger_is_not_taken_for_it(
     assert workbook.read_bytes() == before
 
 
+def test_a_row_copied_with_its_id_holds_that_record_until_head_office_tells_them_apart(
+    database, store, bureau, workbook
+) -> None:
+    """Head office copies a row to start a new enterprise from it and forgets the id: neither row is
+    taken for the record meanwhile, and the laptop's edit of it is not lost either way."""
+    import openpyxl
+
+    enterprise = bureau["enterprise"]
+    _sync(database, workbook)
+    sheet_data = read_workbook(workbook).sheets["enterprises"]
+    row, columns = sheet_data.rows[enterprise], sheet_data.columns
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[sheet_data.sheet]
+    sheet.insert_rows(2)
+    for column in range(1, sheet.max_column + 1):
+        sheet.cell(2, column, sheet.cell(row + 1, column).value)
+    sheet.cell(2, columns["name"], "复制新建企业乙有限公司")
+    sheet.cell(2, columns["phone"], "0758-999")
+    book.save(workbook)
+    store.update("enterprises", enterprise, {"notes": "laptop: met the CFO"})
+
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].issues == 1 and report.counts["enterprises"].updated_here == 0
+    assert store.get("enterprises", enterprise)["name"] == "深圳氢蓝时代动力科技有限公司"
+    assert {r["notes"] for r in read_workbook(workbook).sheets["enterprises"].records.values()} == {None}
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet_data.sheet].cell(2, columns["id"]).value = None  # head office's fix: the copy is a new record
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["enterprises"].added_here == 1
+    mine = store.get("enterprises", enterprise)
+    assert (mine["name"], mine["notes"]) == ("深圳氢蓝时代动力科技有限公司", "laptop: met the CFO")
+    there = workbook_records(workbook, "enterprises")
+    assert there[enterprise]["notes"] == "laptop: met the CFO" and there[enterprise]["phone"] is None
+    (copy,) = (r for rid, r in there.items() if rid != enterprise)
+    assert (copy["name"], copy["phone"]) == ("复制新建企业乙有限公司", "0758-999")
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

@@ -1343,41 +1343,41 @@
         </message>
         <message>
             <location filename="../../sync/workbook_read.py" line="85" />
-            <source>the same record id is on row {first} too; this row is ignored</source>
-            <translation>第 {first} 行的记录ID与此行相同；此行已忽略</translation>
+            <source>the same record id is on row {first} too: neither row is synced (changes here wait) until one of them gets its own id; clear the id of a copied row to make it a new record</source>
+            <translation>第 {first} 行也是这个记录ID：在其中一行改用自己的ID之前，两行都不同步（本机的修改先保留在本机）；复制出来的行清空ID即成为新记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="86" />
+            <location filename="../../sync/workbook_read.py" line="90" />
             <source>no record of that name</source>
             <translation>没有该名称的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="87" />
+            <location filename="../../sync/workbook_read.py" line="91" />
             <source>more than one record has that name</source>
             <translation>有多条记录使用该名称</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="88" />
+            <location filename="../../sync/workbook_read.py" line="92" />
             <source>no record has that id</source>
             <translation>没有该ID的记录</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="89" />
+            <location filename="../../sync/workbook_read.py" line="93" />
             <source>columns {columns} are both headed as “{en}” / “{zh}”: that field is not synced (changes to it wait here) until one of them is renamed</source>
             <translation>第 {columns} 列的表头都对应“{zh}”：该字段暂不同步（本机的修改先保留在本机），直到其中一列改名</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="94" />
+            <location filename="../../sync/workbook_read.py" line="98" />
             <source>Sheets “{first}” and “{second}” are both named as the “{en}” / “{zh}” ledger. Rename the one that is not the ledger; nothing was synced.</source>
             <translation>工作表“{first}”和“{second}”的名称都对应“{zh}”台账。请把不是台账的那张表改名；本次未同步任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="99" />
+            <location filename="../../sync/workbook_read.py" line="103" />
             <source>Sheet “{sheet}” has two record id columns ({first} and {second} in row {row}, headed as “{en}”). Rename the one that is not the ledger's; nothing was synced.</source>
             <translation>工作表“{sheet}”有两列记录ID（第 {row} 行的 {first} 列和 {second} 列）。请把不属于台账的那一列改名；本次未同步任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="104" />
+            <location filename="../../sync/workbook_read.py" line="108" />
             <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>

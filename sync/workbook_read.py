@@ -182,16 +182,28 @@ class SheetSignature:
 
 
 def sheet_signatures(path: Path) -> dict[str, SheetSignature]:
-    """Sheet name -> its worksheet part's signature, from the package's directory (nothing inflated)."""
+    """Sheet name -> its worksheet part's signature, from the package's directory (nothing inflated).
+
+    The parts every sheet reads through are in it too: a text typed into the shared strings alone, a
+    date format changed in the styles, the date system in the workbook part, a table's total row.
+    """
     from sync.xlsx_patch import sheet_parts
 
     parts = sheet_parts(path)
     with zipfile.ZipFile(path) as package:
+        shared = [
+            info.CRC
+            for info in package.infolist()
+            if info.filename in _PARTS_EVERY_SHEET_READS or info.filename.startswith("xl/tables/")
+        ]
         return {
-            name: SheetSignature(part, info.CRC, info.file_size)
+            name: SheetSignature(part, zlib.crc32(repr((info.CRC, shared)).encode()), info.file_size)
             for name, part in parts.items()
             if (info := package.getinfo(part))
         }
+
+
+_PARTS_EVERY_SHEET_READS = frozenset({"xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"})
 
 
 def column_letter(index: int) -> str:

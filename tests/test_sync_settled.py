@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -264,6 +265,44 @@ def test_sheets_stored_as_after_the_last_sync_are_not_read(database, store, bure
     assert _sheets_read(database, workbook) == {"leads"}  # stored the same, but changed here
     _sync(database, workbook)
     assert workbook_records(workbook, "leads")[bureau["lead"]]["title"] == "氢燃料电池电堆项目"
+
+
+def test_a_sheet_reads_again_when_a_part_every_sheet_reads_through_changes(workbook: Path) -> None:
+    """A sheet part stored the same can read differently: its texts may live in sharedStrings.xml, its
+    date formats in styles.xml, the date system in workbook.xml."""
+    import zipfile
+
+    from sync.workbook_read import sheet_signatures
+
+    def rewritten(change: Callable[[dict[str, bytes]], None]) -> dict[str, str]:
+        with zipfile.ZipFile(workbook) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        change(parts)
+        with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in parts.items():
+                target.writestr(name, data)
+        return {name: signature.text() for name, signature in sheet_signatures(workbook).items()}
+
+    def shared_strings(text: str) -> Callable[[dict[str, bytes]], None]:
+        def put(parts: dict[str, bytes]) -> None:
+            parts["xl/sharedStrings.xml"] = (
+                f'<sst count="1" uniqueCount="1"><si><t>{text}</t></si></sst>'.encode()
+            )
+
+        return put
+
+    first = rewritten(shared_strings("深圳氢蓝时代动力科技有限公司"))
+    assert rewritten(shared_strings("深圳氢蓝时代动力科技有限公司")) == first  # stored the same: the same
+    renamed = rewritten(shared_strings("深圳氢蓝动力有限公司"))
+    assert all(renamed[sheet] != first[sheet] for sheet in first)
+
+    def date1904(parts: dict[str, bytes]) -> None:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+            b"<workbookPr", b'<workbookPr date1904="1"', 1
+        )
+
+    switched = rewritten(date1904)
+    assert all(switched[sheet] != renamed[sheet] for sheet in renamed)
 
 
 def test_a_sheet_with_an_open_conflict_or_issue_is_read_at_every_sync(

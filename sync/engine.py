@@ -663,6 +663,7 @@ def _names_after_renames(
                 or name in result.to_local.get(record_id, {})  # the row refers to another record now
                 or record_id in conflicted
                 or (there is not None and there.get(name) != target)
+                or (row, column) in sheet.merged_cells  # a covered cell: a name written there is not seen
             ):
                 continue
             cells[(row, column)] = renamed[target_ledger][target]

@@ -105,6 +105,11 @@ TWO_ID_COLUMNS = QT_TRANSLATE_NOOP(
     "Sheet “{sheet}” has two record id columns ({first} and {second} in row {row}, headed as “{en}”). "
     "Rename the one that is not the ledger's; nothing was synced.",
 )
+MERGED_CELLS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "cells {cells} are merged: the ledger's fields in them are not synced on those rows (changes here "
+    "wait) until the cells are unmerged",
+)
 MISSING_COLUMN = QT_TRANSLATE_NOOP(
     "Sync",
     "the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) "
@@ -147,6 +152,7 @@ class SheetData:
     total_rows: frozenset[int] = frozenset()  # an Excel table's total row: formulas, not a record
     unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
+    merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
 
     @property
     def layout(self) -> SheetLayout:
@@ -440,6 +446,7 @@ def _read_ledgers(
                 only.get(ledger) if only is not None else None,
                 settled.get(ledger, {}),
                 tables.get(parts.get(found[ledger], ""), []),
+                calamine_sheet.merged_cell_ranges or (),
             )
         except WorkbookError:
             raise
@@ -447,6 +454,57 @@ def _read_ledgers(
             raise WorkbookError(UNREADABLE, path=path, detail=f"{found[ledger]}: {error}") from None
         read[ledger] = (sheet, issues)
     return read
+
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]  # (first row, column), (last row, column), from 0
+
+
+def _merged_below_header(
+    data: SheetData,
+    merged: Sequence[MergedRange],
+    header_row: int,
+    field_keys: set[str],
+    issues: list[CellIssue],
+) -> tuple[dict[int, set[str]], set[int]]:
+    """Merged cells over the ledger's columns below its header: their fields are not synced on those
+    rows (a covered cell reads empty, and a value written into one is not seen), one issue a range.
+
+    Returns the fields held by row number, and the rows whose id cell is covered (no record there:
+    Excel keeps only the first cell's value of a merge).
+    """
+    at_column = {column: key for key, column in data.columns.items()}
+    held: dict[int, set[str]] = {}
+    covered_ids: set[int] = set()
+    for (first_row, first_column), (last_row, last_column) in merged:
+        rows = range(max(first_row + 1, header_row + 1), last_row + 2)
+        columns = range(first_column + 1, last_column + 2)
+        keys = {at_column[column] for column in columns if column in at_column}
+        if not rows or not keys or len(columns) * (last_row - first_row + 1) < 2:
+            continue
+        for row in rows:
+            held.setdefault(row, set()).update(keys & field_keys)
+            data.merged_cells.update((row, column) for column in columns)
+        if "id" in keys:
+            covered_ids.update(row for row in rows if row != first_row + 1)
+        first, last = (
+            f"{column_letter(columns[0])}{first_row + 1}",
+            f"{column_letter(columns[-1])}{last_row + 1}",
+        )
+        key = sorted(keys, key=lambda k: data.columns[k])[0]
+        issues.append(
+            CellIssue(
+                data.ledger,
+                data.sheet,
+                first_row + 1,
+                column_letter(columns[0]),
+                data.layout.column(key).header("en"),
+                "",
+                MERGED_CELLS,
+                None,
+                (("cells", f"{first}:{last}"),),
+            )
+        )
+    return held, covered_ids
 
 
 def _read_sheet(
@@ -459,6 +517,7 @@ def _read_sheet(
     wanted: set[str] | None = None,
     settled: Mapping[str, int] | None = None,
     tables: Sequence[TableWithTotals] = (),
+    merged: Sequence[MergedRange] = (),
 ) -> SheetData:
     sheet_layout = layout(ledger)
     # Rows stream from the reader: only the first few are held, to find the header among them.
@@ -546,12 +605,15 @@ def _read_sheet(
             )
         )
 
+    merged_fields, covered_ids = _merged_below_header(
+        data, merged, header_row, {c.key for c in fields}, issues
+    )
     digest = row_digests(positions)
     settled = settled or {}
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
     for offset, cells in enumerate(following, start=header_offset + 1):
         row_number = start_row + offset + 1
-        if total_rows and row_number in total_rows:
+        if (total_rows and row_number in total_rows) or (covered_ids and row_number in covered_ids):
             continue
         raw_id = cells[id_offset] if id_offset < len(cells) else ""
         has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further
@@ -576,6 +638,8 @@ def _read_sheet(
             continue
         record: Record = {}
         bad: set[str] = set(missing_fields)
+        if merged_fields and row_number in merged_fields:
+            bad |= merged_fields[row_number]
         width = len(cells)
         for key, convert, offset_in_row, name_offset in converters:
             value = convert(
@@ -586,7 +650,7 @@ def _read_sheet(
                 bad.add(key)
                 value = None
             record[key] = value
-            if value is None and name_offset != -1:  # a reference left empty: is it named?
+            if value is None and name_offset != -1 and key not in bad:  # a reference left empty: named?
                 name = cells[name_offset] if name_offset is not None and name_offset < width else ""
                 if str(name).strip():
                     data.names_to_resolve[(record_id, key)] = (row_number, str(name).strip())

@@ -450,6 +450,54 @@ def test_a_row_copied_with_its_id_holds_that_record_until_head_office_tells_them
     assert (copy["name"], copy["phone"]) == ("复制新建企业乙有限公司", "0758-999")
 
 
+def test_merged_cells_over_ledger_fields_are_reported_and_neither_cleared_here_nor_written_into(
+    database, store, bureau, workbook
+) -> None:
+    """Head office merges the industry cells of enterprises of one industry, as ledgers often are."""
+    import openpyxl
+
+    others = [
+        store.create("enterprises", {"name": name, "industry": "hydrogen"})
+        for name in ("广州氢能装备有限公司", "佛山氢能材料有限公司")
+    ]
+    _sync(database, workbook)
+    sheet_data = read_workbook(workbook).sheets["enterprises"]
+    rows = sorted(sheet_data.rows[rid] for rid in [bureau["enterprise"], *others])
+    assert rows == list(range(rows[0], rows[0] + 3))
+    column = sheet_data.columns["industry"]
+    letter = workbook_read.column_letter(column)
+    book = openpyxl.load_workbook(workbook)
+    book[sheet_data.sheet].merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")  # one 氢能 for three rows
+    book.save(workbook)
+
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_here == 0 and report.counts["enterprises"].issues == 1
+    assert {store.get("enterprises", rid)["industry"] for rid in [bureau["enterprise"], *others]} == {
+        "hydrogen"
+    }
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue)).all()
+    assert f"{letter}{rows[0]}:{letter}{rows[-1]}" in issue.message.format(
+        **__import__("json").loads(issue.args)
+    )
+
+    covered = next(rid for rid in [bureau["enterprise"], *others] if sheet_data.rows[rid] == rows[1])
+    store.update("enterprises", covered, {"industry": "robotics"})
+    _sync(database, workbook)
+    sheet = openpyxl.load_workbook(workbook)[sheet_data.sheet]
+    assert sheet.cell(rows[1], column).value is None  # nothing written where nobody would see it
+    assert store.get("enterprises", covered)["industry"] == "robotics"  # and the change waits here
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet_data.sheet].unmerge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+    for row in rows[1:]:
+        book[sheet_data.sheet].cell(row, column).value = "氢能"  # head office types the values back in
+    book.save(workbook)
+    report = _sync(database, workbook)  # the value as agreed before: the laptop's change goes out now
+    assert report.outcome is Outcome.SYNCED and report.counts["enterprises"].updated_there == 1
+    assert workbook_records(workbook, "enterprises")[covered]["industry"] == "robotics"
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

@@ -141,7 +141,7 @@ def as_it_stood(project: ProjectRow, day: date) -> ProjectRow | None:
     later = [actual for _, _, actual in MILESTONES if (reached := getattr(project, actual)) and reached > day]
     if not later:
         return project
-    then = replace(project, **dict.fromkeys(later))
+    then = replace(project, **dict.fromkeys(later))  # type: ignore[arg-type]  # only the date fields
     position = max(
         (index for index, (_, _, actual) in enumerate(MILESTONES, start=1) if getattr(then, actual)),
         default=0,

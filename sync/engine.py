@@ -55,6 +55,7 @@ from sync.values import Canonical, Remembered, canonical, to_model
 from sync.workbook_read import (
     UNKNOWN_REFERENCE,
     CellIssue,
+    SheetData,
     SheetSignature,
     WorkbookData,
     WorkbookError,
@@ -111,6 +112,11 @@ TOTAL_ROW_HOLDS = QT_TRANSLATE_NOOP(
     "Sync",
     "the sheet's table ends in a total row, and rows added below it would be outside the table: "
     "{count} new records wait here until the total row is turned off (Table Design ▸ Total Row)",
+)
+TYPED_TOTAL_HOLDS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: "
+    "{count} new records wait here until the total row is moved above the header row, or removed",
 )
 FORMULA_KEPT = QT_TRANSLATE_NOOP(
     "Sync",
@@ -576,7 +582,7 @@ def _patches(
         plan.appended[ledger] = sorted(
             result.new_remote, key=lambda rid: (_sort_key(ledger, result.to_remote[rid]), rid)
         )
-        if sheet.total_rows and plan.appended[ledger]:
+        if plan.appended[ledger] and _ends_in_a_total_row(sheet):
             _hold_back_new_rows(plan, ledger)
         missing = [f for f in merge_fields(ledger) if f != DELETED and f not in sheet.columns]
         for record_id in plan.appended[ledger] if missing and sheet.columns else ():
@@ -670,9 +676,16 @@ def _names_after_renames(
     return cells
 
 
+def _ends_in_a_total_row(sheet: SheetData) -> bool:
+    """Rows appended to the sheet would go below a total row: an Excel table's, or 合计 typed below the
+    records (whose sums would then leave them out)."""
+    last_record = max(sheet.rows.values(), default=sheet.header_row)
+    return bool(sheet.total_rows) or any(row > last_record for row in sheet.typed_totals)
+
+
 def _hold_back_new_rows(plan: _Plan, ledger: str) -> None:
-    """The sheet's Excel table ends in a total row, and a row appended below it would be outside the
-    table: the new records wait here (not written, no base), listed as one issue."""
+    """The sheet ends in a total row, and a row appended below it would be outside the table or the
+    sums: the new records wait here (not written, no base), listed as one issue."""
     sheet = plan.workbook.sheets[ledger]
     result = plan.merges[ledger]
     held = plan.appended[ledger]
@@ -681,19 +694,13 @@ def _hold_back_new_rows(plan: _Plan, ledger: str) -> None:
         result.new_remote.discard(record_id)
         result.base.pop(record_id, None)
     plan.appended[ledger] = []
-    plan.issues.append(
-        CellIssue(
-            ledger,
-            sheet.sheet,
-            min(sheet.total_rows),
-            "",
-            "",
-            "",
-            TOTAL_ROW_HOLDS,
-            None,
-            (("count", str(len(held))),),
-        )
-    )
+    args: tuple[tuple[str, str], ...] = (("count", str(len(held))),)
+    if sheet.total_rows:
+        row, message = min(sheet.total_rows), TOTAL_ROW_HOLDS
+    else:
+        row, message = max(sheet.typed_totals), TYPED_TOTAL_HOLDS
+        args += (("word", sheet.typed_totals[row]),)
+    plan.issues.append(CellIssue(ledger, sheet.sheet, row, "", "", "", message, None, args))
 
 
 def _sort_key(ledger: str, record: Record) -> str:

@@ -150,6 +150,7 @@ class SheetData:
     last_row: int = 0
     unknown_headers: list[str] = field(default_factory=list)
     total_rows: frozenset[int] = frozenset()  # an Excel table's total row: formulas, not a record
+    typed_totals: dict[int, str] = field(default_factory=dict)  # row -> "合计": a total row typed by hand
     unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
     merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
@@ -456,6 +457,20 @@ def _read_ledgers(
     return read
 
 
+TOTAL_WORDS = frozenset(
+    header_key(word)
+    for word in ("合计", "总计", "小计", "共计", "Total", "Totals", "Grand total", "Subtotal")
+)
+
+
+def _total_word(cells: list[Any]) -> str | None:
+    """The word naming a row a total row (合计, Total …), if one of its texts is just that."""
+    for cell in cells:
+        if isinstance(cell, str) and cell and header_key(cell) in TOTAL_WORDS:
+            return cell.strip()
+    return None
+
+
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # (first row, column), (last row, column), from 0
 
 
@@ -624,6 +639,10 @@ def _read_sheet(
         if isinstance(raw_id, float) and raw_id.is_integer():
             record_id = str(int(raw_id))
         if not record_id:
+            total = _total_word(cells)
+            if total is not None:  # 合计 typed below the records (sums, counts): not a record
+                data.typed_totals[row_number] = total
+                continue
             record_id = str(uuid.uuid4())
             data.ids_to_write[record_id] = row_number
         elif record_id in data.rows:

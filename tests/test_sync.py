@@ -498,6 +498,35 @@ def test_merged_cells_over_ledger_fields_are_reported_and_neither_cleared_here_n
     assert workbook_records(workbook, "enterprises")[covered]["industry"] == "robotics"
 
 
+def test_a_total_row_typed_below_the_records_is_not_a_record_and_new_rows_wait_above_its_sums(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    _sync(database, workbook)
+    hand_append(workbook, "enterprises", [{"name": "合计", "notes": "共1家"}])  # no id: typed by hand
+    total_row = read_workbook(workbook).sheets["enterprises"].typed_totals
+    assert list(total_row.values()) == ["合计"]
+    newcomer = store.create("enterprises", {"name": "肇庆新材料有限公司"})
+
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].added_here == 0 and report.counts["enterprises"].added_there == 0
+    assert "合计" not in {r["name"] for r in local_records(database, "enterprises").values()}
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue)).all()
+    assert issue.row == next(iter(total_row)) and "合计" in issue.args
+    sheet_name = read_workbook(workbook).sheets["enterprises"].sheet
+    sheet = openpyxl.load_workbook(workbook)[sheet_name]
+    assert sheet.cell(next(iter(total_row)), 1).value is None  # no id given to the total row
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet_name].delete_rows(next(iter(total_row)))  # head office takes the total row away
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["enterprises"].added_there == 1
+    assert newcomer in workbook_records(workbook, "enterprises")
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

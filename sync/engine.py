@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -375,6 +375,7 @@ def _plan(
         key = normalise_name(name)
         return sorted(set(local_names[ledger].get(key, [])) | set(workbook_names[ledger].get(key, [])))
 
+    _reattach_cleared_ids(plan)
     resolve_references(data, names)
     plan.issues = list(data.issues)
     for ledger in SYNC_ORDER:
@@ -392,6 +393,54 @@ def _plan(
     _hold_duplicated(plan)
     _check_local_changes(plan)
     return plan
+
+
+IDENTIFIED_BY_NAME = ("teams", "enterprises", "leads", "projects")  # names that tell records apart
+
+
+def _reattach_cleared_ids(plan: _Plan) -> None:
+    """A row whose id head office cleared (by accident: a slip of Delete) reads as a new record, and
+    its record as removed there. When one such new row and one such record share a name, they are one
+    record: the row gets its id back instead of the record being deleted here and made again (which
+    left every visit and lead referring to the deleted one)."""
+    if plan.new_workbook:
+        return
+    for ledger in IDENTIFIED_BY_NAME:
+        sheet = plan.workbook.sheets[ledger]
+        if sheet.unread or not sheet.ids_to_write:
+            continue
+        local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
+        gone: dict[str, list[str]] = {}
+        for record_id, agreed in base.items():
+            record = local.get(record_id) or agreed
+            if record_id not in sheet.rows and agreed is not None and not record.get(DELETED):
+                gone.setdefault(normalise_name(_display_of(ledger, record)), []).append(record_id)
+        typed: dict[str, list[str]] = {}
+        for record_id in sheet.ids_to_write:
+            if record_id in sheet.records:
+                name = normalise_name(_display_of(ledger, sheet.records[record_id]))
+                typed.setdefault(name, []).append(record_id)
+        for name, new_ids in typed.items():
+            if name and len(new_ids) == 1 and len(gone.get(name, ())) == 1:
+                new_id, record_id = new_ids[0], gone[name][0]
+                _give_id(sheet, new_id, record_id)
+                plan.workbook.issues = [
+                    replace(issue, record_id=record_id) if issue.record_id == new_id else issue
+                    for issue in plan.workbook.issues
+                ]
+
+
+def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
+    """The row read as ``new_id`` is ``record_id``'s: so it is read, and so its id cell is written."""
+    sheet.records[record_id] = sheet.records.pop(new_id)
+    sheet.rows[record_id] = sheet.ids_to_write[record_id] = sheet.rows.pop(new_id)
+    del sheet.ids_to_write[new_id]
+    if new_id in sheet.digests:
+        sheet.digests[record_id] = sheet.digests.pop(new_id)
+    if new_id in sheet.unreadable:
+        sheet.unreadable[record_id] = sheet.unreadable.pop(new_id)
+    for key in [key for key in sheet.names_to_resolve if key[0] == new_id]:
+        sheet.names_to_resolve[(record_id, key[1])] = sheet.names_to_resolve.pop(key)
 
 
 def _hold_duplicated(plan: _Plan) -> None:

@@ -527,6 +527,33 @@ def test_a_total_row_typed_below_the_records_is_not_a_record_and_new_rows_wait_a
     assert newcomer in workbook_records(workbook, "enterprises")
 
 
+def test_an_id_cleared_by_accident_is_given_back_and_the_record_stays_one(
+    database, store, bureau, workbook
+) -> None:
+    """Head office's Delete key lands on an enterprise's 记录ID cell: the row is still that enterprise."""
+    import openpyxl
+
+    enterprise = bureau["enterprise"]
+    _sync(database, workbook)
+    sheet_data = read_workbook(workbook).sheets["enterprises"]
+    book = openpyxl.load_workbook(workbook)
+    book[sheet_data.sheet].cell(sheet_data.rows[enterprise], sheet_data.columns["id"]).value = None
+    book[sheet_data.sheet].cell(sheet_data.rows[enterprise], sheet_data.columns["phone"]).value = "0758-123"
+    book.save(workbook)
+
+    report = _sync(database, workbook)
+    counts = report.counts["enterprises"]
+    assert (counts.added_here, counts.deleted_here, counts.updated_here) == (0, 0, 1)
+    assert [rid for rid, r in local_records(database, "enterprises").items() if not r["deleted"]] == [
+        enterprise
+    ]
+    assert store.get("enterprises", enterprise)["phone"] == "0758-123"
+    assert store.get("visits", bureau["visit"])["enterprise_id"] == enterprise
+    there = read_workbook(workbook).sheets["enterprises"]
+    assert there.rows[enterprise] == sheet_data.rows[enterprise]  # its id written back into its row
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

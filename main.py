@@ -59,11 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", type=Path, dest="report_db", required=True, help="the database")
         sub.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
         sub.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the workbook")
-        if name == "supervision":
+        if name != "ranking":  # a period not over yet is reported to this day
             sub.add_argument(
                 "--today", type=date.fromisoformat, default=None, help="as of this date (YYYY-MM-DD)"
             )
-        else:
+        if name != "supervision":
             sub.add_argument("--period", required=True, help="2024, 2024Q1, 2024-03 or 2024W12")
     return parser
 
@@ -91,7 +91,8 @@ def _report(args: argparse.Namespace) -> int:
             from models.reports.period_workbook import write_period_report
 
             assert period is not None
-            write_period_report(period_report(database, period), args.out, args.lang)
+            report = period_report(database, period, args.today or date.today())
+            write_period_report(report, args.out, args.lang)
         elif args.report_command == "ranking":
             from models.reports.ranking import team_ranking, write_ranking
 
@@ -102,7 +103,7 @@ def _report(args: argparse.Namespace) -> int:
 
             today = args.today or date.today()
             write_supervision(supervision_list(database, today), args.out, args.lang, today=today)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a period that has not begun
         print(f"Not written: {error}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     finally:

@@ -130,3 +130,23 @@ def test_export_the_current_view_as_shown(qtbot, database, bureau, tmp_path: Pat
     assert names == [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
     assert len(names) == 2
     assert all("东莞曼富" not in str(v) for row in values for v in row)  # the hidden column stays out
+
+
+def test_a_period_that_has_not_begun_is_refused_before_anything_is_written(qtbot, tmp_path) -> None:
+    from datetime import date
+
+    from gui_helpers import ScriptedDialogs, open_main_window
+
+    from models.database import Database
+    from ui.settings import Settings
+
+    database = Database.open(tmp_path / "x.db")
+    settings = Settings()
+    settings.user_name = "张三"
+    next_year = str(date.today().year + 1)
+    dialogs = ScriptedDialogs(texts=[next_year], files=[tmp_path / "future.xlsx"])
+    window = open_main_window(qtbot, database, settings, dialogs)
+    assert window.reports.period_report() is None
+    assert dialogs.errors and f"{next_year} has not begun yet" in dialogs.errors[-1][1]
+    assert not (tmp_path / "future.xlsx").exists()
+    database.close()

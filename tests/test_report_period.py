@@ -26,6 +26,7 @@ from models.reports.figures import (
     compute_period_report,
     load_period_data,
     load_report_data,
+    period_report,
 )
 from models.reports.period_workbook import headline, period_phrase, write_period_report
 from models.reports.periods import PeriodKind, latest_full, parse_period
@@ -601,3 +602,66 @@ def test_demo_scale_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert 250 <= report.figure("trips").value <= 350
     assert 450 <= report.figure("enterprises_visited").value <= 650
     assert sum(r.count for r in report.by_industry) == report.figure("projects_signed").value
+
+
+# --- a period not over yet ------------------------------------------------------------------------------
+
+
+def test_a_period_not_over_yet_is_cut_at_today_and_compared_with_the_same_days_a_year_before() -> None:
+    year = parse_period("2025").up_to(date(2025, 11, 27))
+    assert (year.first, year.last, year.partial) == (date(2025, 1, 1), date(2025, 11, 27), True)
+    earlier = year.year_earlier()
+    assert (earlier.first, earlier.last, earlier.partial) == (date(2024, 1, 1), date(2024, 11, 27), True)
+    assert earlier.label == "2024" and year.months()[-1] == (2025, 11)
+    leap_day = parse_period("2024Q1").up_to(date(2024, 2, 29)).year_earlier()
+    assert (leap_day.first, leap_day.last) == (date(2023, 1, 1), date(2023, 2, 28))
+    week = parse_period("2025W48").up_to(date(2025, 11, 26))  # Monday 24th to Wednesday
+    assert week.year_earlier().last - week.year_earlier().first == timedelta(days=2)
+    assert parse_period("2024Q3").up_to(date(2025, 11, 27)) == parse_period("2024Q3")  # over: as it is
+    with pytest.raises(ValueError, match="2027 has not begun"):
+        parse_period("2027").up_to(date(2025, 11, 27))
+    assert period_phrase(year, "zh") == "2025年（截至11月27日）"
+    assert period_phrase(year, "en") == "2025 (to 27 Nov)"
+    assert period_phrase(earlier, "zh") == "2024年（截至11月27日）"
+
+
+def test_this_years_report_so_far_is_not_compared_with_the_whole_of_last_year(ledger_db: Database) -> None:
+    """The reviewer's case: one project so far this year, one by this day last year and one after it."""
+    store = LedgerStore(ledger_db, "t")
+    team = store.create("teams", {"name": "端州区招商一组"})
+    for signed_on in (date(2024, 6, 1), date(2024, 12, 15), date(2025, 6, 1)):
+        store.create(
+            "projects",
+            {
+                "name": f"项目{signed_on}",
+                "stage": "signed",
+                "signed_on": signed_on,
+                "planned_investment": D("10000"),
+                "team_id": team,
+            },
+        )
+    report = period_report(ledger_db, parse_period("2025"), date(2025, 11, 27))
+    assert (report.figure("projects_signed").value, report.figure("projects_signed").previous) == (1, 1)
+    assert report.figure("projects_signed").change == 0  # not -50% against all of 2024
+    assert report.period.partial and report.earlier.last == date(2024, 11, 27)
+    with pytest.raises(ValueError, match="not begun"):
+        period_report(ledger_db, parse_period("2026"), date(2025, 11, 27))
+
+
+def test_the_command_line_refuses_a_period_that_has_not_begun(tmp_path: Path, capsys) -> None:
+    import main
+
+    status = main.main(
+        [
+            "report",
+            "period",
+            "--period",
+            "2099",
+            "--db",
+            str(tmp_path / "x.db"),
+            "--out",
+            str(tmp_path / "r.xlsx"),
+        ]
+    )
+    assert status == main.EXIT_NOTHING_WRITTEN and "2099 has not begun" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists()

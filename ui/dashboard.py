@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from models.reports.figures import PeriodReport, period_report
-from models.reports.periods import Period, PeriodKind, latest_full, parse_period
+from models.reports.periods import Period, PeriodKind, latest_full, parse_period, period_phrase
 from ui.text import error_text, language, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
@@ -162,7 +162,7 @@ class Dashboard(QDialog):
 
     def period(self) -> Period | None:
         try:
-            return parse_period(self.period_text.text())
+            period = parse_period(self.period_text.text())
         except ValueError:
             self.status.setText(
                 tr("Dashboard", "“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.").format(
@@ -170,6 +170,14 @@ class Dashboard(QDialog):
                 )
             )
             return None
+        if period.first > date.today():
+            self.status.setText(
+                tr("Dashboard", "{period} has not begun yet: it starts on {first}.").format(
+                    period=period.label, first=period.first.isoformat()
+                )
+            )
+            return None
+        return period
 
     def refresh(self) -> BackgroundTask | None:
         period = self.period()
@@ -184,7 +192,7 @@ class Dashboard(QDialog):
         self.status.setText(tr("Dashboard", "Computing…"))
 
         def work(_control: TaskControl) -> PeriodReport:
-            return period_report(database, period)
+            return period_report(database, period, date.today())
 
         task = run_in_background(work, self)
         self.task = task
@@ -200,7 +208,8 @@ class Dashboard(QDialog):
         self.report = report
         self.status.setText(
             tr("Dashboard", "{period}, compared with {earlier}").format(
-                period=report.period.label, earlier=report.earlier.label
+                period=period_phrase(report.period, language()),
+                earlier=period_phrase(report.earlier, language()),
             )
         )
         for key, card in self.cards.items():

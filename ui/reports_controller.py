@@ -86,7 +86,7 @@ class ReportsController(QObject):
         if text is None:
             return None
         try:
-            return parse_period(text)
+            period = parse_period(text)
         except ValueError:
             self.services.error(
                 self.window,
@@ -96,6 +96,16 @@ class ReportsController(QObject):
                 ),
             )
             return None
+        if period.first > date.today():
+            self.services.error(
+                self.window,
+                title,
+                tr("Reports", "{period} has not begun yet: it starts on {first}.").format(
+                    period=period.label, first=period.first.isoformat()
+                ),
+            )
+            return None
+        return period
 
     def _target(self, title: str) -> Path | None:
         chosen = self.services.save_file(self.window, title, tr("Reports", "Excel workbooks (*.xlsx)"))
@@ -146,7 +156,7 @@ class ReportsController(QObject):
             from models.reports.figures import period_report
             from models.reports.period_workbook import write_period_report
 
-            write_period_report(period_report(database, period), path, lang)  # type: ignore[arg-type]
+            write_period_report(period_report(database, period, date.today()), path, lang)  # type: ignore[arg-type]
 
         return self._write(title, path, work)
 

@@ -160,8 +160,11 @@ def load_period_data(database: Database, period: Period) -> ReportData:
     return _load(database, ((earlier.first, earlier.last), (period.first, period.last)))
 
 
-def period_report(database: Database, period: Period) -> PeriodReport:
-    """Load and compute in one step."""
+def period_report(database: Database, period: Period, today: date | None = None) -> PeriodReport:
+    """Load and compute in one step; with ``today``, a period not yet over is reported up to it and
+    compared with the same days a year earlier (a period not begun is refused with ValueError)."""
+    if today is not None:
+        period = period.up_to(today)
     return compute_period_report(load_period_data(database, period), period)
 
 

@@ -1,14 +1,15 @@
 """Reporting periods as head office names them: 2024 (year), 2024Q1, 2024-03 (month), 2024W12 (ISO week).
 
 A period is a closed date range with a label; it knows the same period one year earlier (for
-year-on-year figures) and the period just before it (for rank changes).
+year-on-year figures) and the period just before it (for rank changes). A period not yet over is
+reported up to a day (:meth:`Period.up_to`), and compared with the same days a year earlier.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
@@ -25,6 +26,7 @@ class Period:
     kind: PeriodKind
     first: date
     last: date  # inclusive
+    partial: bool = False  # cut short at ``last``: the period is not over yet
 
     @property
     def label(self) -> str:
@@ -40,8 +42,24 @@ class Period:
     def contains(self, day: date | None) -> bool:
         return day is not None and self.first <= day <= self.last
 
+    def up_to(self, day: date) -> Period:
+        """The period's days until ``day``: itself once it is over; refused when it has not begun."""
+        if day >= self.last:
+            return self
+        if day < self.first:
+            raise ValueError(f"{self.label} has not begun yet: it starts on {self.first.isoformat()}")
+        return replace(self, last=day, partial=True)
+
     def year_earlier(self) -> Period:
-        """The same period one year before (same quarter, month or ISO week number)."""
+        """The same period one year before (same quarter, month or ISO week number); for a period cut
+        short, the same days of it."""
+        if self.partial:
+            whole = period_containing(self.first, self.kind).year_earlier()
+            if self.kind is PeriodKind.WEEK:
+                last = whole.first + (self.last - self.first)
+            else:
+                last = _a_year_before(self.last)
+            return replace(whole, last=min(last, whole.last), partial=True)
         if self.kind is PeriodKind.WEEK:
             year, week, _ = self.first.isocalendar()
             try:
@@ -62,6 +80,10 @@ class Period:
             result.append((year, month))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return result
+
+
+def _a_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
 
 
 def _shift_label(period: Period, years: int) -> str:
@@ -144,7 +166,18 @@ _MONTHS_EN = (
 
 
 def period_phrase(period: Period, language: str = "zh") -> str:
-    """The period as the bureau writes it: 2024年第一季度 / 2024 Q1, 2024年3月 / March 2024, …"""
+    """The period as the bureau writes it: 2024年第一季度 / 2024 Q1, 2024年3月 / March 2024, …; one not
+    yet over says to which day: 2025年（截至11月27日） / 2025 (to 27 Nov)."""
+    phrase = _whole_phrase(period, language)
+    if not period.partial or period.kind is PeriodKind.WEEK:  # a week's phrase names its days anyway
+        return phrase
+    last = period.last
+    if language.startswith("zh"):
+        return f"{phrase}（截至{last.month}月{last.day}日）"
+    return f"{phrase} (to {last.day} {_MONTHS_EN[last.month - 1][:3]})"
+
+
+def _whole_phrase(period: Period, language: str) -> str:
     first = period.first
     zh = language.startswith("zh")
     if period.kind is PeriodKind.YEAR:

@@ -201,32 +201,37 @@
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="184" />
+            <location filename="../../ui/dashboard.py" line="175" />
+            <source>{period} has not begun yet: it starts on {first}.</source>
+            <translation>{period} 尚未开始：从 {first} 起。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="192" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="194" />
+            <location filename="../../ui/dashboard.py" line="202" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="202" />
+            <location filename="../../ui/dashboard.py" line="210" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="214" />
+            <location filename="../../ui/dashboard.py" line="223" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="236" />
+            <location filename="../../ui/dashboard.py" line="245" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="238" />
+            <location filename="../../ui/dashboard.py" line="247" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>
@@ -1169,42 +1174,47 @@
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="101" />
+            <location filename="../../ui/reports_controller.py" line="103" />
+            <source>{period} has not begun yet: it starts on {first}.</source>
+            <translation>{period} 尚未开始：从 {first} 起。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="111" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="108" />
+            <location filename="../../ui/reports_controller.py" line="118" />
             <source>Writing {name}…</source>
             <translation>正在生成 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="121" />
+            <location filename="../../ui/reports_controller.py" line="131" />
             <source>Written: {path}</source>
             <translation>已生成：{path}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="130" />
+            <location filename="../../ui/reports_controller.py" line="140" />
             <source>{path} was not written: {error}</source>
             <translation>未能生成 {path}：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="138" />
+            <location filename="../../ui/reports_controller.py" line="148" />
             <source>Period report</source>
             <translation>阶段工作报表</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="154" />
+            <location filename="../../ui/reports_controller.py" line="164" />
             <source>Team ranking</source>
             <translation>工作组排名</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="169" />
+            <location filename="../../ui/reports_controller.py" line="179" />
             <source>Supervision list</source>
             <translation>督办清单</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="184" />
+            <location filename="../../ui/reports_controller.py" line="194" />
             <source>Export this view</source>
             <translation>导出当前视图</translation>
         </message>

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from models.i18n import QT_TRANSLATE_NOOP
 
 # Every revision this app knows, oldest first; the last one is the schema the app expects.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 
 MIGRATION_FAILED = QT_TRANSLATE_NOOP(

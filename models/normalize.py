@@ -34,16 +34,27 @@ _LEGAL_SUFFIXES: tuple[str, ...] = tuple(
     )
 )
 _NOISE = re.compile(r"[\s\.,，。、·\-_/\\()（）\[\]【】\"'“”‘’&]+")
+# A place name (two or three characters) and its administrative suffix at the start of a name:
+# 深圳市达威… and 深圳达威… are one enterprise, as are 广东省… and 广东….
+_PLACE_SUFFIX = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:特别行政区|自治区|省|市)")
 
 
 def normalise_name(name: str) -> str:
     """Key under which two enterprise names count as the same enterprise.
 
-    Ignores case, full-width/half-width forms, spaces and punctuation, and trailing legal forms
-    (有限公司, 股份有限公司, Co., Ltd. …), so 「肇庆 ABC 有限公司」 and 「肇庆abc」 share a key.
+    Ignores case, full-width/half-width forms, spaces and punctuation, the administrative suffix of a
+    leading place name (深圳市… / 深圳…), and trailing legal forms (有限公司, 股份有限公司, Co., Ltd. …),
+    so 「肇庆市 ABC 有限公司」 and 「肇庆abc」 share a key.
     """
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _NOISE.sub("", text)
+    start = 0
+    for _ in range(2):  # province, then city: 广东省深圳市… -> 广东深圳…
+        place = _PLACE_SUFFIX.match(text, start)
+        if place is None or place.end() == len(text):
+            break
+        text = text[: place.end(1)] + text[place.end() :]
+        start = place.end(1)
     stripped = True
     while stripped and text:
         stripped = False

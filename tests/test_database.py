@@ -68,6 +68,26 @@ def test_upgrade_from_first_revision_keeps_every_record(db_path: Path) -> None:
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
 
 
+def test_upgrade_derives_name_keys_again_so_a_city_suffix_is_no_longer_a_difference(db_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{db_path}")
+    migrate.run_alembic(engine, "0006")
+    with engine.begin() as connection:  # as the app before 0007 stored it: the 市 kept in the key
+        connection.exec_driver_sql(
+            "INSERT INTO enterprises (id, created_at, updated_at, updated_by, deleted, row_version, name, "
+            "name_key, name_initials) VALUES ('e1', '2024-01-01 00:00:00', '2024-01-01 00:00:00', 'hq', 0, 1, "
+            "'深圳市达威科技有限公司', '深圳市达威科技', 'szsdwkj')"
+        )
+    engine.dispose()
+    database = Database.open(db_path)
+    try:
+        store = LedgerStore(database, "Tester")
+        assert [d["id"] for d in store.find_duplicate_enterprises("深圳达威科技有限公司")] == ["e1"]
+        assert [d["id"] for d in store.find_duplicate_enterprises("广东省深圳市达威科技有限公司")] == []
+        assert store.find_duplicate_enterprises("深圳达成科技有限公司") == []
+    finally:
+        database.close()
+
+
 def test_models_match_the_migrated_schema(database: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

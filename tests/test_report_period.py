@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -517,6 +518,11 @@ def test_workbook_in_english(report: PeriodReport, tmp_path: Path) -> None:
     assert summary["A3"].value.startswith(
         "In 2024 Q1, 4 new projects were introduced with a planned investment of 1.5 billion yuan "
         "(+50.0% year on year)"
+    )
+    english = summary["A3"].value
+    assert "1 project was supplied with land" in english and "1 was completed" in english
+    assert not re.search(r"\b1 [a-z ]*?(projects|times|enterprises|meetings|events|leads)\b", english), (
+        english
     )
     rows = _rows_by_label(summary)
     assert [c.value for c in rows["Planned investment of new projects"][1:5]] == [15, "100M yuan", 10, 0.5]

@@ -169,22 +169,31 @@ def headline(report: PeriodReport, language: str = "zh") -> str:
         return f" ({float(change) * 100:+.1f}% year on year)"
 
     of_manufacturing = f" ({_percent_text(count_share)} of them)" if count_share is not None else ""
+    completed = n("completed")
+    signed = _count(n("projects_signed"), "new project was", "new projects were")
+    large_ones = _count(large, "manufacturing project", "manufacturing projects")
+    meetings = _count(n("association_meetings"), "association meeting", "association meetings")
     return (
-        f"In {phrase}, {n('projects_signed')} new projects were introduced with a planned investment of "
-        f"{bn('planned_investment')} billion yuan{yoy_en('planned_investment')}, {manufacturing} of them "
-        f"manufacturing projects with {bn('manufacturing_investment')} billion yuan"
-        f"{yoy_en('manufacturing_investment')}. {large} manufacturing projects of 100 million yuan or more"
-        f"{of_manufacturing}, {n('projects_over_1b')} of them of 1 billion yuan or more, account for "
-        f"{pct('projects_over_100m_share')} of manufacturing planned investment; the “two new, one "
-        f"electric” industries for {pct('priority_share')} ({bn('priority_investment')} billion yuan). "
-        f"{n('land_supplied')} projects were supplied with land, {n('construction_started')} started "
-        f"construction, {n('completed')} were completed and {n('in_operation')} went into operation; "
+        f"In {phrase}, {signed} introduced with a planned investment of {bn('planned_investment')} billion "
+        f"yuan{yoy_en('planned_investment')}, {manufacturing} of them manufacturing with "
+        f"{bn('manufacturing_investment')} billion yuan{yoy_en('manufacturing_investment')}. {large_ones} "
+        f"of 100 million yuan or more{of_manufacturing}, {n('projects_over_1b')} of them of 1 billion yuan "
+        f"or more, {'accounts' if large == 1 else 'account'} for {pct('projects_over_100m_share')} of "
+        f"manufacturing planned investment; the “two new, one electric” industries for "
+        f"{pct('priority_share')} ({bn('priority_investment')} billion yuan). "
+        f"{_count(n('land_supplied'), 'project was', 'projects were')} supplied with land, "
+        f"{n('construction_started')} started construction, {completed} "
+        f"{'was' if completed == 1 else 'were'} completed and {n('in_operation')} went into operation; "
         f"actual investment of projects under way was {bn('actual_investment')} billion yuan"
-        f"{yoy_en('actual_investment')}. Teams went out {n('trips')} times, visited "
-        f"{n('enterprises_visited')} enterprises, held {n('association_meetings')} business association "
-        f"meetings and {n('promotion_events')} promotion events, and gained {n('effective_leads')} "
-        "effective leads."
+        f"{yoy_en('actual_investment')}. Teams went out {_count(n('trips'), 'time', 'times')}, visited "
+        f"{_count(n('enterprises_visited'), 'enterprise', 'enterprises')}, held {meetings} and "
+        f"{_count(n('promotion_events'), 'promotion event', 'promotion events')}, and gained "
+        f"{_count(n('effective_leads'), 'effective lead', 'effective leads')}."
     )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 # --- sheets --------------------------------------------------------------------------------------------

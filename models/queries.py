@@ -6,11 +6,23 @@ for the display values of the few hundred rows on screen, by id. Nothing here kn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, Select, String, cast, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    String,
+    case,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import literal
 
@@ -43,10 +55,25 @@ class TableColumn:
 
 
 class LedgerQuery:
-    """The rows of one ledger as a table shows them: live or deleted, searched, sorted."""
+    """The rows of one ledger as a table shows them: live or deleted, searched, sorted.
 
-    def __init__(self, database: Database, ledger_name: str, *, deleted: bool = False) -> None:
+    ``label_order`` gives, per controlled list, its codes in the order of the labels shown (which
+    depends on the screen's language and its collation, known only to the caller): a choice column
+    is then sorted by what it shows, not by its stored code. A list not given sorts by code.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        ledger_name: str,
+        *,
+        deleted: bool = False,
+        label_order: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.database = database
+        self.label_order: dict[str, tuple[str, ...]] = {
+            name: tuple(codes) for name, codes in (label_order or {}).items()
+        }
         self.ledger = LEDGERS[ledger_name]
         self.model = LEDGER_MODELS[ledger_name]
         self.deleted = deleted
@@ -115,9 +142,23 @@ class LedgerQuery:
         # Joins only when a referenced name is searched or sorted on: the default listing then
         # comes straight from the (deleted, sort, id) covering index.
         statement = self._filtered(select(self.model.id), search, joined=self.sorts_through_join(sort_field))
-        keys = [sort.expression if sort is not None else self.model.created_at, self.model.id]
+        keys = [*self._sort_keys(sort), self.model.id]
         ordering = [key.desc() if descending else key.asc() for key in keys]
         return statement.order_by(*ordering)
+
+    def _sort_keys(self, sort: TableColumn | None) -> list[ColumnElement[Any]]:
+        """What the rows are ordered by, before their id: a choice column by the position of its label
+        (a code not in the list after those that are, by code); anything else by its value."""
+        if sort is None:
+            created: ColumnElement[Any] = self.model.created_at.expression
+            return [created]
+        order = self.label_order.get(sort.field.choices or "") if sort.field.kind is Kind.CHOICE else None
+        if not order:
+            return [sort.expression]
+        ranks = case({code: rank for rank, code in enumerate(order)}, value=sort.expression, else_=len(order))
+        # Empty first when ascending, as in every other column (SQLite orders NULL first).
+        position = case((sort.expression.is_(None), -1), else_=ranks)
+        return [position, sort.expression]
 
     def sorts_through_join(self, sort_field: str | None) -> bool:
         """Whether listing in this order joins another ledger (sorting on a referenced record's name),

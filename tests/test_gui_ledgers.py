@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from models.database import Database
@@ -479,3 +479,51 @@ def test_fill_with_demo_data_runs_in_the_background_and_can_be_cancelled(qtbot, 
     qtbot.waitUntil(lambda: not task.running, timeout=60_000)
     assert window.pages["visits"].model.rowCount() > 5000
     assert window.pending_label.text() != "Not yet synced: 0"
+
+
+@pytest.mark.parametrize(
+    ("locale", "industries"),
+    [
+        (
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+            ["6G and communications", "Artificial intelligence", "Hydrogen energy", "New energy storage"],
+        ),
+        (
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+            ["6G与通信", "氢能", "人工智能", "新型储能"],
+        ),
+    ],
+)
+def test_a_choice_column_sorts_by_the_label_shown_not_the_stored_code(
+    qtbot, database, settings, store, bureau, locale, industries
+) -> None:
+    bureau_lead = bureau["lead"]
+    store.set_deleted("leads", [bureau_lead], True)
+    for code in ("ai", "energy_storage", "comm_6g", "hydrogen"):  # by code: ai < comm_6g < …
+        lead = {"title": f"项目 {code}", "industry": code, "discovered_on": date(2024, 3, 19)}
+        store.create("leads", {**lead, "team_id": bureau["team"], "status": "new"})
+    QLocale.setDefault(locale)
+    try:
+        window = _window(qtbot, database, settings)
+        page = window.show_ledger("leads")
+        column = next(i for i, f in enumerate(page.model.fields) if f.name == "industry")
+        header = page.table.horizontalHeader()
+
+        def shown() -> list[str]:
+            return [page.model.index(row, column).data() for row in range(page.model.rowCount())]
+
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, column))
+        order = header.sortIndicatorOrder()
+        assert shown() == (industries if order == Qt.SortOrder.AscendingOrder else industries[::-1])
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, column))
+        assert header.sortIndicatorOrder() != order
+        assert shown() == (industries[::-1] if order == Qt.SortOrder.AscendingOrder else industries)
+    finally:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+def _section_centre(header, logical: int) -> QPoint:
+    header.parentWidget().scrollTo(header.model().index(0, logical))
+    return QPoint(
+        header.sectionViewportPosition(logical) + header.sectionSize(logical) // 2, header.height() // 2
+    )

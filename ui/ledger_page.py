@@ -22,9 +22,17 @@ from models.queries import LedgerQuery
 from models.store import LedgerStore
 from ui.detail_pane import DetailPane
 from ui.ledger_model import LedgerTableModel
-from ui.text import tr
+from ui.text import label_order, tr
 
 SEARCH_DELAY_MS = 150
+
+
+def ledger_query(database: Database, ledger_name: str, *, deleted: bool = False) -> LedgerQuery:
+    """A ledger's rows as its table shows them: choice columns sort by the labels on screen."""
+    lists = {field.choices for field in LEDGERS[ledger_name].table_fields if field.choices}
+    return LedgerQuery(
+        database, ledger_name, deleted=deleted, label_order={name: label_order(name) for name in lists}
+    )
 
 
 class LedgerPage(QWidget):
@@ -52,7 +60,7 @@ class LedgerPage(QWidget):
         bar.addWidget(self.show_deleted)
         bar.addWidget(self.count_label)
 
-        self.model = LedgerTableModel(LedgerQuery(database, ledger_name), self)
+        self.model = LedgerTableModel(ledger_query(database, ledger_name), self)
         self.table = QTableView()
         self.table.setObjectName(f"table_{ledger_name}")
         self.table.setModel(self.model)
@@ -134,7 +142,7 @@ class LedgerPage(QWidget):
         self._apply_search()
 
     def _toggle_deleted(self, deleted: bool) -> None:
-        self.model.set_query(LedgerQuery(self.database, self.ledger.name, deleted=deleted))
+        self.model.set_query(ledger_query(self.database, self.ledger.name, deleted=deleted))
         self._selection_changed()
 
     def _update_count(self) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCollator, QCoreApplication, QLocale
 
 from models import controlled
 from models.fields import Field, Kind
@@ -23,6 +23,15 @@ def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) 
 def language() -> str:
     """The language of the controlled-list labels: follows the UI language."""
     return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
+def label_order(list_name: str) -> tuple[str, ...]:
+    """A controlled list's codes in the order of their labels on screen (Chinese by pinyin)."""
+    lang = language()
+    collator = QCollator(QLocale())
+    collator.setNumericMode(True)
+    terms = controlled.terms(list_name)
+    return tuple(t.code for t in sorted(terms, key=lambda t: collator.sortKey(t.label(lang))))
 
 
 def field_label(field: Field) -> str:

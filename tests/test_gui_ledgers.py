@@ -204,6 +204,33 @@ def test_delete_undo_and_restore_from_the_deleted_view(qtbot, database, settings
     assert "restored the record" in page.detail.toPlainText()
 
 
+def test_the_status_bar_says_what_undo_and_redo_did_not_the_delete_before(
+    qtbot, database, settings, bureau
+) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("leads")
+    page.select_ids([bureau["lead"]])
+    page.table.setFocus()
+    status = window.statusBar()
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert status.currentMessage() == "Deleted: 1. Press Ctrl+Z to undo."
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 1
+    assert status.currentMessage() == "Delete undone: 1 restored."
+    qtbot.keyClick(page.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 0
+    assert status.currentMessage() == "Deleted: 1. Press Ctrl+Z to undo."
+
+    page.show_deleted.setChecked(True)
+    page.select_ids([bureau["lead"]])
+    qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert status.currentMessage() == "Restored: 1. Press Ctrl+Z to undo."
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 1
+    assert status.currentMessage() == "Restore undone: 1 deleted again."
+
+
 def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database, settings, bureau) -> None:
     dialogs = ScriptedDialogs()
     window = _window(qtbot, database, settings, dialogs)

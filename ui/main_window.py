@@ -370,20 +370,25 @@ class MainWindow(QMainWindow):
         if ids and not page.show_deleted.isChecked():
             row = page.table.currentIndex().row()
             self.undo_stack.push(
-                SetDeletedCommand(self.store, page.ledger.name, ids, True, self.refresh_ledger)
+                SetDeletedCommand(
+                    self.store, page.ledger.name, ids, True, self.refresh_ledger, self._announce
+                )
             )
             page.select_row(row)  # the next record, so Del can go on
-            self.statusBar().showMessage(
-                tr("Main", "Deleted: {count}. Press Ctrl+Z to undo.").format(count=len(ids)), 8000
-            )
 
     def restore_records(self) -> None:
         page = self.current_page()
         ids = page.selected_ids()
         if ids and page.show_deleted.isChecked():
             self.undo_stack.push(
-                SetDeletedCommand(self.store, page.ledger.name, ids, False, self.refresh_ledger)
+                SetDeletedCommand(
+                    self.store, page.ledger.name, ids, False, self.refresh_ledger, self._announce
+                )
             )
+
+    def _announce(self, text: str) -> None:
+        """A short note in the status bar about what a command just did (it replaces the last one)."""
+        self.statusBar().showMessage(text, 8000)
 
     def convert_lead(self) -> None:
         page = self.current_page()

@@ -269,17 +269,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="436" />
+            <location filename="../../ui/main_window.py" line="441" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="458" />
+            <location filename="../../ui/main_window.py" line="463" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="461" />
+            <location filename="../../ui/main_window.py" line="466" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -332,7 +332,7 @@
             <translation>暂无修改记录。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="57" />
+            <location filename="../../ui/text.py" line="66" />
             <source>{name} (workbook)</source>
             <translation>{name}（总表）</translation>
         </message>
@@ -798,17 +798,17 @@
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="45" />
+            <location filename="../../ui/ledger_page.py" line="53" />
             <source>Search {ledger}… (Ctrl+F)</source>
             <translation>搜索{ledger}…（Ctrl+F）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="47" />
+            <location filename="../../ui/ledger_page.py" line="55" />
             <source>Deleted records</source>
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="141" />
+            <location filename="../../ui/ledger_page.py" line="149" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -966,64 +966,79 @@
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="377" />
-            <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
-            <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/main_window.py" line="398" />
+            <location filename="../../ui/main_window.py" line="403" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="411" />
+            <location filename="../../ui/main_window.py" line="416" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="423" />
+            <location filename="../../ui/main_window.py" line="428" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="477" />
+            <location filename="../../ui/main_window.py" line="482" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="478" />
+            <location filename="../../ui/main_window.py" line="483" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="483" />
+            <location filename="../../ui/main_window.py" line="488" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="484" />
+            <location filename="../../ui/main_window.py" line="489" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="490" />
+            <location filename="../../ui/main_window.py" line="495" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="490" />
+            <location filename="../../ui/main_window.py" line="495" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="516" />
+            <location filename="../../ui/main_window.py" line="521" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="517" />
+            <location filename="../../ui/main_window.py" line="522" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="54" />
+            <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
+            <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="56" />
+            <source>Restore undone: {count} deleted again.</source>
+            <translation>已撤销恢复，{count} 条重新删除。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="58" />
+            <source>Restored: {count}. Press Ctrl+Z to undo.</source>
+            <translation>已恢复 {count} 条。按 Ctrl+Z 可撤销。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="60" />
+            <source>Delete undone: {count} restored.</source>
+            <translation>已撤销删除，恢复 {count} 条。</translation>
         </message>
     </context>
     <context>
@@ -1745,12 +1760,12 @@
     <context>
         <name>Undo</name>
         <message>
-            <location filename="../../ui/undo.py" line="25" />
+            <location filename="../../ui/undo.py" line="26" />
             <source>Delete records ({count})</source>
             <translation>删除记录（{count} 条）</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="27" />
+            <location filename="../../ui/undo.py" line="28" />
             <source>Restore records ({count})</source>
             <translation>恢复记录（{count} 条）</translation>
         </message>
@@ -1832,12 +1847,12 @@
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="76" />
+            <location filename="../../ui/text.py" line="85" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="76" />
+            <location filename="../../ui/text.py" line="85" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

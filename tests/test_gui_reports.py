@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window
 from PySide6.QtCharts import QHorizontalBarSeries, QValueAxis
+from PySide6.QtCore import Qt
 
 from models.reports.figures import period_report
 from models.reports.periods import parse_period
@@ -17,6 +18,7 @@ from models.store import LedgerStore
 from ui.dashboard import Dashboard, change_text, value_text
 from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.worker import run_in_background
 
 
 @pytest.fixture
@@ -92,6 +94,33 @@ def test_a_typed_period_sets_the_kind_shown_beside_it(qtbot, database, bureau) -
     qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
     assert dashboard.kind.currentText() == "Month" and dashboard.period_text.text() == "2024-03"
     assert dashboard.report.period.label == "2024-03"
+
+
+def test_picking_another_kind_of_period_shows_its_figures_without_pressing_show(
+    qtbot, database, bureau, monkeypatch
+) -> None:
+    started = []
+
+    def counted(function, parent=None):
+        started.append(function)
+        return run_in_background(function, parent)
+
+    monkeypatch.setattr("ui.dashboard.run_in_background", counted)
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    assert dashboard.cards["projects_signed"].value.text() == "2"  # 2024Q1
+
+    dashboard.kind.setFocus()
+    for _kind in ("Month", "Week", "Year"):  # flicking through the kinds with the arrow key
+        qtbot.keyClick(dashboard.kind, Qt.Key.Key_Down)
+    assert dashboard.kind.currentText() == "Year" and dashboard.period_text.text() == "2023"
+    qtbot.waitUntil(lambda: dashboard.report.period.label == "2023", timeout=10_000)
+    assert dashboard.cards["projects_signed"].value.text() == "1"  # the one signed in 2023
+    assert "2023" in dashboard.status.text()
+    assert len(started) <= 3  # the first, the one running when the kind changed, and the latest
 
 
 def test_a_wrong_period_is_explained(qtbot, database) -> None:

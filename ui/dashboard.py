@@ -116,6 +116,9 @@ class Dashboard(QDialog):
         self.resize(1200, 780)
         self.report: PeriodReport | None = None
         self.task: BackgroundTask | None = None
+        # Asked for while a computation ran: computed once it ends (the latest wish, once), so
+        # flicking through the kinds starts at most one computation after the running one.
+        self._refresh_again = False
         self.kind = QComboBox()
         self.kind.setObjectName("period_kind")
         for kind, text in KINDS:
@@ -151,10 +154,15 @@ class Dashboard(QDialog):
         layout.addLayout(picker)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
-        self.kind.currentIndexChanged.connect(lambda _i: self._default_period(today))
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed(today))
         self.show_button.clicked.connect(self.refresh)
         self.period_text.returnPressed.connect(self.refresh)
         self._default_period(today)
+
+    def _kind_changed(self, today: date | None) -> None:
+        """Another kind of period picked: its latest full period is shown at once, as Show would."""
+        self._default_period(today)
+        self.refresh()
 
     def _default_period(self, today: date | None) -> None:
         kind: PeriodKind = self.kind.currentData()
@@ -180,8 +188,11 @@ class Dashboard(QDialog):
         return period
 
     def refresh(self) -> BackgroundTask | None:
+        if self.task is not None and self.task.running:
+            self._refresh_again = True
+            return None
         period = self.period()
-        if period is None or (self.task is not None and self.task.running):
+        if period is None:
             return None
         index = self.kind.findData(period.kind)
         if index >= 0 and index != self.kind.currentIndex():  # a typed 2024-03 is a month
@@ -196,13 +207,20 @@ class Dashboard(QDialog):
 
         task = run_in_background(work, self)
         self.task = task
-        task.finished.connect(lambda: self.show_report(task.result))
-        task.failed.connect(
-            lambda error: self.status.setText(
+        task.finished.connect(lambda: self._computed(task, None))
+        task.failed.connect(lambda error: self._computed(task, error))
+        return task
+
+    def _computed(self, task: BackgroundTask, error: object | None) -> None:
+        if self._refresh_again:  # the period changed meanwhile: this result is not what is asked for
+            self._refresh_again = False
+            self.refresh()
+        elif error is not None:
+            self.status.setText(
                 tr("Dashboard", "The figures could not be computed: {error}").format(error=error_text(error))
             )
-        )
-        return task
+        else:
+            self.show_report(task.result)
 
     def show_report(self, report: PeriodReport) -> None:
         self.report = report

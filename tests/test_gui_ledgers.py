@@ -331,6 +331,31 @@ def test_search_box_filters_as_you_type(qtbot, database, settings, store, bureau
     assert page.count_label.text() == "Records: 1"
 
 
+def test_the_keyboard_starts_in_the_records_and_down_goes_from_the_search_into_them(
+    qtbot, database, settings, store, bureau
+) -> None:
+    store.create("enterprises", {"name": "肇庆高端装备制造有限公司", "industry": "high_end_equipment"})
+    store.create("enterprises", {"name": "肇庆高端材料有限公司", "industry": "new_materials"})
+    window = _window(qtbot, database, settings)
+    page = window.current_page()
+    assert QApplication.focusWidget() is page.table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # moves in the table, not to another ledger
+    assert window.current_page() is page
+
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    enterprises = window.current_page()
+    assert enterprises.ledger.name == "enterprises" and QApplication.focusWidget() is enterprises.table
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    type_text(enterprises.search, "肇庆高端")
+    qtbot.keyClick(enterprises.search, Qt.Key.Key_Down)  # at once, before the typing pause ends
+    assert QApplication.focusWidget() is enterprises.table
+    assert enterprises.model.rowCount() == 2
+    assert enterprises.table.currentIndex().row() == 0
+    assert enterprises.selected_ids() == [enterprises.model.record_id(0)]
+    qtbot.keyClick(enterprises.table, Qt.Key.Key_Down)
+    assert enterprises.selected_ids() == [enterprises.model.record_id(1)]
+
+
 def test_a_duplicate_enterprise_warns_and_opens_the_existing_one(
     qtbot, database, settings, store, bureau
 ) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -102,6 +103,7 @@ class LedgerPage(QWidget):
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self.apply_search_now)
+        self.search.installEventFilter(self)  # ↓ goes from the search box into the results
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
         self.model.relist_needed.connect(lambda: self.refresh())  # the data moved: keep the selection
@@ -140,6 +142,25 @@ class LedgerPage(QWidget):
         """Filter by the search box's text without waiting for the typing pause."""
         self._search_timer.stop()
         self._apply_search()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.enter_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def enter_results(self) -> None:
+        """From the search box into the table, on the first of the records it finds."""
+        if self._search_timer.isActive():  # typed just now: the results of what was typed
+            self.apply_search_now()
+        self.table.setFocus()
+        self.select_row(0)
 
     def _toggle_deleted(self, deleted: bool) -> None:
         self.model.set_query(ledger_query(self.database, self.ledger.name, deleted=deleted))

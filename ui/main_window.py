@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_layout()
         self.current_page().ensure_loaded()
+        # The keyboard starts in the records (the tab bar, first in the focus chain, would take it:
+        # → would then switch ledgers); given once the window is shown and active.
+        self.current_page().table.setFocus()
         self._update_actions()
         self._pending_timer = QTimer(self)
         self._pending_timer.setInterval(PENDING_REFRESH_MS)
@@ -123,7 +126,7 @@ class MainWindow(QMainWindow):
         for number, name in enumerate(TAB_ORDER, start=1):
             action = self._action(
                 tr("Ledger", self.pages[name].ledger.title),
-                lambda _checked=False, n=name: self.show_ledger(n),
+                lambda _checked=False, n=name: self.go_to_ledger(n),
                 f"Ctrl+{number}",
                 f"show_{name}",
             )
@@ -263,6 +266,12 @@ class MainWindow(QMainWindow):
         page = self.pages[name]
         self.tabs.setCurrentWidget(page)
         page.ensure_loaded()
+        return page
+
+    def go_to_ledger(self, name: str) -> LedgerPage:
+        """Ctrl+1…6: the ledger shown, with the keyboard in its table."""
+        page = self.show_ledger(name)
+        page.table.setFocus()
         return page
 
     def _tab_changed(self, _index: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -179,3 +181,23 @@ def test_a_period_that_has_not_begun_is_refused_before_anything_is_written(qtbot
     assert dialogs.errors and f"{next_year} has not begun yet" in dialogs.errors[-1][1]
     assert not (tmp_path / "future.xlsx").exists()
     database.close()
+
+
+def test_an_export_to_a_folder_that_does_not_exist_names_the_chosen_file(
+    qtbot, database, bureau, tmp_path: Path, monkeypatch
+) -> None:
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    target = tmp_path / "gone" / "projects.xlsx"
+    dialogs = ScriptedDialogs(files=[target])
+    window = _window(qtbot, database, dialogs)
+    page = window.show_ledger("projects")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=20_000)
+    (_title, text), *_ = dialogs.errors
+    assert f"{target}: it does not exist" in text  # the file the user chose, the reason in words
+    assert ".tmp" not in text and "Errno" not in text
+    gc.collect()  # the abandoned workbook is cleaned up quietly
+    assert unraisable == []
+    assert not [p for p in tmp_path.rglob(".*") if p.suffix == ".tmp"]

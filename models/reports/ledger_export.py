@@ -69,15 +69,26 @@ def keep_text_as_text(sheet: Worksheet, first_row: int, last_row: int) -> None:
 
 def save_atomically(workbook: Workbook, path: Path) -> None:
     """Write to a temporary file beside ``path``, then replace ``path``: a reader never sees half a file,
-    and a failed export leaves any earlier file untouched."""
+    and a failed export leaves any earlier file untouched.
+
+    A failure is an :class:`OSError` naming ``path`` (the file the user chose, not the temporary one,
+    e.g. when its folder does not exist); the temporary file is removed and the workbook's unsaved
+    write-only sheets are closed, so nothing is left behind to complain when it is garbage-collected.
+    """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
         workbook.save(temporary)
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        for sheet in workbook.worksheets if getattr(workbook, "write_only", False) else ():
+            _discard(sheet)
+        if isinstance(error, OSError) and error.errno is not None and error.filename != str(path):
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise
 
 

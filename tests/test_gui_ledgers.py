@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import QLocale, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 from models.database import Database
 from models.queries import LedgerQuery
@@ -389,6 +389,28 @@ def test_status_bar_shows_database_pending_changes_and_user(qtbot, database, set
     assert window.path_label.text() == str(database.path)
     assert window.pending_label.text() == "Not yet synced: 3"
     assert window.user_label.text() == "User: 王五 · Team: 高要区招商组"
+
+
+def test_every_column_header_fits_its_column_and_a_saved_width_still_wins(
+    qtbot, database, settings, tmp_path: Path
+) -> None:
+    window = _window(qtbot, database, settings)
+    window.resize(1280, 800)
+    for name, page in window.pages.items():
+        window.show_ledger(name)
+        header = page.table.horizontalHeader()
+        assert header.textElideMode() == Qt.TextElideMode.ElideRight
+        metrics = header.fontMetrics()
+        arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        for column in range(page.model.columnCount()):
+            text = page.model.headerData(column, Qt.Orientation.Horizontal)
+            needed = metrics.horizontalAdvance(text) + 2 * 6 + arrow  # text, margins, the sort arrow
+            assert header.sectionSize(column) >= needed, (name, text)
+    window.pages["projects"].table.grab().save(str(tmp_path / "projects.png"))
+    window.pages["projects"].table.setColumnWidth(0, 77)
+    window.close()
+    reopened = _window(qtbot, database, settings)
+    assert reopened.pages["projects"].table.columnWidth(0) == 77
 
 
 def test_window_layout_is_remembered(qtbot, database, settings) -> None:

@@ -79,8 +79,13 @@ class LedgerPage(QWidget):
             Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder,
         )
         self.table.setSortingEnabled(True)  # after the indicator, so the first sort is the ledger's own
+        header = self.table.horizontalHeader()
+        # A long header elides at its end ("Construction start (pl…"), never cut at both sides.
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         for column, field in enumerate(self.model.fields):
-            self.table.setColumnWidth(column, field.width)
+            # Wide enough for its header in the language shown (with room for the sort arrow), or the
+            # field's own width if that is more; a width the user saved replaces this when restored.
+            self.table.setColumnWidth(column, max(field.width, header.sectionSizeHint(column)))
         self.table.activated.connect(lambda _index: self.activated.emit())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 

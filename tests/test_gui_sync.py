@@ -230,3 +230,22 @@ def test_offline_workbook_is_shown_without_freezing(
     assert task is not None
     qtbot.waitUntil(lambda: "not reachable" in window.sync.status_label.text(), timeout=10_000)
     assert QApplication.activeModalWidget() is None
+
+
+def test_an_unreachable_workbook_is_reported_right_after_start_and_after_a_failed_sync(
+    qtbot, database, settings, bureau, workbook
+) -> None:
+    offline = workbook.parent / "unplugged-share" / "master.xlsx"
+    settings.workbook_path = str(offline)
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    # Not after the 30 s reachability timer: at once.
+    qtbot.waitUntil(lambda: "not reachable" in window.sync.status_label.text(), timeout=3_000)
+
+    settings.workbook_path = str(workbook)
+    window.sync.check_reachable()
+    qtbot.waitUntil(lambda: "Workbook reachable" in window.sync.status_label.text(), timeout=3_000)
+    workbook.rename(offline.parent.parent / "moved.xlsx")  # the share goes away
+    dialogs = window.sync.services
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.errors), timeout=30_000)
+    qtbot.waitUntil(lambda: "not reachable" in window.sync.status_label.text(), timeout=3_000)

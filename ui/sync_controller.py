@@ -64,6 +64,7 @@ class SyncController(QObject):
         self.tasks = tasks
         self.reachable: bool | None = None
         self.running: BackgroundTask | None = None
+        self._checking: BackgroundTask | None = None  # the reachability check under way, if one is
         self.progress: QProgressDialog | None = None
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None, name: str) -> QAction:
@@ -86,6 +87,9 @@ class SyncController(QObject):
         self._timer.timeout.connect(self.check_reachable)
         self._timer.start()
         self.refresh_status()
+        # Known at once, not after the first 30 s tick ("checking…" meanwhile); off the GUI thread,
+        # as every check is, since an unreachable network folder can hang.
+        self.check_reachable()
 
     @property
     def workbook(self) -> Path | None:
@@ -213,6 +217,7 @@ class SyncController(QObject):
         if isinstance(error, SyncCancelled):
             self.window.statusBar().showMessage(tr("Sync", "Sync cancelled. Nothing was written."), 8000)
             return
+        self.check_reachable()  # the workbook may have gone (a network drive): say so now
         if isinstance(error, SyncFailed):
             args = dict(error.args_)
             if "ledger" in args:
@@ -281,19 +286,29 @@ class SyncController(QObject):
         dialog.deleteLater()
 
     def check_reachable(self) -> BackgroundTask | None:
-        """Is the workbook there? Asked on a worker thread: a dead network share can hang for seconds."""
+        """Is the workbook there? Asked on a worker thread: a dead network share can hang for seconds.
+        While one check hangs, no other is started (the timer would pile them up); asking again then
+        returns the one under way."""
         workbook = self.workbook
         if workbook is None:
             self.reachable = None
             self.refresh_status()
             return None
+        if self._checking is not None and self._checking.running:
+            return self._checking
         task = run_in_background(lambda _control: workbook.is_file(), self)
         task.blocks_close = False
         self.tasks.append(task)
+        self._checking = task
 
         def done(result: object) -> None:
             if task in self.tasks:
                 self.tasks.remove(task)
+            if task is self._checking:
+                self._checking = None
+            if workbook != self.workbook:  # another workbook was chosen meanwhile: check that one
+                self.check_reachable()
+                return
             self.reachable = bool(result)
             self.refresh_status()
 

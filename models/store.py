@@ -270,6 +270,30 @@ class LedgerStore:
         with self.database.session(self.user) as session:
             return [_as_dict(e, "enterprises") for e in session.scalars(statement.limit(10))]
 
+    def enterprises_named_with(self, name: str, limit: int = 5) -> tuple[int, list[dict[str, Any]]]:
+        """Live enterprises whose name contains ``name`` as typed part of it (compared as
+        normalised names, so case, spaces and punctuation do not matter), those starting with it
+        first: what someone may have meant by typing "Brightway" for "Brightway Robotics Co., Ltd.".
+        Returns how many there are and the first ``limit`` as {"id", "name"}; none for a key shorter
+        than two characters, which is part of too many names to mean any one."""
+        key = normalise_name(name)
+        if len(key) < 2:
+            return 0, []
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        contains = Enterprise.name_key.like(f"%{escaped}%", escape="\\")
+        starts = Enterprise.name_key.like(f"{escaped}%", escape="\\")
+        live = (Enterprise.deleted.is_(False), contains)
+        statement = (
+            select(Enterprise.id, Enterprise.name)
+            .where(*live)
+            .order_by(starts.desc(), Enterprise.name, Enterprise.id)
+            .limit(limit)
+        )
+        with self.database.session(self.user) as session:
+            count = session.scalar(select(func.count()).select_from(Enterprise).where(*live)) or 0
+            found = [{"id": row[0], "name": row[1]} for row in session.execute(statement)]
+        return int(count), found
+
     def last_visit(self, enterprise_id: str) -> LastVisit | None:
         statement = (
             select(Visit.visit_date, Team.name, Visit.staff)

@@ -246,3 +246,97 @@ def test_a_date_can_be_picked_from_the_calendar(qtbot, settings, store) -> None:
     calendar.clicked.emit(QDate(2024, 5, 6))
     assert editor.value() == date(2024, 5, 6)
     assert not calendar.isVisible()
+
+
+BRIGHTWAY = [
+    "Brightway Robotics Co., Ltd.",
+    "Brightway Optics Limited",
+    "Brightway New Materials Co., Ltd.",
+    "Brightway Hydrogen Technology Co., Ltd.",
+    "Brightway Medical Devices Co., Ltd.",
+    "Brightway Foods Co., Ltd.",
+]
+
+
+def _enterprise_ids(database: Database) -> list[str]:
+    return LedgerQuery(database, "enterprises").ids()
+
+
+def test_part_of_existing_names_asks_which_was_meant_and_the_list_is_there_to_pick_from(
+    qtbot, database, settings, store, bureau
+) -> None:
+    for name in BRIGHTWAY:
+        store.create("enterprises", {"name": name, "industry": "robotics"})
+    before = len(_enterprise_ids(database))
+    dialogs = ScriptedDialogs([Choice.PRIMARY])  # "pick one of them"
+    window = _window(qtbot, database, settings, dialogs)
+    seen: dict[str, object] = {}
+
+    def fill(dialog: QWidget) -> None:
+        editor = dialog.editors["enterprise_id"]
+        editor.setFocus()
+        _type(qtbot, "Brightway")
+        editor.completer().popup().hide()  # typed past the list, as a fast typist does
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        seen["open"] = dialog.isVisible()
+        seen["enterprises"] = len(_enterprise_ids(database))
+        popup = editor.completer().popup()
+        qtbot.waitUntil(popup.isVisible)
+        seen["listed"] = popup.model().rowCount()
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        seen["picked"] = editor.text()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    script = when_modal_opens(fill)
+    window.log_visit()
+    script.check()
+    (question,) = dialogs.questions
+    assert "No enterprise is named exactly “Brightway”, but 6 have it in their names" in question
+    assert sum(name in question for name in BRIGHTWAY) == 5  # the first five by name, then how many more
+    assert "… and 1 more" in question
+    assert seen["open"] and seen["enterprises"] == before  # nothing added on the first save
+    assert seen["listed"] == 6
+    assert len(_enterprise_ids(database)) == before  # still no "Brightway" enterprise
+    visit = LedgerStore(database, "x").get("visits", window.pages["visits"].current_id())
+    assert LedgerStore(database, "x").display_name("enterprises", visit["enterprise_id"]) == seen["picked"]
+    assert str(seen["picked"]).startswith("Brightway ")
+
+
+@pytest.mark.parametrize(
+    ("existing", "answer", "added"),
+    [
+        (BRIGHTWAY, Choice.SECONDARY, True),  # a new enterprise after all
+        (BRIGHTWAY, Choice.CANCEL, False),  # back to the dialog
+        (BRIGHTWAY[:1], Choice.PRIMARY, False),  # the only one: used
+    ],
+)
+def test_part_of_existing_names_is_added_only_when_the_user_says_it_is_new(
+    qtbot, database, settings, store, bureau, existing, answer, added
+) -> None:
+    for name in existing:
+        store.create("enterprises", {"name": name, "industry": "robotics"})
+    before = len(_enterprise_ids(database))
+    dialogs = ScriptedDialogs([answer])
+    window = _window(qtbot, database, settings, dialogs)
+    seen: dict[str, bool] = {}
+
+    def fill(dialog: QWidget) -> None:
+        dialog.editors["enterprise_id"].setFocus()
+        _type(qtbot, "brightway")
+        dialog.editors["enterprise_id"].completer().popup().hide()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        seen["open"] = dialog.isVisible()
+        if dialog.isVisible():
+            dialog.reject()
+
+    script = when_modal_opens(fill)
+    window.log_visit()
+    script.check()
+    assert len(dialogs.questions) == 1
+    assert len(_enterprise_ids(database)) == before + (1 if added else 0)
+    assert seen["open"] is (answer is Choice.CANCEL)
+    if answer is Choice.PRIMARY:
+        visit = LedgerStore(database, "x").get("visits", window.pages["visits"].current_id())
+        assert visit["enterprise_id"] in _enterprise_ids(database)
+        assert LedgerStore(database, "x").display_name("enterprises", visit["enterprise_id"]) == existing[0]

@@ -211,3 +211,24 @@ def test_pinyin_initials_find_chinese_names_in_ledgers_and_type_ahead(database, 
     store.update("enterprises", gaoduan, {"name": "四会高端装备制造有限公司"})
     assert LedgerQuery(database, "enterprises").ids("zqgd") == []
     assert LedgerQuery(database, "enterprises").ids("shgd") == [gaoduan]  # recomputed on rename
+
+
+def test_enterprises_named_with_part_of_a_name(store: LedgerStore) -> None:
+    ids = {
+        name: store.create("enterprises", {"name": name})
+        for name in ("肇庆高端装备有限公司", "广东肇庆高端材料有限公司", "Zhaoqing 100% Foods Ltd.", "高要区")
+    }
+    count, found = store.enterprises_named_with("肇庆 高端")
+    assert count == 2
+    assert [e["name"] for e in found] == [
+        "肇庆高端装备有限公司",
+        "广东肇庆高端材料有限公司",
+    ]  # starts with it first
+    assert store.enterprises_named_with("100%")[0] == 1  # % and _ are literal, not wildcards
+    assert store.enterprises_named_with("1%0")[0] == 0
+    assert store.enterprises_named_with("肇")[0] == 0  # too short to mean any one
+    store.set_deleted("enterprises", [ids["肇庆高端装备有限公司"]], True)
+    assert store.enterprises_named_with("肇庆高端", limit=1) == (
+        1,
+        [{"id": ids["广东肇庆高端材料有限公司"], "name": "广东肇庆高端材料有限公司"}],
+    )

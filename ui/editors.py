@@ -167,6 +167,13 @@ class RefEditor(QLineEdit):
     def _picked(self, name: str) -> None:
         self._set_record(self._ids_by_name.get(name))
 
+    def show_matches(self) -> None:
+        """Open the list of records matching the text typed, to pick one with the keyboard."""
+        self.setFocus()
+        self._typed(self.text())
+        self.completer().setCompletionPrefix(self.text())
+        self.completer().complete()
+
     def _set_record(self, record_id: str | None) -> None:
         if record_id != self._record_id:
             self._record_id = record_id

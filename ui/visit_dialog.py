@@ -78,7 +78,7 @@ class VisitDialog(RecordDialog):
             return True
         duplicates = self.store.find_duplicate_enterprises(self.new_enterprise_name)
         if not duplicates:
-            return True
+            return self._confirm_not_a_part(values, self.new_enterprise_name)
         existing = duplicates[0]
         answer = self.services.choose(
             self,
@@ -95,6 +95,45 @@ class VisitDialog(RecordDialog):
             self.new_enterprise_name = None
             return True
         return answer is Choice.SECONDARY
+
+    def _confirm_not_a_part(self, values: dict[str, Any], name: str) -> bool:
+        """A name typed is part of existing enterprises' names ("Brightway" of six Brightway …
+        companies): ask whether one of them was meant before a new enterprise is added."""
+        count, named = self.store.enterprises_named_with(name)
+        if not named:
+            return True
+        listed = "\n".join(f"• {enterprise['name']}" for enterprise in named)
+        if count > len(named):
+            listed += "\n" + tr("Visit", "… and {count} more").format(count=count - len(named))
+        one = count == 1
+        text = (
+            tr("Visit", "No enterprise is named exactly “{name}”, but this one has it in its name:")
+            if one
+            else tr("Visit", "No enterprise is named exactly “{name}”, but {count} have it in their names:")
+        ).format(name=name, count=count)
+        question = (
+            tr("Visit", "Did you mean it, or is “{name}” a new enterprise?")
+            if one
+            else tr("Visit", "Did you mean one of them, or is “{name}” a new enterprise?")
+        ).format(name=name)
+        answer = self.services.choose(
+            self,
+            tr("Visit", "Did you mean an existing enterprise?"),
+            f"{text}\n{listed}\n\n{question}",
+            tr("Visit", "Use the existing enterprise") if one else tr("Visit", "Pick one of them"),
+            tr("Visit", "Add a new enterprise"),
+        )
+        if answer is Choice.SECONDARY:
+            return True
+        editor = self.editors["enterprise_id"]
+        if answer is Choice.PRIMARY and one:
+            editor.set_value(named[0]["id"], named[0]["name"])
+            values["enterprise_id"] = named[0]["id"]
+            self.new_enterprise_name = None
+            return True
+        if answer is Choice.PRIMARY:
+            editor.show_matches()  # the dialog stays open with the list of them under the name
+        return False
 
     def write(self, values: dict[str, Any]) -> str:
         if self.record_id:

@@ -186,52 +186,52 @@
             <translation>工作看板</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="126" />
+            <location filename="../../ui/dashboard.py" line="129" />
             <source>Show</source>
             <translation>查看</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="130" />
+            <location filename="../../ui/dashboard.py" line="133" />
             <source>Period:</source>
             <translation>统计期间：</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="168" />
+            <location filename="../../ui/dashboard.py" line="176" />
             <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="175" />
+            <location filename="../../ui/dashboard.py" line="183" />
             <source>{period} has not begun yet: it starts on {first}.</source>
             <translation>{period} 尚未开始：从 {first} 起。</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="192" />
+            <location filename="../../ui/dashboard.py" line="203" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="202" />
+            <location filename="../../ui/dashboard.py" line="220" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="210" />
+            <location filename="../../ui/dashboard.py" line="228" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="223" />
+            <location filename="../../ui/dashboard.py" line="241" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="245" />
+            <location filename="../../ui/dashboard.py" line="263" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="247" />
+            <location filename="../../ui/dashboard.py" line="265" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>
@@ -269,17 +269,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="441" />
+            <location filename="../../ui/main_window.py" line="450" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="463" />
+            <location filename="../../ui/main_window.py" line="472" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="466" />
+            <location filename="../../ui/main_window.py" line="475" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -798,17 +798,17 @@
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="53" />
+            <location filename="../../ui/ledger_page.py" line="54" />
             <source>Search {ledger}… (Ctrl+F)</source>
             <translation>搜索{ledger}…（Ctrl+F）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="55" />
+            <location filename="../../ui/ledger_page.py" line="56" />
             <source>Deleted records</source>
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="149" />
+            <location filename="../../ui/ledger_page.py" line="175" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -821,202 +821,202 @@
             <translation>招商工作台账</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="93" />
+            <location filename="../../ui/main_window.py" line="96" />
             <source>&amp;Log visit…</source>
             <translation>登记走访(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="95" />
+            <location filename="../../ui/main_window.py" line="98" />
             <source>&amp;New record…</source>
             <translation>新建记录(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="97" />
+            <location filename="../../ui/main_window.py" line="100" />
             <source>&amp;Edit record…</source>
             <translation>编辑记录(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="99" />
+            <location filename="../../ui/main_window.py" line="102" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="101" />
+            <location filename="../../ui/main_window.py" line="104" />
             <source>&amp;Restore</source>
             <translation>恢复(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="102" />
+            <location filename="../../ui/main_window.py" line="105" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="104" />
+            <location filename="../../ui/main_window.py" line="107" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="107" />
+            <location filename="../../ui/main_window.py" line="110" />
             <source>&amp;Find</source>
             <translation>查找(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="110" />
+            <location filename="../../ui/main_window.py" line="113" />
             <source>Show &amp;deleted records</source>
             <translation>显示已删除的记录(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="113" />
+            <location filename="../../ui/main_window.py" line="116" />
             <source>&amp;Convert lead to project…</source>
             <translation>线索转为签约项目(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="116" />
+            <location filename="../../ui/main_window.py" line="119" />
             <source>&amp;Advance to next stage</source>
             <translation>推进到下一阶段(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="118" />
+            <location filename="../../ui/main_window.py" line="121" />
             <source>Fill with &amp;demo data…</source>
             <translation>填充演示数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="120" />
+            <location filename="../../ui/main_window.py" line="123" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="133" />
+            <location filename="../../ui/main_window.py" line="136" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="139" />
+            <location filename="../../ui/main_window.py" line="142" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="145" />
+            <location filename="../../ui/main_window.py" line="148" />
             <source>&amp;View</source>
             <translation>查看(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="150" />
+            <location filename="../../ui/main_window.py" line="153" />
             <source>&amp;Language</source>
             <translation>界面语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="153" />
+            <location filename="../../ui/main_window.py" line="156" />
             <source>Follow the system</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="161" />
+            <location filename="../../ui/main_window.py" line="164" />
             <source>&amp;Record</source>
             <translation>记录(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="163" />
+            <location filename="../../ui/main_window.py" line="166" />
             <source>Re&amp;ports</source>
             <translation>报表(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="171" />
+            <location filename="../../ui/main_window.py" line="174" />
             <source>&amp;Sync</source>
             <translation>同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="178" />
+            <location filename="../../ui/main_window.py" line="181" />
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="198" />
+            <location filename="../../ui/main_window.py" line="201" />
             <source>User: {user}</source>
             <translation>用户：{user}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="199" />
+            <location filename="../../ui/main_window.py" line="202" />
             <source>Team: {team}</source>
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="230" />
+            <location filename="../../ui/main_window.py" line="233" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="231" />
+            <location filename="../../ui/main_window.py" line="234" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="251" />
+            <location filename="../../ui/main_window.py" line="254" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="252" />
+            <location filename="../../ui/main_window.py" line="255" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商工作台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="329" />
+            <location filename="../../ui/main_window.py" line="338" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="403" />
+            <location filename="../../ui/main_window.py" line="412" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="416" />
+            <location filename="../../ui/main_window.py" line="425" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="428" />
+            <location filename="../../ui/main_window.py" line="437" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="482" />
+            <location filename="../../ui/main_window.py" line="491" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="483" />
+            <location filename="../../ui/main_window.py" line="492" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="488" />
+            <location filename="../../ui/main_window.py" line="497" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="489" />
+            <location filename="../../ui/main_window.py" line="498" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="495" />
+            <location filename="../../ui/main_window.py" line="504" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="495" />
+            <location filename="../../ui/main_window.py" line="504" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="521" />
+            <location filename="../../ui/main_window.py" line="530" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="522" />
+            <location filename="../../ui/main_window.py" line="531" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -1448,181 +1448,181 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="43" />
-            <location filename="../../ui/sync_controller.py" line="169" />
+            <location filename="../../ui/sync_controller.py" line="173" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="72" />
+            <location filename="../../ui/sync_controller.py" line="73" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="74" />
+            <location filename="../../ui/sync_controller.py" line="75" />
             <source>&amp;Choose master workbook…</source>
             <translation>选择总表(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="77" />
+            <location filename="../../ui/sync_controller.py" line="78" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="79" />
+            <location filename="../../ui/sync_controller.py" line="80" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="80" />
+            <location filename="../../ui/sync_controller.py" line="81" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="81" />
+            <location filename="../../ui/sync_controller.py" line="82" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="98" />
+            <location filename="../../ui/sync_controller.py" line="102" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="98" />
-            <location filename="../../ui/sync_controller.py" line="108" />
+            <location filename="../../ui/sync_controller.py" line="102" />
+            <location filename="../../ui/sync_controller.py" line="112" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="108" />
+            <location filename="../../ui/sync_controller.py" line="112" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="117" />
+            <location filename="../../ui/sync_controller.py" line="121" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="138" />
+            <location filename="../../ui/sync_controller.py" line="142" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="139" />
+            <location filename="../../ui/sync_controller.py" line="143" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="140" />
+            <location filename="../../ui/sync_controller.py" line="144" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="170" />
+            <location filename="../../ui/sync_controller.py" line="174" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="207" />
+            <location filename="../../ui/sync_controller.py" line="211" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="214" />
+            <location filename="../../ui/sync_controller.py" line="218" />
             <location filename="../../sync/engine.py" line="126" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="226" />
+            <location filename="../../ui/sync_controller.py" line="231" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="227" />
+            <location filename="../../ui/sync_controller.py" line="232" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="228" />
+            <location filename="../../ui/sync_controller.py" line="233" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="229" />
+            <location filename="../../ui/sync_controller.py" line="234" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="238" />
-            <location filename="../../ui/sync_controller.py" line="234" />
+            <location filename="../../ui/sync_controller.py" line="243" />
+            <location filename="../../ui/sync_controller.py" line="239" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="239" />
+            <location filename="../../ui/sync_controller.py" line="244" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="245" />
+            <location filename="../../ui/sync_controller.py" line="250" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="248" />
+            <location filename="../../ui/sync_controller.py" line="253" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="254" />
+            <location filename="../../ui/sync_controller.py" line="259" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="258" />
+            <location filename="../../ui/sync_controller.py" line="263" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="306" />
-            <location filename="../../ui/sync_controller.py" line="137" />
+            <location filename="../../ui/sync_controller.py" line="321" />
+            <location filename="../../ui/sync_controller.py" line="141" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="308" />
+            <location filename="../../ui/sync_controller.py" line="323" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="310" />
+            <location filename="../../ui/sync_controller.py" line="325" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="312" />
+            <location filename="../../ui/sync_controller.py" line="327" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="316" />
+            <location filename="../../ui/sync_controller.py" line="331" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="317" />
+            <location filename="../../ui/sync_controller.py" line="332" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="322" />
+            <location filename="../../ui/sync_controller.py" line="337" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="324" />
+            <location filename="../../ui/sync_controller.py" line="339" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>
@@ -1876,13 +1876,50 @@
         </message>
         <message>
             <location filename="../../ui/visit_dialog.py" line="89" />
+            <location filename="../../ui/visit_dialog.py" line="123" />
             <source>Use the existing enterprise</source>
             <translation>使用已有企业</translation>
         </message>
         <message>
             <location filename="../../ui/visit_dialog.py" line="90" />
+            <location filename="../../ui/visit_dialog.py" line="124" />
             <source>Add a new enterprise</source>
             <translation>新增企业</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="107" />
+            <source>… and {count} more</source>
+            <translation>……另有 {count} 家</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="110" />
+            <source>No enterprise is named exactly “{name}”, but this one has it in its name:</source>
+            <translation>没有名称恰为“{name}”的企业，但以下企业的名称中含有它：</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="112" />
+            <source>No enterprise is named exactly “{name}”, but {count} have it in their names:</source>
+            <translation>没有名称恰为“{name}”的企业，但有 {count} 家企业的名称中含有它：</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="115" />
+            <source>Did you mean it, or is “{name}” a new enterprise?</source>
+            <translation>您指的是这家企业，还是“{name}”是一家新企业？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="117" />
+            <source>Did you mean one of them, or is “{name}” a new enterprise?</source>
+            <translation>您指的是其中一家，还是“{name}”是一家新企业？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="121" />
+            <source>Did you mean an existing enterprise?</source>
+            <translation>是否指已有企业？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_dialog.py" line="123" />
+            <source>Pick one of them</source>
+            <translation>从中选择一家</translation>
         </message>
     </context>
 </TS>

@@ -9,10 +9,7 @@ so a reader never sees half a workbook.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +23,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
 
 from models.reports.figures import BreakdownRow, Figure, PeriodReport
+from models.reports.ledger_export import save_atomically
 from models.reports.periods import Period, period_phrase
 from models.reports.xlsx_style import (
     COUNT_FORMAT,
@@ -442,16 +440,4 @@ def write_period_report(
     _monthly_sheet(workbook.create_sheet(monthly_name), report, lang, generated)
     workbook.properties.title = report_title(report.period, lang)
     workbook.properties.creator = "Outreach Ledger"
-    _save_atomically(workbook, Path(path))
-
-
-def _save_atomically(workbook: Any, path: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx.part")
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    save_atomically(workbook, Path(path))

@@ -111,36 +111,20 @@ def deleted_label(language: str) -> str:
     return zh if language.startswith("zh") else en
 
 
-OWN_NAME, ALIAS = 0, 1  # how closely a header or sheet name matches: the lower, the closer
-
-
 def header_index(sheet: SheetLayout) -> dict[str, str]:
     """header_key(any accepted header) -> column key."""
-    return {key: column for key, (column, _) in ranked_header_index(sheet).items()}
-
-
-def ranked_header_index(sheet: SheetLayout) -> dict[str, tuple[str, int]]:
-    """header_key(any accepted header) -> (column key, OWN_NAME for its English or Chinese header,
-    ALIAS for another accepted spelling)."""
-    index: dict[str, tuple[str, int]] = {}
+    index: dict[str, str] = {}
     for column in sheet.columns:
-        for rank, names in ((OWN_NAME, (column.en, column.zh)), (ALIAS, column.aliases)):
-            for name in names:
-                index.setdefault(header_key(name), (column.key, rank))
+        for name in (column.en, column.zh, *column.aliases):
+            index.setdefault(header_key(name), column.key)
     return index
 
 
 def sheet_index() -> dict[str, str]:
     """header_key(any accepted sheet name) -> ledger name."""
-    return {key: ledger for key, (ledger, _) in ranked_sheet_index().items()}
-
-
-def ranked_sheet_index() -> dict[str, tuple[str, int]]:
-    """header_key(any accepted sheet name) -> (ledger name, OWN_NAME or ALIAS)."""
-    index: dict[str, tuple[str, int]] = {}
+    index: dict[str, str] = {}
     for ledger_name in SYNC_ORDER:
         sheet = layout(ledger_name)
-        for rank, names in ((OWN_NAME, (sheet.en, sheet.zh)), (ALIAS, sheet.aliases)):
-            for name in names:
-                index.setdefault(header_key(name), (ledger_name, rank))
+        for name in (sheet.en, sheet.zh, *sheet.aliases):
+            index.setdefault(header_key(name), ledger_name)
     return index

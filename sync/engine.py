@@ -113,6 +113,11 @@ TOTAL_ROW_HOLDS = QT_TRANSLATE_NOOP(
     "the sheet's table ends in a total row, and rows added below it would be outside the table: "
     "{count} new records wait here until the total row is turned off (Table Design ▸ Total Row)",
 )
+REMOVALS_WAIT = QT_TRANSLATE_NOOP(
+    "Sync",
+    "{count} records whose rows are missing from the sheet are not taken as removed while some of its "
+    "rows have no id of their own (see the sheet's other issues): they may be those rows",
+)
 TYPED_TOTAL_HOLDS = QT_TRANSLATE_NOOP(
     "Sync",
     "the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: "
@@ -400,34 +405,50 @@ IDENTIFIED_BY_NAME = ("teams", "enterprises", "leads", "projects")  # names that
 
 def _reattach_cleared_ids(plan: _Plan) -> None:
     """A row whose id head office cleared (by accident: a slip of Delete) reads as a new record, and
-    its record as removed there. When one such new row and one such record share a name, they are one
-    record: the row gets its id back instead of the record being deleted here and made again (which
-    left every visit and lead referring to the deleted one)."""
+    its record as removed there. When one such new row and one such record share a name, the record
+    is unchanged here (but for a deletion) and the row differs from it in one field at most, they are
+    one record: the row gets its id back instead of the record being deleted here and made again
+    (which left every visit and lead referring to the deleted one). Anything less alike stays a
+    removed row (a conflict if edited here) beside a new record, for a person to see."""
     if plan.new_workbook:
         return
+    given: dict[str, str] = {}
     for ledger in IDENTIFIED_BY_NAME:
         sheet = plan.workbook.sheets[ledger]
         if sheet.unread or not sheet.ids_to_write:
             continue
+        fields = [name for name in merge_fields(ledger) if name != DELETED]
         local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
         gone: dict[str, list[str]] = {}
         for record_id, agreed in base.items():
-            record = local.get(record_id) or agreed
-            if record_id not in sheet.rows and agreed is not None and not record.get(DELETED):
-                gone.setdefault(normalise_name(_display_of(ledger, record)), []).append(record_id)
+            record = local.get(record_id)
+            if (
+                record_id in sheet.rows
+                or agreed is None
+                or record is None
+                or agreed.get(DELETED)
+                or any(record.get(name) != agreed.get(name) for name in fields)
+            ):
+                continue
+            gone.setdefault(normalise_name(_display_of(ledger, record)), []).append(record_id)
         typed: dict[str, list[str]] = {}
         for record_id in sheet.ids_to_write:
             if record_id in sheet.records:
                 name = normalise_name(_display_of(ledger, sheet.records[record_id]))
                 typed.setdefault(name, []).append(record_id)
         for name, new_ids in typed.items():
-            if name and len(new_ids) == 1 and len(gone.get(name, ())) == 1:
-                new_id, record_id = new_ids[0], gone[name][0]
+            if not name or len(new_ids) != 1 or len(gone.get(name, ())) != 1:
+                continue
+            new_id, record_id = new_ids[0], gone[name][0]
+            row, agreed = sheet.records[new_id], base[record_id] or {}
+            if sum(row.get(name) != agreed.get(name) for name in fields) <= 1:
                 _give_id(sheet, new_id, record_id)
-                plan.workbook.issues = [
-                    replace(issue, record_id=record_id) if issue.record_id == new_id else issue
-                    for issue in plan.workbook.issues
-                ]
+                given[new_id] = record_id
+    if given:
+        plan.workbook.issues = [
+            replace(issue, record_id=given[issue.record_id]) if issue.record_id in given else issue
+            for issue in plan.workbook.issues
+        ]
 
 
 def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
@@ -444,19 +465,33 @@ def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
 
 
 def _hold_duplicated(plan: _Plan) -> None:
-    """A record whose id is on two rows (a row copied with its id) is not synced either way: which
-    row is the record, and what the other is meant to be, is head office's to say."""
+    """A record whose id is on two rows (a row copied with its id, an id filled down) is not synced
+    either way: which row is the record, and what the other is meant to be, is head office's to say.
+    While a sheet has such rows, or rows whose id a merge emptied, a record missing from it may be on
+    one of them: none is taken as removed there (one issue says how many wait)."""
     for ledger in SYNC_ORDER:
-        held = plan.workbook.sheets[ledger].duplicated
-        if not held:
+        sheet = plan.workbook.sheets[ledger]
+        if not (sheet.duplicated or sheet.lost_ids):
             continue
         result = plan.merges[ledger]
+        missing = {
+            record_id
+            for record_id, agreed in plan.snapshot.base.get(ledger, {}).items()
+            if agreed is not None and record_id not in sheet.rows
+        }
+        held = sheet.duplicated | missing
+        conflicted = {c.record_id for c in result.conflicts}
+        removals = [rid for rid in missing if rid in result.to_local or rid in conflicted]
         for record_id in held:
             result.to_local.pop(record_id, None)
             result.new_local.discard(record_id)
             result.to_remote.pop(record_id, None)
             result.base.pop(record_id, None)
         result.conflicts = [c for c in result.conflicts if c.record_id not in held]
+        if removals:
+            row = min([*sheet.lost_ids, *(sheet.rows[r] for r in sheet.duplicated if r in sheet.rows)])
+            args = (("count", str(len(removals))),)
+            plan.issues.append(CellIssue(ledger, sheet.sheet, row, "", "", "", REMOVALS_WAIT, None, args))
 
 
 def _check_local_changes(plan: _Plan) -> None:

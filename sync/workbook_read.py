@@ -16,7 +16,7 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,10 +29,10 @@ from sync.columns import (
     SYNC_ORDER,
     Role,
     SheetLayout,
+    header_index,
     header_key,
     layout,
-    ranked_header_index,
-    ranked_sheet_index,
+    sheet_index,
 )
 from sync.machine import processors
 from sync.merge import DELETED, Record
@@ -154,6 +154,7 @@ class SheetData:
     unread: bool = False  # stored exactly as after the last sync, which settled every row: not read
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
     merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
+    lost_ids: set[int] = field(default_factory=set)  # rows whose id cell a merge emptied
 
     @property
     def layout(self) -> SheetLayout:
@@ -261,26 +262,20 @@ class HeaderRow:
         return len(self.positions) + len(self.ambiguous)
 
 
-def _find_header(grid: list[list[Any]], index: dict[str, tuple[str, int]]) -> HeaderRow | None:
-    """The row naming the most columns. A column's own header wins over an alias (head office may
-    add a column of its own named like one); two columns equally named for one are ambiguous."""
+def _find_header(grid: list[list[Any]], index: dict[str, str]) -> HeaderRow | None:
+    """The row naming the most columns. Two columns named for one (head office may add a column of
+    its own named like one, or under another accepted name) are ambiguous: neither is taken for it."""
     best: HeaderRow | None = None
     for row_number, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        matches: dict[str, list[tuple[int, int]]] = {}
+        matches: dict[str, list[int]] = {}
         for column_number, cell in enumerate(row):
-            match = index.get(header_key(cell)) if isinstance(cell, str) and cell.strip() else None
-            if match is not None:
-                matches.setdefault(match[0], []).append((match[1], column_number))
+            key = index.get(header_key(cell)) if isinstance(cell, str) and cell.strip() else None
+            if key is not None:
+                matches.setdefault(key, []).append(column_number)
         if len(matches) < 2 or (best is not None and len(matches) <= best.named):
             continue
-        positions: dict[str, int] = {}
-        ambiguous: dict[str, list[int]] = {}
-        for key, columns in matches.items():
-            closest = [column for rank, column in columns if rank == min(rank for rank, _ in columns)]
-            if len(closest) == 1:
-                positions[key] = closest[0]
-            else:
-                ambiguous[key] = closest
+        positions = {key: columns[0] for key, columns in matches.items() if len(columns) == 1}
+        ambiguous = {key: columns for key, columns in matches.items() if len(columns) > 1}
         best = HeaderRow(row_number, positions, ambiguous)
     return best
 
@@ -394,22 +389,21 @@ def _open(path: Path) -> tuple[Any, dict[str, str]]:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
         raise WorkbookError(UNREADABLE, path=path, detail=str(error)) from None
-    by_key = ranked_sheet_index()
-    candidates: dict[str, list[tuple[int, str]]] = {ledger: [] for ledger in SYNC_ORDER}
+    by_key = sheet_index()
+    candidates: dict[str, list[str]] = {ledger: [] for ledger in SYNC_ORDER}
     for name in book.sheet_names:
-        match = by_key.get(header_key(name))
-        if match is not None:
-            candidates[match[0]].append((match[1], name))
+        ledger = by_key.get(header_key(name))
+        if ledger is not None:
+            candidates[ledger].append(name)
     found: dict[str, str] = {}
     for ledger in SYNC_ORDER:
         sheet = layout(ledger)
         if not candidates[ledger]:
             raise WorkbookError(MISSING_SHEET, path=path, ledger=sheet.en, en=sheet.en, zh=sheet.zh)
-        best = min(rank for rank, _ in candidates[ledger])
-        closest = [name for rank, name in candidates[ledger] if rank == best]
-        if len(closest) > 1:  # head office's own sheet named like a ledger: which one is it?
-            raise WorkbookError(TWO_SHEETS, first=closest[0], second=closest[1], en=sheet.en, zh=sheet.zh)
-        found[ledger] = closest[0]
+        if len(candidates[ledger]) > 1:  # head office's own sheet named like a ledger: which is it?
+            first, second = candidates[ledger][:2]
+            raise WorkbookError(TWO_SHEETS, first=first, second=second, en=sheet.en, zh=sheet.zh)
+        found[ledger] = candidates[ledger][0]
     return book, found
 
 
@@ -457,17 +451,18 @@ def _read_ledgers(
     return read
 
 
-TOTAL_WORDS = frozenset(
-    header_key(word)
-    for word in ("合计", "总计", "小计", "共计", "Total", "Totals", "Grand total", "Subtotal")
-)
+TOTAL_WORDS_ZH = frozenset(header_key(word) for word in ("合计", "总计", "小计", "共计"))
+TOTAL_WORDS = TOTAL_WORDS_ZH | {header_key(word) for word in ("Total", "Totals", "Grand total", "Subtotal")}
 
 
-def _total_word(cells: list[Any]) -> str | None:
-    """The word naming a row a total row (合计, Total …), if one of its texts is just that."""
-    for cell in cells:
-        if isinstance(cell, str) and cell and header_key(cell) in TOTAL_WORDS:
-            return cell.strip()
+def _total_word(cells: list[Any], ledger_columns: Collection[int]) -> str | None:
+    """The word naming a row without an id a total row, if one of its texts is just that: 合计 and its
+    kind anywhere, Total only outside the ledger's columns (an enterprise may be called Total)."""
+    for offset, cell in enumerate(cells):
+        if isinstance(cell, str) and cell:
+            key = header_key(cell)
+            if key in TOTAL_WORDS_ZH or (key in TOTAL_WORDS and offset not in ledger_columns):
+                return cell.strip()
     return None
 
 
@@ -484,17 +479,19 @@ def _merged_below_header(
     """Merged cells over the ledger's columns below its header: their fields are not synced on those
     rows (a covered cell reads empty, and a value written into one is not seen), one issue a range.
 
-    Returns the fields held by row number, and the rows whose id cell is covered (no record there:
-    Excel keeps only the first cell's value of a merge).
+    Returns the fields held by row number, and the rows whose id cell is covered (Excel keeps only
+    the first cell's value of a merge; a covered id cell still holding its id is read as usual).
     """
     at_column = {column: key for key, column in data.columns.items()}
     held: dict[int, set[str]] = {}
     covered_ids: set[int] = set()
     for (first_row, first_column), (last_row, last_column) in merged:
-        rows = range(max(first_row + 1, header_row + 1), last_row + 2)
+        if first_row + 1 <= header_row:  # the title or the header itself (a header over two rows)
+            continue
+        rows = range(first_row + 1, last_row + 2)
         columns = range(first_column + 1, last_column + 2)
         keys = {at_column[column] for column in columns if column in at_column}
-        if not rows or not keys or len(columns) * (last_row - first_row + 1) < 2:
+        if not keys or len(columns) * len(rows) < 2:
             continue
         for row in rows:
             held.setdefault(row, set()).update(keys & field_keys)
@@ -537,7 +534,7 @@ def _read_sheet(
     sheet_layout = layout(ledger)
     # Rows stream from the reader: only the first few are held, to find the header among them.
     first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    header = _find_header(first_rows, ranked_header_index(sheet_layout))
+    header = _find_header(first_rows, header_index(sheet_layout))
     if header is None:
         raise WorkbookError(NO_HEADER, sheet=sheet_name, rows=HEADER_SEARCH_ROWS)
     header_offset, positions = header.offset, header.positions
@@ -582,8 +579,13 @@ def _read_sheet(
         for c in fields
         if c.field is not None
     ]
-    missing_fields = {c.key for c in fields if c.key not in positions}
-    for key in sorted(missing_fields, key=lambda k: [c.key for c in fields].index(k)):
+    missing_keys = [c.key for c in fields if c.key not in positions]
+    if RECORD_STATUS not in positions:
+        missing_keys.append(RECORD_STATUS)  # deletions can be neither read nor written: they wait
+    missing_fields = {key for key in missing_keys if key != RECORD_STATUS}
+    if RECORD_STATUS not in positions:
+        missing_fields.add(DELETED)
+    for key in missing_keys:
         column = sheet_layout.column(key)
         equally_named = [column_letter(start_column + c + 1) for c in header.ambiguous.get(key, [])]
         issues.append(
@@ -628,9 +630,15 @@ def _read_sheet(
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
     for offset, cells in enumerate(following, start=header_offset + 1):
         row_number = start_row + offset + 1
-        if (total_rows and row_number in total_rows) or (covered_ids and row_number in covered_ids):
+        if total_rows and row_number in total_rows:
             continue
         raw_id = cells[id_offset] if id_offset < len(cells) else ""
+        if type(raw_id) is str and raw_id and header_key(raw_id) in TOTAL_WORDS:  # 合计 in the id column
+            data.typed_totals[row_number] = raw_id.strip()
+            continue
+        if covered_ids and row_number in covered_ids and raw_id in ("", None):
+            data.lost_ids.add(row_number)  # its record's id went with the merge: not a new record
+            continue
         has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further
         if not has_id and not any(cells[i] not in ("", None) for i in known if i < len(cells)):
             continue
@@ -639,7 +647,7 @@ def _read_sheet(
         if isinstance(raw_id, float) and raw_id.is_integer():
             record_id = str(int(raw_id))
         if not record_id:
-            total = _total_word(cells)
+            total = _total_word(cells, known)
             if total is not None:  # 合计 typed below the records (sums, counts): not a record
                 data.typed_totals[row_number] = total
                 continue

@@ -344,47 +344,50 @@ def _insert_column(workbook: Path, ledger: str, before: int, header: str, values
     book.save(workbook)
 
 
-def test_a_column_head_office_adds_under_an_alias_of_a_ledger_column_is_left_alone(
+def test_a_column_head_office_adds_under_a_name_of_a_ledger_column_is_reported_not_taken(
     database, store, bureau, workbook
 ) -> None:
-    """负责人 is also accepted for 跟进人; the column headed 跟进人 itself is the ledger's."""
+    """负责人 is also accepted for 跟进人: with both there, neither is guessed to be the ledger's."""
+    import openpyxl
+
     store.update("leads", bureau["lead"], {"owner": "外勤小李"})
     _sync(database, workbook)
     row = read_workbook(workbook).sheets["leads"].rows[bureau["lead"]]
     _insert_column(workbook, "leads", 3, "负责人", {row: "总部王主任"})
 
     report = _sync(database, workbook)
-    assert report.counts["leads"].updated_here == 0 and report.counts["leads"].issues == 0
-    assert store.get("leads", bureau["lead"])["owner"] == "外勤小李"
-    store.update("leads", bureau["lead"], {"owner": "外勤小张"})
-    _sync(database, workbook)
-    import openpyxl
-
-    sheet = openpyxl.load_workbook(workbook)["招商线索"]
-    assert sheet.cell(row, 3).value == "总部王主任"  # head office's column, untouched
-    assert workbook_records(workbook, "leads")[bureau["lead"]]["owner"] == "外勤小张"
-
-
-def test_two_columns_named_alike_for_one_field_are_reported_and_that_field_waits(
-    database, store, bureau, workbook
-) -> None:
-    store.update("leads", bureau["lead"], {"owner": "外勤小李"})
-    _sync(database, workbook)
-    owner = read_workbook(workbook).sheets["leads"].columns["owner"]
-    _rename_header(workbook, "leads", owner, "负责人")  # the ledger's column under an alias …
-    row = read_workbook(workbook).sheets["leads"].rows[bureau["lead"]]
-    _insert_column(workbook, "leads", 3, "负责人", {row: "总部王主任"})  # … and head office's own beside it
-
-    report = _sync(database, workbook)
-    assert report.outcome is Outcome.OPEN and report.counts["leads"].issues == 1
+    assert report.counts["leads"].updated_here == 0 and report.counts["leads"].issues == 1
     with database.session() as session:
         (issue,) = session.scalars(select(SyncIssue)).all()
     shown = issue.message.format(**__import__("json").loads(issue.args))
     assert issue.sheet == "招商线索" and "C" in shown and "跟进人" in shown
-    assert store.get("leads", bureau["lead"])["owner"] == "外勤小李"  # neither column taken over
+    assert store.get("leads", bureau["lead"])["owner"] == "外勤小李"
+    store.update("leads", bureau["lead"], {"owner": "外勤小张"})
+    _sync(database, workbook)
+    sheet = openpyxl.load_workbook(workbook)["招商线索"]
+    assert sheet.cell(row, 3).value == "总部王主任"  # head office's column, untouched
+    assert "外勤小张" not in [c.value for c in sheet[row]]  # the change waits here
+    assert store.get("leads", bureau["lead"])["owner"] == "外勤小张"
 
 
-def test_a_sheet_of_head_offices_own_named_like_a_ledger_is_not_taken_for_it(
+def test_a_column_of_head_offices_own_under_a_ledger_columns_own_name_does_not_take_it_over(
+    database, store, bureau, workbook
+) -> None:
+    """The ledger's notes column is headed 说明 (accepted for 备注); head office adds its own 备注."""
+    store.update("leads", bureau["lead"], {"notes": "本地备注"})
+    _sync(database, workbook)
+    notes = read_workbook(workbook).sheets["leads"].columns["notes"]
+    _rename_header(workbook, "leads", notes, "说明")
+    _sync(database, workbook)
+    far_right = max(read_workbook(workbook).sheets["leads"].columns.values()) + 1
+    _insert_column(workbook, "leads", far_right, "备注", {})
+
+    report = _sync(database, workbook)
+    assert report.counts["leads"].updated_here == 0 and report.counts["leads"].issues == 1
+    assert store.get("leads", bureau["lead"])["notes"] == "本地备注"
+
+
+def test_a_sheet_of_head_offices_own_named_like_a_ledger_stops_the_sync_until_renamed(
     database, store, bureau, workbook
 ) -> None:
     import openpyxl
@@ -396,19 +399,55 @@ def test_a_sheet_of_head_offices_own_named_like_a_ledger_is_not_taken_for_it(
     book.move_sheet(extract, offset=-len(book.sheetnames) + 1)
     extract.delete_rows(2, extract.max_row)  # head office's list of big projects: none here
     book.save(workbook)
-
-    report = _sync(database, workbook)
-    assert report.counts["projects"].deleted_here == 0
-    assert not store.get("projects", bureau["project"])["deleted"]
-
-    book = openpyxl.load_workbook(workbook)
-    book["项目"].title = "Projects"  # now equally named: which one is the ledger cannot be told
-    book.save(workbook)
     before = workbook.read_bytes()
     with pytest.raises(SyncFailed) as failed:
         _sync(database, workbook)
-    assert "签约项目" in str(failed.value) and "Projects" in str(failed.value)
+    assert "签约项目" in str(failed.value) and "项目" in str(failed.value)
     assert workbook.read_bytes() == before
+    assert not store.get("projects", bureau["project"])["deleted"]
+
+    book = openpyxl.load_workbook(workbook)
+    book["项目"].title = "大项目清单"  # head office renames its own sheet
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert (
+        report.counts["projects"].deleted_here == 0
+        and not store.get("projects", bureau["project"])["deleted"]
+    )
+
+
+@pytest.mark.parametrize("change", ["second status column", "status column removed"])
+def test_deletions_wait_while_the_record_status_column_cannot_be_told(
+    change: str, database, store, bureau, workbook
+) -> None:
+    """Every row read as not deleted would bring deleted records back and lose deletions made here."""
+    import openpyxl
+
+    store.set_deleted("visits", [bureau["visit"]], True)
+    _sync(database, workbook)
+    sheet_data = read_workbook(workbook).sheets["enterprises"]
+    status = sheet_data.columns["record_status"]
+    book = openpyxl.load_workbook(workbook)
+    if change == "second status column":
+        book[sheet_data.sheet].cell(1, max(sheet_data.columns.values()) + 1, "记录状态")
+        visits = read_workbook(workbook).sheets["visits"]
+        book[visits.sheet].cell(1, max(visits.columns.values()) + 1, "记录状态")
+    else:
+        book[sheet_data.sheet].delete_cols(status)
+        visits = read_workbook(workbook).sheets["visits"]
+        book[visits.sheet].delete_cols(visits.columns["record_status"])
+    book.save(workbook)
+    store.set_deleted("enterprises", [bureau["enterprise"]], True)
+
+    report = _sync(database, workbook)
+    assert report.counts["visits"].updated_here == 0 and store.get("visits", bureau["visit"])["deleted"]
+    assert report.counts["enterprises"].deleted_there == 0 and report.counts["enterprises"].issues == 1
+    assert store.get("enterprises", bureau["enterprise"])["deleted"]  # waits here, not undone
+    report = _sync(database, workbook)
+    assert (
+        store.get("visits", bureau["visit"])["deleted"]
+        and store.get("enterprises", bureau["enterprise"])["deleted"]
+    )
 
 
 def test_a_row_copied_with_its_id_holds_that_record_until_head_office_tells_them_apart(
@@ -1197,3 +1236,150 @@ def test_a_row_that_would_make_an_invalid_record_is_an_issue_and_not_taken_over(
     assert issue.message == "{reason}; the row was not taken over"
     assert '"reason": "This date cannot be before {other} ({other_date})."' in issue.args
     assert '"other_date": "2024-06-01"' in issue.args
+
+
+# --- rows whose id cannot be told: merged, filled down, cleared -------------------------------------------
+
+
+def _two_enterprises(store: LedgerStore, bureau: dict[str, str], workbook: Path, database) -> tuple[str, str]:
+    """A second enterprise, synced: (the id on the upper row, the id on the row just below it)."""
+    second = store.create("enterprises", {"name": "广州氢能装备有限公司", "industry": "hydrogen"})
+    _sync(database, workbook)
+    rows = read_workbook(workbook).sheets["enterprises"].rows
+    upper, lower = sorted([bureau["enterprise"], second], key=rows.__getitem__)
+    assert rows[lower] == rows[upper] + 1
+    return upper, lower
+
+
+def _merge_xml(workbook: Path, sheet_name: str, ref: str) -> None:
+    """A <mergeCell> added without touching any value (LibreOffice keeps a covered cell's content)."""
+    part = _part_of(workbook, sheet_name)
+    with _edited_parts(workbook) as parts:
+        xml = parts[part].decode()
+        if "<mergeCells" in xml:
+            xml = xml.replace("</mergeCells>", f'<mergeCell ref="{ref}"/></mergeCells>')
+        else:
+            at = xml.index("</sheetData>") + len("</sheetData>")
+            xml = xml[:at] + f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>' + xml[at:]
+        parts[part] = xml.encode()
+
+
+def test_a_covered_id_cell_that_still_holds_its_id_is_read_as_usual(
+    database, store, bureau, workbook
+) -> None:
+    first, second = _two_enterprises(store, bureau, workbook, database)
+    sheet = read_workbook(workbook).sheets["enterprises"]
+    first_row, second_row = sheet.rows[first], sheet.rows[second]
+    _merge_xml(workbook, sheet.sheet, f"A{first_row}:A{second_row}")
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].deleted_here == 0
+    assert not store.get("enterprises", second)["deleted"]
+
+
+def test_an_id_lost_in_a_merge_or_overwritten_by_a_fill_down_deletes_nothing(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    first, second = _two_enterprises(store, bureau, workbook, database)
+    sheet = read_workbook(workbook).sheets["enterprises"]
+    first_row, second_row = sheet.rows[first], sheet.rows[second]
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].merge_cells(f"A{first_row}:A{second_row}")  # Excel keeps only the first id
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].deleted_here == 0 and not store.get("enterprises", second)["deleted"]
+    with database.session() as session:
+        messages = [i.message for i in session.scalars(select(SyncIssue)).all()]
+    assert any("not taken as removed" in m for m in messages)
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].unmerge_cells(f"A{first_row}:A{second_row}")  # the second id is gone for good
+    book.save(workbook)
+    report = _sync(database, workbook)  # the row is the enterprise of that name: it gets its id back
+    counts = report.counts["enterprises"]
+    assert (counts.added_here, counts.deleted_here) == (0, 0) and report.outcome is Outcome.SYNCED
+    assert read_workbook(workbook).sheets["enterprises"].rows[second] == second_row
+
+    book = openpyxl.load_workbook(workbook)  # a fill-down copies the first id over the second
+    book[sheet.sheet].cell(second_row, 1).value = first
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].deleted_here == 0 and not store.get("enterprises", second)["deleted"]
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].cell(second_row, 1).value = None  # as the issue says: clear the copy's id
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].added_here == 0 and report.outcome is Outcome.SYNCED
+    live = [rid for rid, r in local_records(database, "enterprises").items() if not r["deleted"]]
+    assert sorted(live) == sorted([first, second])
+
+
+def test_a_header_over_two_merged_rows_is_not_an_issue(database, store, bureau, workbook) -> None:
+    import openpyxl
+
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["teams"]
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].insert_rows(2)
+    for column in range(1, max(sheet.columns.values()) + 1):
+        book[sheet.sheet].merge_cells(start_row=1, start_column=column, end_row=2, end_column=column)
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.total("updated_here") == 0
+
+
+def test_a_total_row_typed_in_the_id_column_is_a_total_row_and_an_enterprise_named_total_is_one(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    hand_append(workbook, "enterprises", [{"name": "Total", "industry": "其他"}])  # a real one, no id yet
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].added_here == 1
+    hand_append(workbook, "projects", [{"id": "合计", "planned_investment": "100000"}])
+    store.create(
+        "projects",
+        {"name": "新项目", "stage": "signed", "signed_on": date(2024, 6, 1), "team_id": bureau["team"]},
+    )
+    report = _sync(database, workbook)
+    counts = report.counts["projects"]
+    assert (counts.added_here, counts.added_there, counts.issues) == (0, 0, 1)
+
+
+def test_a_cleared_id_is_not_given_to_a_different_record_of_the_same_name(
+    database, store, bureau, workbook
+) -> None:
+    """Head office removes lead L1's row and types another lead of the same title for another
+    enterprise, while the laptop edits L1: a removed row to decide and a new lead, not one lead."""
+    import openpyxl
+
+    other = store.create("enterprises", {"name": "广州氢能装备有限公司"})
+    _sync(database, workbook)
+    store.update("leads", bureau["lead"], {"notes": "laptop: met the CFO"})
+    sheet = read_workbook(workbook).sheets["leads"]
+    book = openpyxl.load_workbook(workbook)
+    row = sheet.rows[bureau["lead"]]
+    book[sheet.sheet].cell(row, sheet.columns["id"]).value = None
+    book[sheet.sheet].cell(row, sheet.columns["enterprise_id"]).value = other
+    book[sheet.sheet].cell(row, sheet.columns["planned_investment"]).value = 8000
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["leads"].added_here == 1 and report.counts["leads"].conflicts == 1
+    assert store.get("leads", bureau["lead"])["enterprise_id"] == bureau["enterprise"]
+
+
+def test_a_deletion_here_of_a_record_whose_id_head_office_cleared_goes_out(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    _, second = _two_enterprises(store, bureau, workbook, database)
+    store.set_deleted("enterprises", [second], True)
+    sheet = read_workbook(workbook).sheets["enterprises"]
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].cell(sheet.rows[second], sheet.columns["id"]).value = None
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].added_here == 0
+    assert workbook_records(workbook, "enterprises")[second][DELETED]

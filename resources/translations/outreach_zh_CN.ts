@@ -1303,11 +1303,16 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="116" />
+            <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
+            <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="121" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="121" />
+            <location filename="../../sync/engine.py" line="126" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1530,7 +1535,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="218" />
-            <location filename="../../sync/engine.py" line="126" />
+            <location filename="../../sync/engine.py" line="131" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

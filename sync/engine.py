@@ -49,7 +49,7 @@ from sync.local import (
     synced_workbook,
 )
 from sync.memory import release_freed_memory
-from sync.merge import DELETED, MergeResult, Record, merge
+from sync.merge import DELETED, Conflict, MergeResult, Record, merge
 from sync.row_xml import RowXmlError, SharedString, read_row
 from sync.values import Canonical, Remembered, canonical, to_model
 from sync.workbook_read import (
@@ -396,6 +396,7 @@ def _plan(
         )
         plan.merges[ledger] = result
     _hold_duplicated(plan)
+    _refill_unmerged(plan)
     _check_local_changes(plan)
     return plan
 
@@ -462,6 +463,45 @@ def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
         sheet.unreadable[record_id] = sheet.unreadable.pop(new_id)
     for key in [key for key in sheet.names_to_resolve if key[0] == new_id]:
         sheet.names_to_resolve[(record_id, key[1])] = sheet.names_to_resolve.pop(key)
+
+
+MERGED_HELD = "~merged"  # in a base: the fields held under merged cells at the last sync
+
+
+def _refill_unmerged(plan: _Plan) -> None:
+    """Cells held under a merge (see ``MERGED_CELLS``) are remembered in the base. Once unmerged, the
+    cells the merge covered are empty, which is not head office clearing them: the values here are
+    written back into them (a change made here meanwhile goes out with them)."""
+    for ledger in SYNC_ORDER:
+        sheet, result = plan.workbook.sheets[ledger], plan.merges[ledger]
+        local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
+        for record_id, agreed in base.items():
+            held = str((agreed or {}).get(MERGED_HELD) or "")
+            there, here = sheet.records.get(record_id), local.get(record_id)
+            if not held or record_id in sheet.merged_held or there is None or here is None:
+                continue
+            assert agreed is not None
+            refill = {n for n in held.split(",") if there.get(n) is None and agreed.get(n) is not None}
+            new_base = dict(result.base.get(record_id) or agreed)
+            new_base.pop(MERGED_HELD, None)
+            changes = result.to_local.get(record_id, {})
+            for name in refill:
+                changes.pop(name, None)
+                result.to_remote.setdefault(record_id, {})[name] = new_base[name] = here.get(name)
+            if record_id in result.to_local and not changes:
+                del result.to_local[record_id]
+            if refill:
+                kept = [_without(c, refill) if c.record_id == record_id else c for c in result.conflicts]
+                result.conflicts = [c for c in kept if c.fields]
+            result.base[record_id] = new_base
+        for record_id, fields in sheet.merged_held.items():
+            now = result.base[record_id] if record_id in result.base else base.get(record_id)
+            if now is not None:
+                result.base[record_id] = {**now, MERGED_HELD: ",".join(sorted(fields))}
+
+
+def _without(conflict: Conflict, names: set[str]) -> Conflict:
+    return replace(conflict, fields=tuple(f for f in conflict.fields if f.field not in names))
 
 
 def _hold_duplicated(plan: _Plan) -> None:

@@ -155,6 +155,7 @@ class SheetData:
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
     merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
     lost_ids: set[int] = field(default_factory=set)  # rows whose id cell a merge emptied
+    merged_held: dict[str, set[str]] = field(default_factory=dict)  # record id -> fields under a merge
 
     @property
     def layout(self) -> SheetLayout:
@@ -665,8 +666,9 @@ def _read_sheet(
             continue
         record: Record = {}
         bad: set[str] = set(missing_fields)
-        if merged_fields and row_number in merged_fields:
+        if merged_fields and merged_fields.get(row_number):
             bad |= merged_fields[row_number]
+            data.merged_held[record_id] = merged_fields[row_number]
         width = len(cells)
         for key, convert, offset_in_row, name_offset in converters:
             value = convert(

@@ -1383,3 +1383,37 @@ def test_a_deletion_here_of_a_record_whose_id_head_office_cleared_goes_out(
     report = _sync(database, workbook)
     assert report.counts["enterprises"].added_here == 0
     assert workbook_records(workbook, "enterprises")[second][DELETED]
+
+
+def test_cells_unmerged_as_the_issue_asks_get_the_values_here_back_not_cleared(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    others = [
+        store.create("enterprises", {"name": name, "city": city})
+        for name, city in (("广州氢能装备有限公司", "广州"), ("佛山氢能材料有限公司", "佛山"))
+    ]
+    store.update("enterprises", bureau["enterprise"], {"city": "深圳"})
+    ids = [bureau["enterprise"], *others]
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["enterprises"]
+    rows = sorted(sheet.rows[rid] for rid in ids)
+    letter = workbook_read.column_letter(sheet.columns["city"])
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+    book.save(workbook)
+    _sync(database, workbook)  # held, one issue
+    lower = next(rid for rid in ids if sheet.rows[rid] == rows[-1])
+    store.update("enterprises", lower, {"city": "东莞"})  # changed here while held
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet.sheet].unmerge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")  # covered cells left empty
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_here == 0 and report.outcome is Outcome.SYNCED
+    here = {rid: store.get("enterprises", rid)["city"] for rid in ids}
+    assert here[lower] == "东莞" and None not in here.values()
+    there = workbook_records(workbook, "enterprises")
+    assert {rid: there[rid]["city"] for rid in ids} == here  # written back into the unmerged cells
+    assert _sync(database, workbook).outcome is Outcome.SYNCED

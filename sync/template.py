@@ -161,7 +161,7 @@ def build_master_workbook(language: str = "zh") -> Workbook:
     book.worksheets[0].sheet_view.tabSelected = True
     book.security = None  # no empty <workbookProtection/>
     book.properties.creator = "Outreach Ledger"
-    book.properties.title = "Outreach Ledger master workbook" if language == "en" else "招商工作台账"
+    book.properties.title = "Outreach Ledger master workbook" if language == "en" else "招商外勤台账"
     return book
 
 

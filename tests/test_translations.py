@@ -242,7 +242,7 @@ def test_the_main_window_is_in_chinese(
     window.show()
     window.show_ledger("leads")
     qtbot.waitExposed(window)
-    assert window.windowTitle() == "招商工作台账"
+    assert window.windowTitle() == "招商外勤台账"
     assert [m.title() for m in window.menuBar().findChildren(QMenu) if m.parent() is window.menuBar()][
         :2
     ] == [
@@ -268,7 +268,7 @@ def test_the_language_menu_stores_the_choice_and_says_it_needs_a_restart(
     assert window.findChild(QAction, "language_zh").isChecked()
     window.findChild(QAction, "language_en").trigger()
     assert Settings().language == "en"
-    assert dialogs.infos == [("界面语言", "新的界面语言将在重新启动招商工作台账后生效。")]
+    assert dialogs.infos == [("界面语言", "新的界面语言将在重新启动招商外勤台账后生效。")]
     window.findChild(QAction, "language_system").trigger()
     assert Settings().language == ""
 

@@ -241,7 +241,7 @@
         <message>
             <location filename="../../models/database.py" line="39" />
             <source>{path} is not an Outreach Ledger database, or it is damaged ({detail}).</source>
-            <translation>{path} 不是招商工作台账数据库，或已损坏（{detail}）。</translation>
+            <translation>{path} 不是招商外勤台账数据库，或已损坏（{detail}）。</translation>
         </message>
         <message>
             <location filename="../../models/database.py" line="42" />
@@ -251,12 +251,12 @@
         <message>
             <location filename="../../models/database.py" line="45" />
             <source>{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.</source>
-            <translation>{path} 已在另一个招商工作台账窗口中打开（{detail}），请先关闭该窗口。</translation>
+            <translation>{path} 已在另一个招商外勤台账窗口中打开（{detail}），请先关闭该窗口。</translation>
         </message>
         <message>
             <location filename="../../models/database.py" line="49" />
             <source>{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.</source>
-            <translation>{path} 由更新版本的招商工作台账写入（数据结构版本 {detail}），请升级软件后再打开。</translation>
+            <translation>{path} 由更新版本的招商外勤台账写入（数据结构版本 {detail}），请升级软件后再打开。</translation>
         </message>
         <message>
             <location filename="../../models/migrate.py" line="21" />
@@ -697,7 +697,7 @@
         <message>
             <location filename="../../ui/first_run.py" line="18" />
             <source>Welcome to Outreach Ledger</source>
-            <translation>欢迎使用招商工作台账</translation>
+            <translation>欢迎使用招商外勤台账</translation>
         </message>
         <message>
             <location filename="../../ui/first_run.py" line="20" />
@@ -818,7 +818,7 @@
         <message>
             <location filename="../../ui/main_window.py" line="50" />
             <source>Outreach Ledger</source>
-            <translation>招商工作台账</translation>
+            <translation>招商外勤台账</translation>
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="96" />
@@ -958,7 +958,7 @@
         <message>
             <location filename="../../ui/main_window.py" line="255" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
-            <translation>新的界面语言将在重新启动招商工作台账后生效。</translation>
+            <translation>新的界面语言将在重新启动招商外勤台账后生效。</translation>
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="338" />

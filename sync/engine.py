@@ -476,12 +476,13 @@ def _refill_unmerged(plan: _Plan) -> None:
         sheet, result = plan.workbook.sheets[ledger], plan.merges[ledger]
         local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
         for record_id, agreed in base.items():
-            held = str((agreed or {}).get(MERGED_HELD) or "")
-            there, here = sheet.records.get(record_id), local.get(record_id)
-            if not held or record_id in sheet.merged_held or there is None or here is None:
+            held = agreed.get(MERGED_HELD) if agreed else None  # nearly always None: one lookup
+            if not held or record_id in sheet.merged_held:
                 continue
-            assert agreed is not None
-            refill = {n for n in held.split(",") if there.get(n) is None and agreed.get(n) is not None}
+            there, here = sheet.records.get(record_id), local.get(record_id)
+            if there is None or here is None or agreed is None:
+                continue
+            refill = {n for n in str(held).split(",") if there.get(n) is None and agreed.get(n) is not None}
             new_base = dict(result.base.get(record_id) or agreed)
             new_base.pop(MERGED_HELD, None)
             changes = result.to_local.get(record_id, {})

@@ -469,36 +469,49 @@ MERGED_HELD = "~merged"  # in a base: the fields held under merged cells at the 
 
 
 def _refill_unmerged(plan: _Plan) -> None:
-    """Cells held under a merge (see ``MERGED_CELLS``) are remembered in the base. Once unmerged, the
-    cells the merge covered are empty, which is not head office clearing them: the values here are
-    written back into them (a change made here meanwhile goes out with them)."""
+    """Cells a merge covers (see ``MERGED_CELLS``) are remembered in the base. Once unmerged, such a
+    cell is empty, which is not head office clearing it: the value here is written back into it (a
+    change made here meanwhile goes out with it). A merge's first cell kept its value all along: an
+    empty one there is taken as cleared. A field still unreadable there (still covered, its column
+    missing or doubled, a bad value typed into it) stays remembered until it reads again."""
     for ledger in SYNC_ORDER:
         sheet, result = plan.workbook.sheets[ledger], plan.merges[ledger]
         local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
+        markers = {record_id: set(fields) for record_id, fields in sheet.merged_held.items()}
         for record_id, agreed in base.items():
-            held = agreed.get(MERGED_HELD) if agreed else None  # nearly always None: one lookup
-            if not held or record_id in sheet.merged_held:
+            marked = agreed.get(MERGED_HELD) if agreed else None  # nearly always None: one lookup
+            if not marked or agreed is None:
                 continue
+            pending = set(str(marked).split(",")) - markers.get(record_id, set())
             there, here = sheet.records.get(record_id), local.get(record_id)
-            if there is None or here is None or agreed is None:
+            if there is None or here is None:
+                markers.setdefault(record_id, set()).update(pending)
                 continue
-            refill = {n for n in str(held).split(",") if there.get(n) is None and agreed.get(n) is not None}
+            unreadable = sheet.unreadable.get(record_id, set())
+            readable = {n for n in pending if n in sheet.columns and n not in unreadable}
+            markers.setdefault(record_id, set()).update(pending - readable)
+            refill = {n for n in readable if there.get(n) is None and agreed.get(n) is not None}
+            if not refill:
+                continue
             new_base = dict(result.base.get(record_id) or agreed)
-            new_base.pop(MERGED_HELD, None)
             changes = result.to_local.get(record_id, {})
             for name in refill:
                 changes.pop(name, None)
                 result.to_remote.setdefault(record_id, {})[name] = new_base[name] = here.get(name)
             if record_id in result.to_local and not changes:
                 del result.to_local[record_id]
-            if refill:
-                kept = [_without(c, refill) if c.record_id == record_id else c for c in result.conflicts]
-                result.conflicts = [c for c in kept if c.fields]
+            kept = [_without(c, refill) if c.record_id == record_id else c for c in result.conflicts]
+            result.conflicts = [c for c in kept if c.fields]
             result.base[record_id] = new_base
-        for record_id, fields in sheet.merged_held.items():
+        for record_id, fields in markers.items():
             now = result.base[record_id] if record_id in result.base else base.get(record_id)
-            if now is not None:
-                result.base[record_id] = {**now, MERGED_HELD: ",".join(sorted(fields))}
+            if now is None:
+                continue
+            marked_now = {k: v for k, v in now.items() if k != MERGED_HELD}
+            if fields:
+                marked_now[MERGED_HELD] = ",".join(sorted(fields))
+            if marked_now != now or record_id in result.base:
+                result.base[record_id] = marked_now
 
 
 def _without(conflict: Conflict, names: set[str]) -> Conflict:

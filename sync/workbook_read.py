@@ -155,7 +155,7 @@ class SheetData:
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
     merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
     lost_ids: set[int] = field(default_factory=set)  # rows whose id cell a merge emptied
-    merged_held: dict[str, set[str]] = field(default_factory=dict)  # record id -> fields under a merge
+    merged_held: dict[str, set[str]] = field(default_factory=dict)  # record id -> fields a merge covers
 
     @property
     def layout(self) -> SheetLayout:
@@ -470,45 +470,52 @@ def _total_word(cells: list[Any], ledger_columns: Collection[int]) -> str | None
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # (first row, column), (last row, column), from 0
 
 
-def _merged_below_header(
-    data: SheetData,
-    merged: Sequence[MergedRange],
-    header_row: int,
-    field_keys: set[str],
-    issues: list[CellIssue],
-) -> tuple[dict[int, set[str]], set[int]]:
-    """Merged cells over the ledger's columns below its header: their fields are not synced on those
-    rows (a covered cell reads empty, and a value written into one is not seen), one issue a range.
+@dataclass
+class _MergedHolds:
+    """Merged cells over the ledger's columns below its header, row by row."""
 
-    Returns the fields held by row number, and the rows whose id cell is covered (Excel keeps only
-    the first cell's value of a merge; a covered id cell still holding its id is read as usual).
+    held: dict[int, set[str]] = field(default_factory=dict)  # fields in a merge (not synced there)
+    covered: dict[int, set[str]] = field(default_factory=dict)  # of those, a cell the merge covers
+    ranges: dict[int, list[int]] = field(default_factory=dict)  # row -> the merges it is in
+    covered_ids: set[int] = field(default_factory=set)  # rows whose id cell a merge covers
+    issues: list[CellIssue] = field(default_factory=list)  # one a merge, raised if a record is in it
+
+
+def _merged_below_header(
+    data: SheetData, merged: Sequence[MergedRange], header_row: int, field_keys: set[str]
+) -> _MergedHolds:
+    """Merged cells over the ledger's columns below its header: their fields are not synced on those
+    rows (a covered cell reads empty, and a value written into one is not seen).
+
+    Excel keeps only the first cell's value of a merge; a covered id cell still holding its id is
+    read as usual. A merge over the header (a header over two rows) holds only the rows below it.
     """
     at_column = {column: key for key, column in data.columns.items()}
-    held: dict[int, set[str]] = {}
-    covered_ids: set[int] = set()
+    holds = _MergedHolds()
     for (first_row, first_column), (last_row, last_column) in merged:
-        if first_row + 1 <= header_row:  # the title or the header itself (a header over two rows)
-            continue
-        rows = range(first_row + 1, last_row + 2)
+        rows = range(max(first_row + 1, header_row + 1), last_row + 2)
         columns = range(first_column + 1, last_column + 2)
-        keys = {at_column[column] for column in columns if column in at_column}
-        if not keys or len(columns) * len(rows) < 2:
+        keys = {at_column[column]: column for column in columns if column in at_column}
+        if not keys or not rows or (first_row == last_row and first_column == last_column):
             continue
+        first_cell = (first_row + 1, first_column + 1)
         for row in rows:
-            held.setdefault(row, set()).update(keys & field_keys)
+            holds.held.setdefault(row, set()).update(keys.keys() & field_keys)
+            covered = {key for key, column in keys.items() if (row, column) != first_cell}
+            if covered & field_keys:
+                holds.covered.setdefault(row, set()).update(covered & field_keys)
+            if "id" in covered:
+                holds.covered_ids.add(row)
+            holds.ranges.setdefault(row, []).append(len(holds.issues))
             data.merged_cells.update((row, column) for column in columns)
-        if "id" in keys:
-            covered_ids.update(row for row in rows if row != first_row + 1)
-        first, last = (
-            f"{column_letter(columns[0])}{first_row + 1}",
-            f"{column_letter(columns[-1])}{last_row + 1}",
-        )
-        key = sorted(keys, key=lambda k: data.columns[k])[0]
-        issues.append(
+        first = f"{column_letter(columns[0])}{first_row + 1}"
+        last = f"{column_letter(columns[-1])}{last_row + 1}"
+        key = min(keys, key=keys.__getitem__)
+        holds.issues.append(
             CellIssue(
                 data.ledger,
                 data.sheet,
-                first_row + 1,
+                max(first_row + 1, header_row + 1),
                 column_letter(columns[0]),
                 data.layout.column(key).header("en"),
                 "",
@@ -517,7 +524,7 @@ def _merged_below_header(
                 (("cells", f"{first}:{last}"),),
             )
         )
-    return held, covered_ids
+    return holds
 
 
 def _read_sheet(
@@ -623,9 +630,8 @@ def _read_sheet(
             )
         )
 
-    merged_fields, covered_ids = _merged_below_header(
-        data, merged, header_row, {c.key for c in fields}, issues
-    )
+    holds = _merged_below_header(data, merged, header_row, {c.key for c in fields})
+    merges_in_use: set[int] = set()
     digest = row_digests(positions)
     settled = settled or {}
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
@@ -637,11 +643,12 @@ def _read_sheet(
         if type(raw_id) is str and raw_id and header_key(raw_id) in TOTAL_WORDS:  # 合计 in the id column
             data.typed_totals[row_number] = raw_id.strip()
             continue
-        if covered_ids and row_number in covered_ids and raw_id in ("", None):
-            data.lost_ids.add(row_number)  # its record's id went with the merge: not a new record
-            continue
         has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further
         if not has_id and not any(cells[i] not in ("", None) for i in known if i < len(cells)):
+            continue
+        if holds.covered_ids and row_number in holds.covered_ids and raw_id in ("", None):
+            data.lost_ids.add(row_number)  # its record's id went with the merge: not a new record
+            merges_in_use.update(holds.ranges[row_number])
             continue
         data.last_row = row_number
         record_id = str(raw_id).strip() if raw_id not in ("", None) else ""
@@ -666,9 +673,11 @@ def _read_sheet(
             continue
         record: Record = {}
         bad: set[str] = set(missing_fields)
-        if merged_fields and merged_fields.get(row_number):
-            bad |= merged_fields[row_number]
-            data.merged_held[record_id] = merged_fields[row_number]
+        if holds.held and row_number in holds.held:
+            bad |= holds.held[row_number]
+            merges_in_use.update(holds.ranges[row_number])
+            if holds.covered.get(row_number):
+                data.merged_held[record_id] = holds.covered[row_number]
         width = len(cells)
         for key, convert, offset_in_row, name_offset in converters:
             value = convert(
@@ -690,6 +699,7 @@ def _read_sheet(
         data.digests[record_id] = row_digest
         if bad:
             data.unreadable[record_id] = bad
+    issues.extend(holds.issues[index] for index in sorted(merges_in_use))
     return data
 
 

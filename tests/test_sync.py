@@ -1417,3 +1417,101 @@ def test_cells_unmerged_as_the_issue_asks_get_the_values_here_back_not_cleared(
     there = workbook_records(workbook, "enterprises")
     assert {rid: there[rid]["city"] for rid in ids} == here  # written back into the unmerged cells
     assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
+def _three_cities(
+    store: LedgerStore, bureau: dict[str, str], database, workbook: Path
+) -> tuple[list[str], list[int]]:
+    """Three enterprises with a city and an address each, synced: their ids and rows, top to bottom."""
+    others = [
+        store.create("enterprises", {"name": name, "city": city, "address": f"{city}大道1号"})
+        for name, city in (("广州氢能装备有限公司", "广州"), ("佛山氢能材料有限公司", "佛山"))
+    ]
+    store.update("enterprises", bureau["enterprise"], {"city": "深圳", "address": "深圳大道1号"})
+    _sync(database, workbook)
+    rows = read_workbook(workbook).sheets["enterprises"].rows
+    ids = sorted([bureau["enterprise"], *others], key=rows.__getitem__)
+    assert [rows[rid] for rid in ids] == list(range(rows[ids[0]], rows[ids[0]] + 3))
+    return ids, [rows[rid] for rid in ids]
+
+
+def _edit_sheet(workbook: Path, ledger: str, edit: Any) -> None:
+    import openpyxl
+
+    name = read_workbook(workbook).sheets[ledger].sheet
+    book = openpyxl.load_workbook(workbook)
+    edit(book[name])
+    book.save(workbook)
+
+
+def test_merges_unmerged_one_at_a_time_or_into_a_held_column_keep_every_value(
+    database, store, bureau, workbook
+) -> None:
+    ids, rows = _three_cities(store, bureau, database, workbook)
+    columns = read_workbook(workbook).sheets["enterprises"].columns
+    city, address = (workbook_read.column_letter(columns[key]) for key in ("city", "address"))
+    cities = {rid: store.get("enterprises", rid)["city"] for rid in ids}
+    addresses = {rid: store.get("enterprises", rid)["address"] for rid in ids}
+    _edit_sheet(
+        workbook,
+        "enterprises",
+        lambda s: [s.merge_cells(f"{c}{rows[0]}:{c}{rows[-1]}") for c in (city, address)],
+    )
+    _sync(database, workbook)
+    _edit_sheet(workbook, "enterprises", lambda s: s.unmerge_cells(f"{city}{rows[0]}:{city}{rows[-1]}"))
+    _sync(database, workbook)  # the cities come back; the addresses are still merged
+    assert {rid: store.get("enterprises", rid)["city"] for rid in ids} == cities
+    assert {rid: workbook_records(workbook, "enterprises")[rid]["city"] for rid in ids} == cities
+
+    def unmerge_and_add_own_address_column(sheet: Any) -> None:
+        sheet.unmerge_cells(f"{address}{rows[0]}:{address}{rows[-1]}")
+        sheet.cell(1, max(columns.values()) + 1, "地址")  # head office's own, named like the ledger's
+
+    _edit_sheet(workbook, "enterprises", unmerge_and_add_own_address_column)
+    _sync(database, workbook)  # the address column is held now: nothing written, nothing taken
+    assert {rid: store.get("enterprises", rid)["address"] for rid in ids} == addresses
+    _edit_sheet(workbook, "enterprises", lambda s: s.cell(1, max(columns.values()) + 1, "总部备注地址"))
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_here == 0
+    assert {rid: store.get("enterprises", rid)["address"] for rid in ids} == addresses
+    assert {rid: workbook_records(workbook, "enterprises")[rid]["address"] for rid in ids} == addresses
+
+
+def test_after_an_unmerge_a_typed_cell_stays_as_typed_and_a_cleared_first_cell_is_cleared(
+    database, store, bureau, workbook
+) -> None:
+    ids, rows = _three_cities(store, bureau, database, workbook)
+    column = read_workbook(workbook).sheets["enterprises"].columns["industry"]
+    letter = workbook_read.column_letter(column)
+    for rid in ids:
+        store.update("enterprises", rid, {"industry": "hydrogen"})
+    _sync(database, workbook)
+    _edit_sheet(workbook, "enterprises", lambda s: s.merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}"))
+    _sync(database, workbook)
+
+    def unmerge(sheet: Any) -> None:
+        sheet.unmerge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+        sheet.cell(rows[0], column).value = None  # the first cell's value cleared on purpose
+        sheet.cell(rows[1], column).value = "氢能源汽车"  # not one of the industries: a bad cell
+
+    _edit_sheet(workbook, "enterprises", unmerge)
+    _sync(database, workbook)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(workbook)[read_workbook(workbook).sheets["enterprises"].sheet]
+    assert sheet.cell(rows[1], column).value == "氢能源汽车"  # left as typed, and reported
+    assert store.get("enterprises", ids[0])["industry"] is None  # head office's clear is taken
+    assert sheet.cell(rows[2], column).value == "氢能"  # the covered cell got its value back
+    assert store.get("enterprises", ids[2])["industry"] == "hydrogen"
+
+
+def test_a_merge_from_the_header_down_into_the_records_holds_those_records(
+    database, store, bureau, workbook
+) -> None:
+    ids, rows = _three_cities(store, bureau, database, workbook)
+    cities = {rid: store.get("enterprises", rid)["city"] for rid in ids}
+    letter = workbook_read.column_letter(read_workbook(workbook).sheets["enterprises"].columns["city"])
+    _edit_sheet(workbook, "enterprises", lambda s: s.merge_cells(f"{letter}1:{letter}{rows[1]}"))
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_here == 0 and report.counts["enterprises"].issues == 1
+    assert {rid: store.get("enterprises", rid)["city"] for rid in ids} == cities

@@ -49,7 +49,7 @@ from sync.local import (
     synced_workbook,
 )
 from sync.memory import release_freed_memory
-from sync.merge import DELETED, Conflict, MergeResult, Record, merge
+from sync.merge import DELETED, MergeResult, Record, merge
 from sync.row_xml import RowXmlError, SharedString, read_row
 from sync.values import Canonical, Remembered, canonical, to_model
 from sync.workbook_read import (
@@ -202,6 +202,7 @@ class _Plan:
     digests: dict[str, dict[str, int | None]] = field(default_factory=dict)  # see _settle
     appended: dict[str, list[str]] = field(default_factory=dict)  # ledger -> ids of appended rows, in order
     sheets: dict[str, str | None] = field(default_factory=dict)  # see _settle
+    held_before: dict[str, set[str]] = field(default_factory=dict)  # fields held on a sheet last time
     parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part, found by _patches
 
 
@@ -357,7 +358,7 @@ def _plan(
     }
     unread = {ledger for ledger, sheet in data.sheets.items() if sheet.unread}
     snapshot = read_local(database, skip=quiet, counter=settled.counter, unread=unread, cancelled=cancelled)
-    plan = _Plan(data, snapshot, quiet, issues=list(data.issues))
+    plan = _Plan(data, snapshot, quiet, issues=list(data.issues), held_before=settled.held)
     if synced_workbook(database) != str(data.path.resolve()):
         # Bases describe what this laptop agreed with one particular workbook. Against another one
         # (a new master, a moved share) every record is compared two-way: equal values converge,
@@ -383,6 +384,7 @@ def _plan(
     _reattach_cleared_ids(plan)
     resolve_references(data, names)
     plan.issues = list(data.issues)
+    refills = _refills(plan)
     for ledger in SYNC_ORDER:
         if cancelled():
             raise InterruptedError
@@ -395,8 +397,9 @@ def _plan(
             sheet.unreadable,
         )
         plan.merges[ledger] = result
+    _write_refills(plan, refills)
+    _remember_covered(plan)
     _hold_duplicated(plan)
-    _refill_unmerged(plan)
     _check_local_changes(plan)
     return plan
 
@@ -468,41 +471,81 @@ def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
 MERGED_HELD = "~merged"  # in a base: the fields held under merged cells at the last sync
 
 
-def _refill_unmerged(plan: _Plan) -> None:
-    """Cells a merge covers (see ``MERGED_CELLS``) are remembered in the base. Once unmerged, such a
-    cell is empty, which is not head office clearing it: the value here is written back into it (a
-    change made here meanwhile goes out with it). A merge's first cell kept its value all along: an
-    empty one there is taken as cleared. A field still unreadable there (still covered, its column
-    missing or doubled, a bad value typed into it) stays remembered until it reads again."""
+Refills = dict[str, dict[str, set[str]]]  # ledger -> record id -> fields
+
+
+def _refills(plan: _Plan) -> Refills:
+    """Empty cells that are not head office clearing them, and get the values here written back:
+
+    * cells a merge covered (see ``MERGED_CELLS``; remembered in the base as ``MERGED_HELD``), now
+      unmerged: Excel leaves them empty. A merge's first cell kept its value: empty, it was cleared.
+    * the cells of a column missing or doubled at the last sync, put back empty. For the record
+      status column, a record deleted on both sides gets 已删除 back (else deleted records would come
+      back to life on every laptop).
+
+    The workbook's side is read as the agreed value for them (so the merge sees no change there),
+    and :func:`_write_refills` writes the value here into them after the merge.
+    """
+    refills: Refills = {}
     for ledger in SYNC_ORDER:
-        sheet, result = plan.workbook.sheets[ledger], plan.merges[ledger]
+        sheet = plan.workbook.sheets[ledger]
+        if sheet.unread:
+            continue
         local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
-        markers = {record_id: set(fields) for record_id, fields in sheet.merged_held.items()}
+        back = plan.held_before.get(ledger, set()) - sheet.held_columns
         for record_id, agreed in base.items():
             marked = agreed.get(MERGED_HELD) if agreed else None  # nearly always None: one lookup
-            if not marked or agreed is None:
+            if not (marked or back) or agreed is None:
                 continue
-            pending = set(str(marked).split(",")) - markers.get(record_id, set())
             there, here = sheet.records.get(record_id), local.get(record_id)
             if there is None or here is None:
-                markers.setdefault(record_id, set()).update(pending)
                 continue
+            candidates = set(back)
+            if marked:
+                candidates |= set(str(marked).split(",")) - sheet.merged_held.get(record_id, set())
             unreadable = sheet.unreadable.get(record_id, set())
-            readable = {n for n in pending if n in sheet.columns and n not in unreadable}
-            markers.setdefault(record_id, set()).update(pending - readable)
-            refill = {n for n in readable if there.get(n) is None and agreed.get(n) is not None}
-            if not refill:
+            empty = {
+                name
+                for name in candidates
+                if name not in unreadable
+                and (name == DELETED or name in sheet.columns)
+                and (not there.get(name) if name == DELETED else there.get(name) is None)
+                and (agreed.get(name) if name == DELETED else agreed.get(name) is not None)
+            }
+            if empty:
+                refills.setdefault(ledger, {})[record_id] = empty
+                there.update({name: agreed.get(name) for name in empty})
+    return refills
+
+
+def _write_refills(plan: _Plan, refills: Refills) -> None:
+    for ledger, records in refills.items():
+        result, local = plan.merges[ledger], plan.snapshot.records[ledger]
+        for record_id, names in records.items():
+            changes = result.to_remote.setdefault(record_id, {})
+            for name in names:
+                changes.setdefault(name, local[record_id].get(name))
+
+
+def _remember_covered(plan: _Plan) -> None:
+    """Fields in cells a merge covers are remembered in the base until each reads again (unmerged,
+    its column single, its value readable): then :func:`_refills` knows an empty one is no change."""
+    for ledger in SYNC_ORDER:
+        sheet, result = plan.workbook.sheets[ledger], plan.merges[ledger]
+        base = plan.snapshot.base.get(ledger, {})
+        markers = {record_id: set(fields) for record_id, fields in sheet.merged_held.items()}
+        for record_id, agreed in base.items():
+            marked = agreed.get(MERGED_HELD) if agreed else None
+            if not marked:
                 continue
-            new_base = dict(result.base.get(record_id) or agreed)
-            changes = result.to_local.get(record_id, {})
-            for name in refill:
-                changes.pop(name, None)
-                result.to_remote.setdefault(record_id, {})[name] = new_base[name] = here.get(name)
-            if record_id in result.to_local and not changes:
-                del result.to_local[record_id]
-            kept = [_without(c, refill) if c.record_id == record_id else c for c in result.conflicts]
-            result.conflicts = [c for c in kept if c.fields]
-            result.base[record_id] = new_base
+            still = {
+                name
+                for name in str(marked).split(",")
+                if record_id not in sheet.records
+                or name not in sheet.columns
+                or name in sheet.unreadable.get(record_id, set())
+            }
+            markers.setdefault(record_id, set()).update(still)
         for record_id, fields in markers.items():
             now = result.base[record_id] if record_id in result.base else base.get(record_id)
             if now is None:
@@ -512,10 +555,6 @@ def _refill_unmerged(plan: _Plan) -> None:
                 marked_now[MERGED_HELD] = ",".join(sorted(fields))
             if marked_now != now or record_id in result.base:
                 result.base[record_id] = marked_now
-
-
-def _without(conflict: Conflict, names: set[str]) -> Conflict:
-    return replace(conflict, fields=tuple(f for f in conflict.fields if f.field not in names))
 
 
 def _hold_duplicated(plan: _Plan) -> None:
@@ -1096,6 +1135,11 @@ def _commit(
         summary={ledger: vars(c) for ledger, c in counts.items()},
         new_workbook=plan.new_workbook,
         sheets=plan.sheets,
+        held_columns={
+            ledger: ",".join(sorted(sheet.held_columns))
+            for ledger, sheet in plan.workbook.sheets.items()
+            if not sheet.unread
+        },
     )
     apply_local(database, plan.snapshot, local_plan)
 

@@ -39,6 +39,7 @@ from sync.values import Canonical, Remembered, decimal_text, from_model, to_mode
 from sync.workbook_read import CellIssue, SheetSignature
 
 WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
+HELD_KEY = "sync_held_columns:"  # + ledger: fields the last sync could not read on the whole sheet
 SHEET_KEY = "sync_sheet:"  # + ledger: SheetSignature.text() of a sheet left fully settled by the last sync
 _SNAPSHOT_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps builds an encoder per call
 
@@ -72,6 +73,8 @@ class SettledRows:
     # ledger -> its sheet's signature after the last sync, for ledgers every row of which was settled
     # then and none of whose records changed here since: such a sheet, stored the same, is not read
     sheets: dict[str, SheetSignature] = field(default_factory=dict)
+    # ledger -> fields held on its whole sheet at the last sync (their column missing or doubled)
+    held: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _counter(connection: Connection) -> int:
@@ -98,7 +101,13 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
         cursor = _driver(connection)
         digests: dict[str, dict[str, int]] = {}
         sheets: dict[str, SheetSignature] = {}
+        held: dict[str, set[str]] = {}
         for ledger_name in SYNC_ORDER:
+            row = cursor.execute(
+                "SELECT value FROM db_state WHERE key = ?", (HELD_KEY + ledger_name,)
+            ).fetchone()
+            if row and row[0]:
+                held[ledger_name] = set(row[0].split(","))
             rows = cursor.execute(
                 "SELECT record_id, row_digest FROM sync_base WHERE ledger = ? AND row_digest IS NOT NULL",
                 (ledger_name,),
@@ -116,7 +125,7 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             signature = SheetSignature.parse(row[0]) if row else None
             if signature is not None and not changed:
                 sheets[ledger_name] = signature
-    return SettledRows(counter, digests, sheets)
+    return SettledRows(counter, digests, sheets, held)
 
 
 def record_ids(database: Database, ledger_name: str) -> set[str]:
@@ -321,6 +330,7 @@ class LocalPlan:
     new_workbook: bool = False  # bases from another workbook were ignored and are replaced
     # ledger -> signature of its sheet as now stored, if every row of it is settled; None: not settled
     sheets: dict[str, str | None] = field(default_factory=dict)
+    held_columns: dict[str, str] = field(default_factory=dict)  # ledger -> fields held on the sheet
 
 
 @dataclass
@@ -388,6 +398,14 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
                     "ON CONFLICT (key) DO UPDATE SET value = :v"
                 ),
                 {"k": SHEET_KEY + ledger_name, "v": settled_sheet or ""},
+            )
+        for ledger_name, fields in plan.held_columns.items():
+            connection.execute(
+                text(
+                    "INSERT INTO db_state (key, value) VALUES (:k, :v) "
+                    "ON CONFLICT (key) DO UPDATE SET value = :v"
+                ),
+                {"k": HELD_KEY + ledger_name, "v": fields},
             )
         _replace_conflicts(connection, plan, now)
         _replace_issues(connection, plan.issues, now)

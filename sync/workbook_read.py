@@ -155,6 +155,7 @@ class SheetData:
     duplicated: set[str] = field(default_factory=set)  # ids on more than one row: held, not synced
     merged_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) never written
     lost_ids: set[int] = field(default_factory=set)  # rows whose id cell a merge emptied
+    held_columns: set[str] = field(default_factory=set)  # fields with no single column: on no row read
     merged_held: dict[str, set[str]] = field(default_factory=dict)  # record id -> fields a merge covers
 
     @property
@@ -593,6 +594,7 @@ def _read_sheet(
     missing_fields = {key for key in missing_keys if key != RECORD_STATUS}
     if RECORD_STATUS not in positions:
         missing_fields.add(DELETED)
+    data.held_columns = set(missing_fields)
     for key in missing_keys:
         column = sheet_layout.column(key)
         equally_named = [column_letter(start_column + c + 1) for c in header.ambiguous.get(key, [])]

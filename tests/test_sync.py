@@ -1515,3 +1515,50 @@ def test_a_merge_from_the_header_down_into_the_records_holds_those_records(
     report = _sync(database, workbook)
     assert report.counts["enterprises"].updated_here == 0 and report.counts["enterprises"].issues == 1
     assert {rid: store.get("enterprises", rid)["city"] for rid in ids} == cities
+
+
+@pytest.mark.parametrize("how", ["removed", "doubled"])
+def test_a_column_put_back_empty_gets_the_values_here_and_deleted_records_stay_deleted(
+    how: str, database, store, bureau, workbook
+) -> None:
+    """The issue says "until the column is back": head office puts an empty one back (or, for a
+    doubled one, deletes the ledger's and keeps its own, empty). Nothing comes back to life, nothing
+    is wiped."""
+    ids, _rows = _three_cities(store, bureau, database, workbook)
+    cities = {rid: store.get("enterprises", rid)["city"] for rid in ids}
+    store.set_deleted("enterprises", [ids[2]], True)
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["enterprises"]
+    status, city = sheet.columns["record_status"], sheet.columns["city"]
+    last = max(sheet.columns.values())
+
+    def take_away(s: Any) -> None:
+        if how == "removed":
+            s.delete_cols(city)
+            s.delete_cols(status if status < city else status - 1)
+        else:
+            s.cell(1, last + 1, "城市")
+            s.cell(1, last + 2, "记录状态")
+
+    _edit_sheet(workbook, "enterprises", take_away)
+    store.set_deleted("enterprises", [ids[1]], True)  # waits while the status column is held
+    _sync(database, workbook)
+    assert store.get("enterprises", ids[2])["deleted"] and store.get("enterprises", ids[1])["deleted"]
+
+    def put_back(s: Any) -> None:
+        if how == "removed":
+            s.cell(1, s.max_column + 1, "城市")
+            s.cell(1, s.max_column + 1, "记录状态")
+        else:
+            s.delete_cols(max(city, status))
+            s.delete_cols(min(city, status))
+
+    _edit_sheet(workbook, "enterprises", put_back)
+    _sync(database, workbook)
+    _sync(database, workbook)
+    here = local_records(database, "enterprises")
+    assert [here[rid]["deleted"] for rid in ids] == [False, True, True]
+    assert {rid: here[rid]["city"] for rid in ids} == cities
+    there = workbook_records(workbook, "enterprises")
+    assert [there[rid][DELETED] for rid in ids] == [False, True, True]
+    assert {rid: there[rid]["city"] for rid in ids} == cities

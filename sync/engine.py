@@ -400,7 +400,7 @@ def _plan(
     _write_refills(plan, refills)
     _remember_covered(plan)
     _hold_duplicated(plan)
-    _check_local_changes(plan)
+    _hold_removals(plan, _check_local_changes(plan))
     return plan
 
 
@@ -559,12 +559,34 @@ def _remember_covered(plan: _Plan) -> None:
 
 def _hold_duplicated(plan: _Plan) -> None:
     """A record whose id is on two rows (a row copied with its id, an id filled down) is not synced
-    either way: which row is the record, and what the other is meant to be, is head office's to say.
-    While a sheet has such rows, or rows whose id a merge emptied, a record missing from it may be on
-    one of them: none is taken as removed there (one issue says how many wait)."""
+    either way: which row is the record, and what the other is meant to be, is head office's to say."""
+    for ledger in SYNC_ORDER:
+        held = plan.workbook.sheets[ledger].duplicated
+        if not held:
+            continue
+        result = plan.merges[ledger]
+        for record_id in held:
+            result.to_local.pop(record_id, None)
+            result.new_local.discard(record_id)
+            result.to_remote.pop(record_id, None)
+            result.base.pop(record_id, None)
+        result.conflicts = [c for c in result.conflicts if c.record_id not in held]
+
+
+def _hold_removals(plan: _Plan, unplaced: dict[str, list[int]]) -> None:
+    """While a sheet has rows whose record cannot be told (an id on two rows, an id a merge emptied,
+    a row without an id that is not taken over: a name missing, say), a record missing from it may be
+    on one of them: none is taken as removed there (one issue says how many wait)."""
     for ledger in SYNC_ORDER:
         sheet = plan.workbook.sheets[ledger]
-        if not (sheet.duplicated or sheet.lost_ids):
+        rows = sorted(
+            [
+                *sheet.lost_ids,
+                *unplaced.get(ledger, []),
+                *(sheet.rows[r] for r in sheet.duplicated if r in sheet.rows),
+            ]
+        )
+        if not rows:
             continue
         result = plan.merges[ledger]
         missing = {
@@ -572,23 +594,22 @@ def _hold_duplicated(plan: _Plan) -> None:
             for record_id, agreed in plan.snapshot.base.get(ledger, {}).items()
             if agreed is not None and record_id not in sheet.rows
         }
-        held = sheet.duplicated | missing
         conflicted = {c.record_id for c in result.conflicts}
         removals = [rid for rid in missing if rid in result.to_local or rid in conflicted]
-        for record_id in held:
+        for record_id in missing:
             result.to_local.pop(record_id, None)
-            result.new_local.discard(record_id)
             result.to_remote.pop(record_id, None)
             result.base.pop(record_id, None)
-        result.conflicts = [c for c in result.conflicts if c.record_id not in held]
+        result.conflicts = [c for c in result.conflicts if c.record_id not in missing]
         if removals:
-            row = min([*sheet.lost_ids, *(sheet.rows[r] for r in sheet.duplicated if r in sheet.rows)])
             args = (("count", str(len(removals))),)
-            plan.issues.append(CellIssue(ledger, sheet.sheet, row, "", "", "", REMOVALS_WAIT, None, args))
+            plan.issues.append(CellIssue(ledger, sheet.sheet, rows[0], "", "", "", REMOVALS_WAIT, None, args))
 
 
-def _check_local_changes(plan: _Plan) -> None:
-    """Workbook rows that would make an invalid local record are reported, not taken over."""
+def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
+    """Workbook rows that would make an invalid local record are reported, not taken over. Returns
+    the rows without an id among them, by ledger."""
+    unplaced: dict[str, list[int]] = {}
     known = {
         ledger: set(plan.snapshot.records[ledger]) | plan.quiet[ledger] | plan.merges[ledger].new_local
         for ledger in SYNC_ORDER
@@ -638,7 +659,9 @@ def _check_local_changes(plan: _Plan) -> None:
             result.base.pop(record_id, None)
             known[ledger].discard(record_id)
             result.to_remote.pop(record_id, None)
-            sheet.ids_to_write.pop(record_id, None)
+            if sheet.ids_to_write.pop(record_id, None) is not None:
+                unplaced.setdefault(ledger, []).append(row)
+    return unplaced
 
 
 # --- writing the workbook ---------------------------------------------------------------------------------

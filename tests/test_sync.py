@@ -1562,3 +1562,29 @@ def test_a_column_put_back_empty_gets_the_values_here_and_deleted_records_stay_d
     there = workbook_records(workbook, "enterprises")
     assert [there[rid][DELETED] for rid in ids] == [False, True, True]
     assert {rid: there[rid]["city"] for rid in ids} == cities
+
+
+def test_rows_left_without_id_or_name_by_an_unmerge_delete_nothing_until_head_office_names_them(
+    database, store, bureau, workbook
+) -> None:
+    """Merged over the id and name columns, then unmerged: the covered rows have neither."""
+    ids, rows = _three_cities(store, bureau, database, workbook)
+    names = {rid: store.get("enterprises", rid)["name"] for rid in ids}
+    columns = read_workbook(workbook).sheets["enterprises"].columns
+    name = workbook_read.column_letter(columns["name"])
+    assert columns["id"] == 1 and columns["name"] == 2
+    _edit_sheet(workbook, "enterprises", lambda s: s.merge_cells(f"A{rows[0]}:{name}{rows[-1]}"))
+    _sync(database, workbook)
+    _edit_sheet(workbook, "enterprises", lambda s: s.unmerge_cells(f"A{rows[0]}:{name}{rows[-1]}"))
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].deleted_here == 0
+    assert not any(store.get("enterprises", rid)["deleted"] for rid in ids)
+
+    def name_them_again(sheet: Any) -> None:
+        for rid, row in zip(ids[1:], rows[1:], strict=True):
+            sheet.cell(row, columns["name"]).value = names[rid]
+
+    _edit_sheet(workbook, "enterprises", name_them_again)
+    report = _sync(database, workbook)  # each row is plainly its record again: the ids come back
+    assert (report.counts["enterprises"].deleted_here, report.counts["enterprises"].added_here) == (0, 0)
+    assert [read_workbook(workbook).sheets["enterprises"].rows[rid] for rid in ids] == rows

@@ -642,7 +642,8 @@ def _read_sheet(
         if total_rows and row_number in total_rows:
             continue
         raw_id = cells[id_offset] if id_offset < len(cells) else ""
-        if type(raw_id) is str and raw_id and header_key(raw_id) in TOTAL_WORDS:  # 合计 in the id column
+        # 合计 typed in the id column (an id is a uuid: the 263,000 of a full sync are not looked at)
+        if type(raw_id) is str and len(raw_id) < 16 and header_key(raw_id) in TOTAL_WORDS:
             data.typed_totals[row_number] = raw_id.strip()
             continue
         has_id = type(raw_id) is str and raw_id != ""  # nearly every row: no need to look further

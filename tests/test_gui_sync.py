@@ -8,7 +8,7 @@ import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from sync_helpers import hand_edit, new_workbook, small_bureau, workbook_records
+from sync_helpers import hand_append, hand_edit, new_workbook, small_bureau, workbook_records
 
 from models.store import LedgerStore
 from sync.conflicts import load_conflicts
@@ -249,3 +249,24 @@ def test_an_unreachable_workbook_is_reported_right_after_start_and_after_a_faile
     window.sync.sync_now()
     qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.errors), timeout=30_000)
     qtbot.waitUntil(lambda: "not reachable" in window.sync.status_label.text(), timeout=3_000)
+
+
+def test_a_long_issue_is_shown_in_full_on_as_many_lines_as_it_takes(
+    qtbot, database, bureau, workbook
+) -> None:
+    from ui.sync_views import SyncIssuesDialog
+
+    synchronise(database, workbook, "张三")
+    hand_append(workbook, "leads", [{"id": bureau["lead"], "title": "复制的线索"}])  # an id on two rows
+    synchronise(database, workbook, "张三")
+    dialog = SyncIssuesDialog(database)
+    qtbot.addWidget(dialog)
+    dialog.resize(720, 300)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view, model = dialog.view, dialog.model
+    problem = model.index(0, model.columnCount() - 1)
+    text = problem.data()
+    line = view.fontMetrics().height()
+    assert view.fontMetrics().horizontalAdvance(text) > view.columnWidth(model.columnCount() - 1)
+    assert view.wordWrap() and view.rowHeight(0) >= 2 * line  # wrapped, not cut to "…"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,6 +21,7 @@ from ui.list_model import ListTableModel
 from ui.text import header_text, tr
 
 MAX_COLUMN_WIDTH = 360
+WRAPPED_ROWS = 2_000  # issues shown with their text wrapped (more: one line each, full text as tooltip)
 
 OUTCOME_TEXT = {
     "synced": QT_TRANSLATE_NOOP("Sync", "Synced"),
@@ -163,3 +165,14 @@ class SyncIssuesDialog(_TableDialog):
             "sync_issues",
             parent,
         )
+        if len(rows) <= WRAPPED_ROWS:  # the problem in full, on as many lines as it takes
+            self.view.setWordWrap(True)
+            self.view.horizontalHeader().sectionResized.connect(self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        self.view.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.view.wordWrap():
+            self._fit_rows()

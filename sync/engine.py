@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -474,6 +474,11 @@ MERGED_HELD = "~merged"  # in a base: the fields held under merged cells at the 
 Refills = dict[str, dict[str, set[str]]]  # ledger -> record id -> fields
 
 
+def _marked(agreed: Record) -> set[str]:
+    """The fields ``agreed`` remembers as covered by a merge."""
+    return set(str(agreed.get(MERGED_HELD) or "").split(",")) - {""}
+
+
 def _refills(plan: _Plan) -> Refills:
     """Empty cells that are not head office clearing them, and get the values here written back:
 
@@ -502,7 +507,7 @@ def _refills(plan: _Plan) -> Refills:
                 continue
             candidates = set(back)
             if marked:
-                candidates |= set(str(marked).split(",")) - sheet.merged_held.get(record_id, set())
+                candidates |= _marked(agreed) - sheet.merged_held.get(record_id, set())
             unreadable = sheet.unreadable.get(record_id, set())
             empty = {
                 name
@@ -535,12 +540,11 @@ def _remember_covered(plan: _Plan) -> None:
         base = plan.snapshot.base.get(ledger, {})
         markers = {record_id: set(fields) for record_id, fields in sheet.merged_held.items()}
         for record_id, agreed in base.items():
-            marked = agreed.get(MERGED_HELD) if agreed else None
-            if not marked:
+            if not agreed or not agreed.get(MERGED_HELD):
                 continue
             still = {
                 name
-                for name in str(marked).split(",")
+                for name in _marked(agreed)
                 if record_id not in sheet.records
                 or name not in sheet.columns
                 or name in sheet.unreadable.get(record_id, set())
@@ -564,13 +568,17 @@ def _hold_duplicated(plan: _Plan) -> None:
         held = plan.workbook.sheets[ledger].duplicated
         if not held:
             continue
-        result = plan.merges[ledger]
-        for record_id in held:
-            result.to_local.pop(record_id, None)
-            result.new_local.discard(record_id)
-            result.to_remote.pop(record_id, None)
-            result.base.pop(record_id, None)
-        result.conflicts = [c for c in result.conflicts if c.record_id not in held]
+        _hold(plan.merges[ledger], held)
+
+
+def _hold(result: MergeResult, record_ids: Collection[str]) -> None:
+    """Nothing moves for these records this sync, either way; their bases stay as they were."""
+    for record_id in record_ids:
+        result.to_local.pop(record_id, None)
+        result.new_local.discard(record_id)
+        result.to_remote.pop(record_id, None)
+        result.base.pop(record_id, None)
+    result.conflicts = [c for c in result.conflicts if c.record_id not in record_ids]
 
 
 def _hold_removals(plan: _Plan, unplaced: dict[str, list[int]]) -> None:
@@ -596,11 +604,7 @@ def _hold_removals(plan: _Plan, unplaced: dict[str, list[int]]) -> None:
         }
         conflicted = {c.record_id for c in result.conflicts}
         removals = [rid for rid in missing if rid in result.to_local or rid in conflicted]
-        for record_id in missing:
-            result.to_local.pop(record_id, None)
-            result.to_remote.pop(record_id, None)
-            result.base.pop(record_id, None)
-        result.conflicts = [c for c in result.conflicts if c.record_id not in missing]
+        _hold(result, missing)
         if removals:
             args = (("count", str(len(removals))),)
             plan.issues.append(CellIssue(ledger, sheet.sheet, rows[0], "", "", "", REMOVALS_WAIT, None, args))

@@ -101,13 +101,13 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
         cursor = _driver(connection)
         digests: dict[str, dict[str, int]] = {}
         sheets: dict[str, SheetSignature] = {}
-        held: dict[str, set[str]] = {}
+        state = dict(cursor.execute("SELECT key, value FROM db_state WHERE key LIKE 'sync%'").fetchall())
+        held = {
+            ledger_name: set(state[HELD_KEY + ledger_name].split(","))
+            for ledger_name in SYNC_ORDER
+            if state.get(HELD_KEY + ledger_name)
+        }
         for ledger_name in SYNC_ORDER:
-            row = cursor.execute(
-                "SELECT value FROM db_state WHERE key = ?", (HELD_KEY + ledger_name,)
-            ).fetchone()
-            if row and row[0]:
-                held[ledger_name] = set(row[0].split(","))
             rows = cursor.execute(
                 "SELECT record_id, row_digest FROM sync_base WHERE ledger = ? AND row_digest IS NOT NULL",
                 (ledger_name,),
@@ -119,10 +119,7 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
                 settled.pop(record_id, None)
                 changed += 1
             digests[ledger_name] = settled
-            row = cursor.execute(
-                "SELECT value FROM db_state WHERE key = ?", (SHEET_KEY + ledger_name,)
-            ).fetchone()
-            signature = SheetSignature.parse(row[0]) if row else None
+            signature = SheetSignature.parse(state.get(SHEET_KEY + ledger_name) or "")
             if signature is not None and not changed:
                 sheets[ledger_name] = signature
     return SettledRows(counter, digests, sheets, held)
@@ -362,6 +359,16 @@ def _next_version(connection: Connection) -> int:
     )
 
 
+def _put_state(connection: Connection, values: Mapping[str, str]) -> None:
+    if values:
+        connection.execute(
+            text(
+                "INSERT INTO db_state (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = :v"
+            ),
+            [{"k": key, "v": value} for key, value in values.items()],
+        )
+
+
 def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) -> Applied:
     """Write a merge's local side, bases, conflicts, issues and the sync record in one transaction."""
     applied = Applied()
@@ -374,12 +381,7 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
         )
         if plan.new_workbook:
             connection.execute(delete(table_of(SyncBase)))
-        connection.execute(
-            text(
-                "INSERT INTO db_state (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = :v"
-            ),
-            {"k": WORKBOOK_KEY, "v": plan.workbook},
-        )
+        _put_state(connection, {WORKBOOK_KEY: plan.workbook})
         needs_version = any(p.to_local for p in plan.ledgers.values())
         version = _next_version(connection) if needs_version else counter_before
         for ledger_name in SYNC_ORDER:
@@ -390,23 +392,17 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
             if skipped:
                 applied.skipped_edited_meanwhile[ledger_name] = skipped
             _store_bases(connection, ledger_name, ledger_plan.base, ledger_plan.digests, skipped, now)
-        for ledger_name, signature in plan.sheets.items():
-            settled_sheet = signature if ledger_name not in applied.skipped_edited_meanwhile else None
-            connection.execute(
-                text(
-                    "INSERT INTO db_state (key, value) VALUES (:k, :v) "
-                    "ON CONFLICT (key) DO UPDATE SET value = :v"
-                ),
-                {"k": SHEET_KEY + ledger_name, "v": settled_sheet or ""},
-            )
-        for ledger_name, fields in plan.held_columns.items():
-            connection.execute(
-                text(
-                    "INSERT INTO db_state (key, value) VALUES (:k, :v) "
-                    "ON CONFLICT (key) DO UPDATE SET value = :v"
-                ),
-                {"k": HELD_KEY + ledger_name, "v": fields},
-            )
+        skipped_sheets = applied.skipped_edited_meanwhile
+        _put_state(
+            connection,
+            {
+                **{
+                    SHEET_KEY + ledger_name: (signature if ledger_name not in skipped_sheets else None) or ""
+                    for ledger_name, signature in plan.sheets.items()
+                },
+                **{HELD_KEY + ledger_name: fields for ledger_name, fields in plan.held_columns.items()},
+            },
+        )
         _replace_conflicts(connection, plan, now)
         _replace_issues(connection, plan.issues, now)
         connection.execute(

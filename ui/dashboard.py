@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from models.reports.figures import PeriodReport, period_report
-from models.reports.periods import Period, PeriodKind, latest_full, parse_period, period_phrase
-from ui.text import error_text, language, tr
+from models.reports.periods import Period, PeriodKind, latest_full, period_phrase
+from ui.text import error_text, language, tr, typed_period
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 HEADLINES = (
@@ -169,21 +169,9 @@ class Dashboard(QDialog):
         self.period_text.setText(latest_full(kind, today or date.today()).label)
 
     def period(self) -> Period | None:
-        try:
-            period = parse_period(self.period_text.text())
-        except ValueError:
-            self.status.setText(
-                tr("Dashboard", "“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.").format(
-                    text=self.period_text.text()
-                )
-            )
-            return None
-        if period.first > date.today():
-            self.status.setText(
-                tr("Dashboard", "{period} has not begun yet: it starts on {first}.").format(
-                    period=period.label, first=period.first.isoformat()
-                )
-            )
+        period = typed_period(self.period_text.text())
+        if isinstance(period, str):
+            self.status.setText(period)
             return None
         return period
 

@@ -14,10 +14,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMainWindow, QProgressDialog
 
 from models.database import Database
-from models.reports.periods import PeriodKind, latest_full, parse_period
+from models.reports.periods import PeriodKind, latest_full
 from ui.actions import make_action
 from ui.services import DialogService
-from ui.text import error_text, language, tr
+from ui.text import error_text, language, tr, typed_period
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 
@@ -85,25 +85,9 @@ class ReportsController(QObject):
         )
         if text is None:
             return None
-        try:
-            period = parse_period(text)
-        except ValueError:
-            self.services.error(
-                self.window,
-                title,
-                tr("Reports", "“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.").format(
-                    text=text
-                ),
-            )
-            return None
-        if period.first > date.today():
-            self.services.error(
-                self.window,
-                title,
-                tr("Reports", "{period} has not begun yet: it starts on {first}.").format(
-                    period=period.label, first=period.first.isoformat()
-                ),
-            )
+        period = typed_period(text)
+        if isinstance(period, str):
+            self.services.error(self.window, title, period)
             return None
         return period
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCollator, QCoreApplication, QLocale
 from models import controlled
 from models.fields import Field, Kind
 from models.i18n import os_reason
+from models.reports.periods import Period, parse_period
 from models.validation import Problem
 from sync.columns import layout
 from sync.history import AUTHOR_SUFFIX
@@ -58,6 +59,21 @@ def error_text(error: object) -> str:
         reason = reason_text(os_reason(error))
         return f"{error.filename}: {reason}" if error.filename else reason
     return str(error)
+
+
+def typed_period(text: str) -> Period | str:
+    """The period typed, or why no report can be made of it (in the screen's language)."""
+    try:
+        period = parse_period(text)
+    except ValueError:
+        return tr("Reports", "“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.").format(
+            text=text
+        )
+    if period.first > date.today():
+        return tr("Reports", "{period} has not begun yet: it starts on {first}.").format(
+            period=period.label, first=period.first.isoformat()
+        )
+    return period
 
 
 def author_text(author: str) -> str:

@@ -196,42 +196,32 @@
             <translation>统计期间：</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="176" />
-            <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
-            <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/dashboard.py" line="183" />
-            <source>{period} has not begun yet: it starts on {first}.</source>
-            <translation>{period} 尚未开始：从 {first} 起。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/dashboard.py" line="203" />
+            <location filename="../../ui/dashboard.py" line="191" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="220" />
+            <location filename="../../ui/dashboard.py" line="208" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="228" />
+            <location filename="../../ui/dashboard.py" line="216" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="241" />
+            <location filename="../../ui/dashboard.py" line="229" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="263" />
+            <location filename="../../ui/dashboard.py" line="251" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="265" />
+            <location filename="../../ui/dashboard.py" line="253" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>
@@ -332,7 +322,7 @@
             <translation>暂无修改记录。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="66" />
+            <location filename="../../ui/text.py" line="82" />
             <source>{name} (workbook)</source>
             <translation>{name}（总表）</translation>
         </message>
@@ -1184,54 +1174,54 @@
             <translation>统计期间（2024、2024Q1、2024-03、2024W12）：</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="94" />
-            <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
-            <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/reports_controller.py" line="103" />
-            <source>{period} has not begun yet: it starts on {first}.</source>
-            <translation>{period} 尚未开始：从 {first} 起。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/reports_controller.py" line="111" />
+            <location filename="../../ui/reports_controller.py" line="95" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="118" />
+            <location filename="../../ui/reports_controller.py" line="102" />
             <source>Writing {name}…</source>
             <translation>正在生成 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="131" />
+            <location filename="../../ui/reports_controller.py" line="115" />
             <source>Written: {path}</source>
             <translation>已生成：{path}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="140" />
+            <location filename="../../ui/reports_controller.py" line="124" />
             <source>{path} was not written: {error}</source>
             <translation>未能生成 {path}：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="148" />
+            <location filename="../../ui/reports_controller.py" line="132" />
             <source>Period report</source>
             <translation>阶段工作报表</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="164" />
+            <location filename="../../ui/reports_controller.py" line="148" />
             <source>Team ranking</source>
             <translation>工作组排名</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="179" />
+            <location filename="../../ui/reports_controller.py" line="163" />
             <source>Supervision list</source>
             <translation>督办清单</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="194" />
+            <location filename="../../ui/reports_controller.py" line="178" />
             <source>Export this view</source>
             <translation>导出当前视图</translation>
+        </message>
+        <message>
+            <location filename="../../ui/text.py" line="69" />
+            <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
+            <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/text.py" line="73" />
+            <source>{period} has not begun yet: it starts on {first}.</source>
+            <translation>{period} 尚未开始：从 {first} 起。</translation>
         </message>
     </context>
     <context>
@@ -1632,132 +1622,132 @@
             <translation>问题：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="25" />
+            <location filename="../../ui/sync_views.py" line="27" />
             <source>Synced</source>
             <translation>已同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="26" />
+            <location filename="../../ui/sync_views.py" line="28" />
             <source>Synced, with open conflicts or issues</source>
             <translation>已同步，尚有待处理的冲突或问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="27" />
+            <location filename="../../ui/sync_views.py" line="29" />
             <source>Nothing written</source>
             <translation>未写入</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="67" />
+            <location filename="../../ui/sync_views.py" line="69" />
             <source>Finished</source>
             <translation>完成时间</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="68" />
+            <location filename="../../ui/sync_views.py" line="70" />
             <source>By</source>
             <translation>操作人</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="69" />
+            <location filename="../../ui/sync_views.py" line="71" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="70" />
+            <location filename="../../ui/sync_views.py" line="72" />
             <source>Added here</source>
             <translation>本机新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="71" />
+            <location filename="../../ui/sync_views.py" line="73" />
             <source>Updated here</source>
             <translation>本机更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="72" />
+            <location filename="../../ui/sync_views.py" line="74" />
             <source>Deleted here</source>
             <translation>本机删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="73" />
+            <location filename="../../ui/sync_views.py" line="75" />
             <source>Added to workbook</source>
             <translation>总表新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="74" />
+            <location filename="../../ui/sync_views.py" line="76" />
             <source>Updated in workbook</source>
             <translation>总表更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="75" />
+            <location filename="../../ui/sync_views.py" line="77" />
             <source>Deleted in workbook</source>
             <translation>总表删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="76" />
+            <location filename="../../ui/sync_views.py" line="78" />
             <source>Conflicts</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="77" />
+            <location filename="../../ui/sync_views.py" line="79" />
             <source>Issues</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="78" />
+            <location filename="../../ui/sync_views.py" line="80" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="103" />
+            <location filename="../../ui/sync_views.py" line="105" />
             <source>Sync history</source>
             <translation>同步记录</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="104" />
+            <location filename="../../ui/sync_views.py" line="106" />
             <source>Every sync of this database, newest first.</source>
             <translation>本数据库的每一次同步，最新的在前。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="132" />
+            <location filename="../../ui/sync_views.py" line="134" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="133" />
+            <location filename="../../ui/sync_views.py" line="135" />
             <source>Sheet</source>
             <translation>工作表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="134" />
+            <location filename="../../ui/sync_views.py" line="136" />
             <source>Row</source>
             <translation>行</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="135" />
+            <location filename="../../ui/sync_views.py" line="137" />
             <source>Column</source>
             <translation>列</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="136" />
+            <location filename="../../ui/sync_views.py" line="138" />
             <source>Header</source>
             <translation>表头</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="137" />
+            <location filename="../../ui/sync_views.py" line="139" />
             <source>Value in the workbook</source>
             <translation>总表中的值</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="138" />
+            <location filename="../../ui/sync_views.py" line="140" />
             <source>Problem</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="155" />
+            <location filename="../../ui/sync_views.py" line="157" />
             <source>Workbook issues</source>
             <translation>总表问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="156" />
+            <location filename="../../ui/sync_views.py" line="158" />
             <source>Cells the last sync could not use. They were left in the workbook as typed and the records here were not changed. Fix them in the workbook (or the record here); they clear on the next sync.</source>
             <translation>上次同步无法采用的单元格。这些单元格在总表中保持原样，本机记录也未作更改。请在总表中（或在本机记录中）改正，下次同步后即会消除。</translation>
         </message>
@@ -1852,12 +1842,12 @@
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="85" />
+            <location filename="../../ui/text.py" line="101" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="85" />
+            <location filename="../../ui/text.py" line="101" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from sync_helpers import hand_append, hand_edit, new_workbook, small_bureau, workbook_records
 
 from models.store import LedgerStore
@@ -86,18 +87,59 @@ def test_head_office_changes_appear_in_the_open_ledger(qtbot, database, settings
     assert page.model.index(row, column).data() == "孙八"
 
 
-def test_cancel_writes_nothing(qtbot, database, settings, bureau, workbook) -> None:
+def _hold_stage(monkeypatch, name: str) -> tuple[threading.Event, threading.Event]:
+    """Make the sync engine's ``name`` wait: (reached, release)."""
+    import sync.engine
+
+    reached, release = threading.Event(), threading.Event()
+    original = getattr(sync.engine, name)
+
+    def held(*args, **kwargs):
+        reached.set()
+        assert release.wait(30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sync.engine, name, held)
+    return reached, release
+
+
+def _cancel_button(window: MainWindow) -> QPushButton | None:
+    progress = window.sync.progress
+    assert progress is not None
+    return next((b for b in progress.findChildren(QPushButton) if b.isVisible()), None)
+
+
+def test_cancel_writes_nothing(qtbot, monkeypatch, database, settings, bureau, workbook) -> None:
+    reached, release = _hold_stage(monkeypatch, "read_workbook")
     before = workbook.read_bytes()
     window = _window(qtbot, database, settings, ScriptedDialogs())
-    task = window.sync.sync_now()
-    assert task is not None
-    window.sync.progress.cancel()  # the Cancel button of the progress dialog
+    assert window.sync.sync_now() is not None
+    qtbot.waitUntil(reached.is_set, timeout=10_000)
+    window.sync.progress.show()  # shown after 300 ms on its own
+    button = _cancel_button(window)
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the user's click, while the workbook is read
+    release.set()
     qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
-    if "cancelled" in window.statusBar().currentMessage():
-        assert workbook.read_bytes() == before
-        assert window.pending_label.text() == "Not yet synced: 5"
-    else:  # the sync had already finished before the click arrived: then it must be complete
-        assert len(workbook_records(workbook, "visits")) == 1
+    assert window.statusBar().currentMessage() == "Sync cancelled. Nothing was written."
+    assert workbook.read_bytes() == before
+    assert window.pending_label.text() == "Not yet synced: 5"
+    assert not list(workbook.parent.glob(".*tmp*")) and not list(workbook.parent.glob("*.sync-lock"))
+
+
+def test_no_cancel_is_offered_once_the_sync_saves_here(
+    qtbot, monkeypatch, database, settings, bureau, workbook
+) -> None:
+    reached, release = _hold_stage(monkeypatch, "_commit")  # the workbook is already replaced
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    window.sync.sync_now()
+    qtbot.waitUntil(reached.is_set, timeout=30_000)
+    window.sync.progress.show()
+    qtbot.waitUntil(lambda: window.sync.progress.labelText() == "Saving the changes on this computer…")
+    assert _cancel_button(window) is None
+    release.set()
+    qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
+    assert len(workbook_records(workbook, "visits")) == 1
 
 
 def test_a_failed_sync_says_why_and_a_stale_lock_can_be_broken(
@@ -160,6 +202,35 @@ def test_resolve_a_conflict_in_the_dialog(qtbot, database, settings, store, bure
     synchronise(database, workbook, "张三")
     there = workbook_records(workbook, "enterprises")[bureau["enterprise"]]
     assert (there["phone"], there["city"]) == ("0758-999", "深圳")
+
+
+def test_a_conflict_can_be_resolved_from_the_keyboard(
+    qtbot, database, settings, store, bureau, workbook
+) -> None:
+    synchronise(database, workbook, "张三")
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "phone"): "0758-222"})
+    synchronise(database, workbook, "张三")
+    dialog = ConflictDialog(database, "张三")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # so its keys work
+    dialog.list.setFocus()
+    [(_name, choice, typed)] = dialog.choices
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Tab)
+    # out of the list, to the field's choice
+    assert QApplication.focusWidget() is choice
+    qtbot.keyClick(choice, Qt.Key.Key_Down)  # Mine → Workbook's
+    assert choice.currentIndex() == THEIRS
+    qtbot.keyClick(choice, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is typed
+    for _button in ("Keep all mine", "Keep all the workbook's", "Resolve"):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.resolve_button
+    qtbot.keyClick(dialog.resolve_button, Qt.Key.Key_Space)
+    assert dialog.list_model.rowCount() == 0
+    assert store.get("enterprises", bureau["enterprise"])["phone"] == "0758-222"
 
 
 def test_a_typed_value_that_does_not_fit_the_field_is_refused(

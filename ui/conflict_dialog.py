@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -73,6 +74,7 @@ class ConflictDialog(QDialog):
         self.list.setModel(self.list_model)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setTabKeyNavigation(False)  # Tab goes on to the choices and the buttons
         self.list.horizontalHeader().setStretchLastSection(True)
         self.list.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show(current.row())
@@ -86,9 +88,9 @@ class ConflictDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
-        self.all_mine = QPushButton(tr("Conflict", "Keep all mine"))
-        self.all_theirs = QPushButton(tr("Conflict", "Keep all the workbook's"))
-        self.resolve_button = QPushButton(tr("Conflict", "Resolve"))
+        self.all_mine = QPushButton(tr("Conflict", "Keep all &mine"))
+        self.all_theirs = QPushButton(tr("Conflict", "Keep all the &workbook's"))
+        self.resolve_button = QPushButton(tr("Conflict", "&Resolve"))
         self.resolve_button.setObjectName("resolve")
         self.resolve_button.setDefault(True)
         self.all_mine.clicked.connect(lambda: self._choose_all(MINE))
@@ -216,6 +218,12 @@ class ConflictDialog(QDialog):
             holder.setLayout(cell)
             self.grid.addWidget(holder, number, 4)
             self.choices.append((item.field, choice, typed))
+        order: list[QWidget] = [self.list]
+        for _name, choice, typed in self.choices:
+            order += [choice, typed]
+        order += [self.all_mine, self.all_theirs, self.resolve_button]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)  # the list, each field's choice, then the buttons
 
     def _choose_all(self, which: int) -> None:
         for _, box, _typed in self.choices:

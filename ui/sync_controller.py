@@ -35,6 +35,9 @@ STAGE_TEXTS = {
     "save": QT_TRANSLATE_NOOP("Sync", "Saving the changes on this computer…"),
     "done": QT_TRANSLATE_NOOP("Sync", "Done"),
 }
+# From these stages on the sync no longer looks at a cancel (the workbook may already be replaced):
+# the dialog stops offering one.
+STAGES_PAST_CANCEL = frozenset({"save", "done"})
 
 
 def sync_stage_text(stage: str, workbook_name: str) -> str:
@@ -188,10 +191,16 @@ class SyncController(QObject):
         self.sync_action.setEnabled(False)
         progress.canceled.connect(task.cancel)
         task.progress.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
-        task.stage.connect(lambda stage: progress.setLabelText(sync_stage_text(stage, workbook.name)))
+        task.stage.connect(lambda stage: self._show_stage(progress, stage, workbook.name))
         task.finished.connect(lambda: self._finished(task, task.result))
         task.failed.connect(lambda error: self._failed(task, error))
         return task
+
+    @staticmethod
+    def _show_stage(progress: QProgressDialog, stage: str, workbook_name: str) -> None:
+        progress.setLabelText(sync_stage_text(stage, workbook_name))
+        if stage in STAGES_PAST_CANCEL:
+            progress.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
 
     def _done(self, task: BackgroundTask) -> None:
         if task in self.tasks:
@@ -236,7 +245,14 @@ class SyncController(QObject):
                 if answer is Choice.PRIMARY:
                     self.sync_now(break_stale_lock=True)
                 return
-            self.services.error(self.window, tr("Sync", "Nothing was synced"), text)
+            title = (
+                tr("Sync", "Sync not finished")
+                if error.workbook_written
+                else tr("Sync", "Nothing was synced")
+            )
+            self.services.error(self.window, title, text)
+            if error.workbook_written:
+                self.refresh_status()
             return
         self.services.error(
             self.window,

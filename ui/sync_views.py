@@ -36,6 +36,7 @@ def _table(model: ListTableModel, name: str) -> QTableView:
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the list for the dialog's buttons
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     view.resizeColumnsToContents()  # dates, names and counts in full; long texts up to a limit

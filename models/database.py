@@ -11,16 +11,16 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from models import migrate
-from models.i18n import QT_TRANSLATE_NOOP, os_reason
+from models.i18n import QT_TRANSLATE_NOOP, READ_ONLY, database_reason, os_reason
 from models.tracking import LedgerSession
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -41,11 +41,18 @@ NOT_A_DATABASE = QT_TRANSLATE_NOOP(
 )
 UNREADABLE = QT_TRANSLATE_NOOP("Database", "{path} cannot be read or written: {detail}")
 NOT_SQLITE = QT_TRANSLATE_NOOP("Reason", "not an SQLite file")
-READ_ONLY = QT_TRANSLATE_NOOP("Reason", "the file is read-only")
 IN_USE = QT_TRANSLATE_NOOP(
     "Database",
     "{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.",
 )
+# SQLite's own lock, held by any program: not necessarily a copy of this app (that one holds the
+# instance lock, IN_USE).
+LOCKED_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "Database",
+    "{path} is locked by another program ({detail}): a database tool, a backup, or another copy of "
+    "Outreach Ledger. Close it and start again.",
+)
+FOREIGN_TABLES = QT_TRANSLATE_NOOP("Reason", "it holds another program's tables")
 TOO_NEW = QT_TRANSLATE_NOOP(
     "Database",
     "{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.",
@@ -104,8 +111,15 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, connection_record: A
     cursor.close()
 
 
+WRITES = "outreach_ledger_writes"  # an execution option: the unit of work writes
+
+
 def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A unit of work that writes takes the write lock when it begins: one that read first and then
+    # wanted to write would get "database is locked" at once, without waiting, if another connection
+    # (a sync committing) held it meanwhile.
+    writes = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _check_header(path: Path) -> None:
@@ -120,6 +134,25 @@ def _check_header(path: Path) -> None:
         raise DatabaseOpenError(NOT_A_DATABASE, path, NOT_SQLITE)
     if not os.access(path, os.W_OK):
         raise DatabaseOpenError(UNREADABLE, path, READ_ONLY)
+    if header:
+        _check_ours(path)
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse an SQLite file of another program before anything is written to it (a migration would
+    add this app's tables to it, and the connection switches it to WAL mode for good)."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
+        try:
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return  # locked, or damaged: the engine's first statement says which
+    if tables and "alembic_version" not in tables:
+        raise DatabaseOpenError(NOT_A_DATABASE, path, FOREIGN_TABLES)
 
 
 class Database:
@@ -130,6 +163,10 @@ class Database:
         self.engine = engine
         self._lock = lock
         self._sessions = sessionmaker(engine, class_=LedgerSession, expire_on_commit=False)
+        self._writing_engine = engine.execution_options(**{WRITES: True})
+        self._writing_sessions = sessionmaker(
+            self._writing_engine, class_=LedgerSession, expire_on_commit=False
+        )
 
     @classmethod
     def open(cls, path: Path, *, verify: bool = True) -> Database:
@@ -168,11 +205,19 @@ class Database:
         return cls(path, engine, lock)
 
     @contextmanager
-    def session(self, user: str = "") -> Iterator[LedgerSession]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+    def session(self, user: str = "", *, writes: bool = False) -> Iterator[LedgerSession]:
+        """One unit of work: committed when the block ends, rolled back on any error. One that
+        ``writes`` waits for the write lock at its start (up to the busy timeout) instead of failing
+        midway."""
+        sessions = self._writing_sessions if writes else self._sessions
+        with sessions() as session, session.begin():
             session.info["user"] = user
             yield session
+
+    def begin_writing(self) -> AbstractContextManager[Connection]:
+        """A connection in a transaction that writes (as a session that ``writes``), committed when
+        the block ends."""
+        return self._writing_engine.begin()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -200,7 +245,7 @@ def _integrity_problem(engine: Engine) -> str | None:
 def _translate(error: DBAPIError, path: Path) -> DatabaseOpenError:
     detail = str(error.orig) if error.orig is not None else str(error)
     if "locked" in detail or "busy" in detail:
-        return DatabaseOpenError(IN_USE, path, detail)
+        return DatabaseOpenError(LOCKED_ELSEWHERE, path, database_reason(error))
     if "unable to open" in detail or "readonly" in detail or "permission" in detail.lower():
         return DatabaseOpenError(UNREADABLE, path, detail)
     return DatabaseOpenError(NOT_A_DATABASE, path, detail)

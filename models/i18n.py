@@ -40,3 +40,24 @@ def os_reason(error: OSError) -> str:
     """Why an operating-system call failed: a translatable phrase (context "Reason") where one is
     known, else the system's own text."""
     return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
+# SQLite's own complaints (English), for the same {detail}: the ones a user can act on.
+READ_ONLY = QT_TRANSLATE_NOOP("Reason", "the file is read-only")
+_LOCKED = QT_TRANSLATE_NOOP("Reason", "another program is writing to it; try again in a moment")
+_DATABASE_REASONS = (
+    ("locked", _LOCKED),
+    ("busy", _LOCKED),
+    ("full", _OS_REASONS[errno.ENOSPC]),
+    ("readonly", READ_ONLY),
+    ("malformed", QT_TRANSLATE_NOOP("Reason", "the file is damaged")),
+    ("disk i/o", _OS_REASONS[errno.EIO]),
+)
+
+
+def database_reason(error: BaseException) -> str:
+    """Why a database statement failed: a translatable phrase (context "Reason") where one is known,
+    else SQLite's own text (without the statement SQLAlchemy appends)."""
+    detail = str(getattr(error, "orig", None) or error).split("\n", 1)[0]
+    lowered = detail.lower()
+    return next((reason for word, reason in _DATABASE_REASONS if word in lowered), detail)

@@ -156,7 +156,7 @@ class LedgerStore:
         problems = validate(ledger_name, clean)
         if problems:
             raise ValidationError(problems)
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             record = LEDGER_MODELS[ledger_name](**clean)
             session.add(record)
             session.flush()
@@ -176,7 +176,7 @@ class LedgerStore:
             problems += validate("enterprises", enterprise_values)
         if problems:
             raise ValidationError(problems)
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             if enterprise_values is not None:
                 enterprise = Enterprise(**enterprise_values)
                 session.add(enterprise)
@@ -188,7 +188,7 @@ class LedgerStore:
             return record.id, record.enterprise_id
 
     def update(self, ledger_name: str, record_id: str, values: Mapping[str, Any]) -> None:
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             record = session.get(LEDGER_MODELS[ledger_name], record_id)
             if record is None:
                 raise KeyError(record_id)
@@ -204,7 +204,7 @@ class LedgerStore:
     def set_deleted(self, ledger_name: str, record_ids: Iterable[str], deleted: bool) -> list[str]:
         """Soft-delete (or restore) records; returns the ids whose state actually changed."""
         changed = []
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             for record_id in record_ids:
                 record = session.get(LEDGER_MODELS[ledger_name], record_id)
                 if record is not None and record.deleted != deleted:
@@ -339,7 +339,7 @@ class LedgerStore:
         is refused with :class:`ValidationError`."""
         project_values = dict(values) if values is not None else self.project_from_lead(lead_id, signed_on)
         project_values["lead_id"] = lead_id
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             lead = session.get(Lead, lead_id)
             if lead is None:
                 raise KeyError(lead_id)
@@ -356,7 +356,7 @@ class LedgerStore:
 
     def advance_stage(self, project_id: str, reached_on: date) -> str:
         """Move a project to its next stage, recording ``reached_on`` as that milestone's actual date."""
-        with self.database.session(self.user) as session:
+        with self.database.session(self.user, writes=True) as session:
             project = session.get(Project, project_id)
             if project is None:
                 raise KeyError(project_id)

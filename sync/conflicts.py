@@ -91,7 +91,7 @@ def resolve_conflict(
         tuple(FieldConflict(f.field, f.base, f.mine, f.theirs) for f in conflict.fields),
     )
     fields = {f.name: f for f in LEDGERS[conflict.ledger].fields}
-    with database.session(user) as session:
+    with database.session(user, writes=True) as session:
         base_row = session.get(SyncBase, (conflict.ledger, conflict.record_id))
         base = json.loads(base_row.snapshot) if base_row else None
         local, new_base = resolve(merge_conflict, base, chosen)

@@ -23,10 +23,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from models import controlled
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
-from models.i18n import QT_TRANSLATE_NOOP, os_reason
+from models.i18n import QT_TRANSLATE_NOOP, database_reason, os_reason
 from models.normalize import normalise_name
 from models.types import utcnow
 from models.validation import validate
@@ -104,6 +106,14 @@ REPLACE_FAILED = QT_TRANSLATE_NOOP(
     "The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, "
     "and nothing was written here.",
 )
+DATABASE_FAILED = QT_TRANSLATE_NOOP(
+    "Sync", "This laptop's database {path} could not be read or written ({detail}). Nothing was written."
+)
+DATABASE_FAILED_AFTER_REPLACE = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The workbook was synced, but this laptop's database {path} could not record it ({detail}). "
+    "Sync again once it can: nothing is lost.",
+)
 VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
@@ -138,12 +148,17 @@ class Outcome(Enum):
 
 
 class SyncFailed(Exception):
-    """Nothing was written anywhere; ``message`` (English source, context Sync) says why."""
+    """The sync stopped; ``message`` (English source, context Sync) says why. Nothing was written
+    anywhere, unless ``workbook_written``: the workbook was replaced, and the database here could
+    not record it (the next sync completes it)."""
 
-    def __init__(self, message: str, *, stale_lock: bool = False, **args: Any) -> None:
+    def __init__(
+        self, message: str, *, stale_lock: bool = False, workbook_written: bool = False, **args: Any
+    ) -> None:
         self.message = message
         self.args_ = {k: str(v) for k, v in args.items()}
         self.stale_lock = stale_lock
+        self.workbook_written = workbook_written
         super().__init__(message.format(**self.args_))
 
 
@@ -237,6 +252,8 @@ def synchronise(
     temp: Path | None = None
     replaced = False
     try:
+        with database.begin_writing():
+            pass  # a program holding the write lock now would fail the sync after the workbook is written
         for attempt in range(1, MAX_ATTEMPTS + 1):
             report_progress("read", 0, STAGES)
             before = safety.fingerprint(workbook) if workbook.exists() else None
@@ -320,6 +337,11 @@ def synchronise(
         if replaced:
             raise
         raise SyncFailed(FILE_FAILED, file=error.filename or workbook, detail=os_reason(error)) from None
+    except DBAPIError as error:  # the database locked by another program, its disk full…
+        message = DATABASE_FAILED_AFTER_REPLACE if replaced else DATABASE_FAILED
+        raise SyncFailed(
+            message, workbook_written=replaced, path=database.path, detail=database_reason(error)
+        ) from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

@@ -373,7 +373,7 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
     """Write a merge's local side, bases, conflicts, issues and the sync record in one transaction."""
     applied = Applied()
     now = utcnow()
-    with database.engine.begin() as connection:
+    with database.begin_writing() as connection:
         counter_before = int(
             connection.execute(
                 text("SELECT value FROM db_state WHERE key = :k"), {"k": COUNTER_KEY}

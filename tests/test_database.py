@@ -210,3 +210,49 @@ def test_enterprise_names_and_credit_codes_are_normalised_on_save(
         assert saved.credit_code == "91350100M000100Y43"
         assert saved.name_key == "肇庆abc"
         assert saved.name == "肇庆ＡＢＣ 有限公司"  # what the user typed is kept as typed
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("CREATE TABLE contacts (name TEXT)")
+        connection.execute("INSERT INTO contacts VALUES ('王五')")
+    connection.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseOpenError) as raised:
+        Database.open(db_path)
+    assert str(db_path) in str(raised.value) and "another program's tables" in str(raised.value)
+    assert db_path.read_bytes() == before  # no tables added, still in its own journal mode
+    assert not list(db_path.parent.glob("*.bak"))
+
+
+def test_a_database_locked_by_another_program_says_so(db_path: Path) -> None:
+    Database.open(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")  # a tool that left it in rollback mode, then locked it
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseOpenError) as raised:
+            Database.open(db_path, verify=False)
+    finally:
+        holder.rollback()
+        holder.close()
+    message = str(raised.value)
+    assert str(db_path) in message and "locked by another program" in message
+    assert "already open in another copy" not in message  # not blamed on this app alone
+
+
+def test_a_change_waits_for_a_write_lock_instead_of_failing_at_once(
+    store: LedgerStore, database: Database
+) -> None:
+    import threading
+    import time
+
+    team = store.create("teams", {"name": "招商一组"})
+    other = sqlite3.connect(database.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # a sync committing, in another connection
+    threading.Timer(0.5, other.rollback).start()
+    started = time.perf_counter()
+    store.update("teams", team, {"leader": "李四"})  # reads the record, then writes it
+    assert time.perf_counter() - started >= 0.4
+    other.close()
+    assert store.get("teams", team)["leader"] == "李四"

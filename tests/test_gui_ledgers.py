@@ -601,3 +601,47 @@ def _section_centre(header, logical: int) -> QPoint:
     return QPoint(
         header.sectionViewportPosition(logical) + header.sectionSize(logical) // 2, header.height() // 2
     )
+
+
+def test_a_delete_the_database_refuses_says_so_and_leaves_nothing_to_undo(
+    qtbot, monkeypatch, database, settings, bureau
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    dialogs = ScriptedDialogs()
+    window = open_main_window(qtbot, database, settings, dialogs)
+    page = window.show_ledger("leads")
+    page.select_ids([bureau["lead"]])
+    page.table.setFocus()
+
+    def locked(*_args: object) -> list[str]:
+        raise OperationalError("UPDATE leads …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(window.store, "set_deleted", locked)  # another program holds the write lock
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert dialogs.errors == [
+        (
+            "Not saved",
+            "Nothing was deleted: the database could not be written "
+            "(another program is writing to it; try again in a moment).",
+        )
+    ]
+    assert page.model.rowCount() == 1
+    assert window.undo_stack.count() == 0  # no "Undo Delete" for a delete that did not happen
+    monkeypatch.undo()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # the lock gone: the same key deletes
+    assert page.model.rowCount() == 0 and window.undo_stack.count() == 1
+
+    monkeypatch.setattr(window.store, "set_deleted", locked)
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert dialogs.errors[-1][1].startswith("Nothing was restored")
+    assert page.model.rowCount() == 0 and window.undo_stack.count() == 0  # the step that failed is gone
+
+
+def test_tab_leaves_a_ledger_table_for_the_records_links(qtbot, database, settings, bureau) -> None:
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("leads")
+    page.select_ids([bureau["lead"]])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not page.table

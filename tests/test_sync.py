@@ -1031,6 +1031,57 @@ def test_a_crash_at_any_point_converges_on_the_next_sync(
     assert _sync(database, workbook).total("added_there") == 0
 
 
+def test_a_database_another_program_holds_locked_stops_the_sync_before_the_workbook_is_written(
+    database, store, bureau, workbook
+) -> None:
+    import sqlite3
+
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+    before = workbook.read_bytes()
+    holder = sqlite3.connect(database.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a database tool in the middle of a change
+    try:
+        with pytest.raises(SyncFailed) as failed:
+            _sync(database, workbook)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert str(failed.value) == (
+        f"This laptop's database {database.path} could not be read or written (another program is "
+        "writing to it; try again in a moment). Nothing was written."
+    )
+    assert workbook.read_bytes() == before
+    assert _sync(database, workbook).outcome is Outcome.SYNCED  # once it lets go
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "签约意向"
+
+
+def test_a_database_that_fails_after_the_workbook_was_replaced_says_the_workbook_is_synced(
+    monkeypatch, database, store, bureau, workbook
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import sync.engine
+
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT INTO sync_base …", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(sync.engine, "apply_local", disk_full)
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert str(failed.value) == (
+        f"The workbook was synced, but this laptop's database {database.path} could not record it "
+        "(the disk is full). Sync again once it can: nothing is lost."
+    )
+    monkeypatch.undo()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "签约意向"
+    assert store.pending_changes() == 0
+
+
 @pytest.mark.parametrize("stage", ["read", "merge", "write", "verify"])
 def test_cancel_at_any_stage_before_the_replace_writes_nothing(
     database, store, bureau, workbook, stage: str

@@ -378,22 +378,26 @@ class MainWindow(QMainWindow):
         ids = page.selected_ids()
         if ids and not page.show_deleted.isChecked():
             row = page.table.currentIndex().row()
-            self.undo_stack.push(
-                SetDeletedCommand(
-                    self.store, page.ledger.name, ids, True, self.refresh_ledger, self._announce
-                )
-            )
-            page.select_row(row)  # the next record, so Del can go on
+            if self._set_deleted(page.ledger.name, ids, True):
+                page.select_row(row)  # the next record, so Del can go on
 
     def restore_records(self) -> None:
         page = self.current_page()
         ids = page.selected_ids()
         if ids and page.show_deleted.isChecked():
-            self.undo_stack.push(
-                SetDeletedCommand(
-                    self.store, page.ledger.name, ids, False, self.refresh_ledger, self._announce
-                )
-            )
+            self._set_deleted(page.ledger.name, ids, False)
+
+    def _set_deleted(self, ledger_name: str, ids: list[str], deleted: bool) -> bool:
+        command = SetDeletedCommand(
+            self.store, ledger_name, ids, deleted, self.refresh_ledger, self._announce, self._not_written
+        )
+        if not command.apply_first():
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def _not_written(self, text: str) -> None:
+        self.services.error(self, tr("Main", "Not saved"), text)
 
     def _announce(self, text: str) -> None:
         """A short note in the status bar about what a command just did (it replaces the last one)."""

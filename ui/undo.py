@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy.exc import SQLAlchemyError
 
+from models.i18n import database_reason
 from models.store import LedgerStore
-from ui.text import tr
+from ui.text import reason_text, tr
 
 
 class SetDeletedCommand(QUndoCommand):
-    """Soft-delete (``deleted=True``) or restore records; undo does the opposite."""
+    """Soft-delete (``deleted=True``) or restore records; undo does the opposite.
+
+    Push it only once its change was made (:func:`apply_first`): a first change that fails must not
+    leave a step on the stack. A later undo or redo that cannot write says so and leaves the stack
+    (the records stay as they are; the Deleted view still restores them).
+    """
 
     def __init__(
         self,
@@ -21,6 +28,7 @@ class SetDeletedCommand(QUndoCommand):
         deleted: bool,
         refresh: Callable[[str, list[str]], None],
         announce: Callable[[str], None] | None = None,
+        failed: Callable[[str], None] | None = None,
     ) -> None:
         what = (
             tr("Undo", "Delete records ({count})").format(count=len(record_ids))
@@ -34,16 +42,43 @@ class SetDeletedCommand(QUndoCommand):
         self.deleted = deleted
         self.refresh = refresh
         self.announce = announce
+        self.failed = failed
+        self._applied = False  # the first redo (on push) finds the change made by apply_first
+
+    def apply_first(self) -> bool:
+        """Make the change, before the command is pushed; False (said through ``failed``) if it
+        could not be written."""
+        self._applied = self._set(self.deleted)
+        return self._applied
 
     def redo(self) -> None:
-        self.store.set_deleted(self.ledger_name, self.record_ids, self.deleted)
+        if not self._applied and not self._set(self.deleted):
+            self.setObsolete(True)  # QUndoStack drops it: the stack does not claim what did not happen
+            return
+        self._applied = False
         self.refresh(self.ledger_name, [] if self.deleted else self.record_ids)
         self._say(self.deleted, undone=False)
 
     def undo(self) -> None:
-        self.store.set_deleted(self.ledger_name, self.record_ids, not self.deleted)
+        if not self._set(not self.deleted):
+            self.setObsolete(True)
+            return
         self.refresh(self.ledger_name, self.record_ids if self.deleted else [])
         self._say(not self.deleted, undone=True)
+
+    def _set(self, deleted: bool) -> bool:
+        try:
+            self.store.set_deleted(self.ledger_name, self.record_ids, deleted)
+        except SQLAlchemyError as error:
+            if self.failed is not None:
+                message = (
+                    tr("Main", "Nothing was deleted: the database could not be written ({detail}).")
+                    if deleted
+                    else tr("Main", "Nothing was restored: the database could not be written ({detail}).")
+                )
+                self.failed(message.format(detail=reason_text(database_reason(error))))
+            return False
+        return True
 
     def _say(self, deleted: bool, *, undone: bool) -> None:
         """What just happened, replacing the message of the step before (which it may contradict)."""

@@ -45,95 +45,95 @@
         </message>
         <message>
             <location filename="../../ui/conflict_dialog.py" line="69" />
-            <location filename="../../ui/conflict_dialog.py" line="178" />
+            <location filename="../../ui/conflict_dialog.py" line="179" />
             <source>Record</source>
             <translation>记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="89" />
-            <source>Keep all mine</source>
-            <translation>全部保留本机的</translation>
-        </message>
-        <message>
             <location filename="../../ui/conflict_dialog.py" line="90" />
-            <source>Keep all the workbook's</source>
-            <translation>全部采用总表的</translation>
+            <source>Keep all &amp;mine</source>
+            <translation>全部保留我的(&amp;M)</translation>
         </message>
         <message>
             <location filename="../../ui/conflict_dialog.py" line="91" />
-            <source>Resolve</source>
-            <translation>处理</translation>
+            <source>Keep all the &amp;workbook's</source>
+            <translation>全部采用台账的(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="131" />
+            <location filename="../../ui/conflict_dialog.py" line="92" />
+            <source>&amp;Resolve</source>
+            <translation>解决(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="132" />
             <source>record kept or deleted</source>
             <translation>记录保留或删除</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="162" />
+            <location filename="../../ui/conflict_dialog.py" line="163" />
             <source>No open conflicts.</source>
             <translation>没有待处理的冲突。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="167" />
+            <location filename="../../ui/conflict_dialog.py" line="168" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="168" />
+            <location filename="../../ui/conflict_dialog.py" line="169" />
             <source>Last agreed</source>
             <translation>上次一致值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="169" />
-            <location filename="../../ui/conflict_dialog.py" line="193" />
+            <location filename="../../ui/conflict_dialog.py" line="170" />
+            <location filename="../../ui/conflict_dialog.py" line="194" />
             <source>Mine</source>
             <translation>本机</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="170" />
+            <location filename="../../ui/conflict_dialog.py" line="171" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="171" />
+            <location filename="../../ui/conflict_dialog.py" line="172" />
             <source>Keep</source>
             <translation>采用</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="182" />
+            <location filename="../../ui/conflict_dialog.py" line="183" />
             <source>as of sync {when}</source>
             <translation>截至 {when} 同步</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="193" />
+            <location filename="../../ui/conflict_dialog.py" line="194" />
             <source>Workbook's</source>
             <translation>总表的</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="196" />
+            <location filename="../../ui/conflict_dialog.py" line="197" />
             <source>or type a value</source>
             <translation>或输入一个值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="201" />
-            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <location filename="../../ui/conflict_dialog.py" line="202" />
+            <location filename="../../ui/conflict_dialog.py" line="206" />
             <source>Delete it</source>
             <translation>删除该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="201" />
-            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <location filename="../../ui/conflict_dialog.py" line="202" />
+            <location filename="../../ui/conflict_dialog.py" line="206" />
             <source>Keep the record</source>
             <translation>保留该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="210" />
+            <location filename="../../ui/conflict_dialog.py" line="211" />
             <source>Typed value</source>
             <translation>输入的值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="239" />
+            <location filename="../../ui/conflict_dialog.py" line="246" />
             <source>“{value}” is not valid for {field}: {reason}.</source>
             <translation>“{value}”不是有效的{field}：{reason}。</translation>
         </message>
@@ -239,12 +239,17 @@
             <translation>{path} 无法读写：{detail}</translation>
         </message>
         <message>
-            <location filename="../../models/database.py" line="45" />
+            <location filename="../../models/database.py" line="44" />
             <source>{path} is already open in another copy of Outreach Ledger ({detail}). Close that copy first.</source>
             <translation>{path} 已在另一个招商外勤台账窗口中打开（{detail}），请先关闭该窗口。</translation>
         </message>
         <message>
-            <location filename="../../models/database.py" line="49" />
+            <location filename="../../models/database.py" line="50" />
+            <source>{path} is locked by another program ({detail}): a database tool, a backup, or another copy of Outreach Ledger. Close it and start again.</source>
+            <translation>{path} 被另一个程序锁定（{detail}）：可能是数据库工具、备份程序，或另一个招商外勤台账。请关闭它后重新启动。</translation>
+        </message>
+        <message>
+            <location filename="../../models/database.py" line="56" />
             <source>{path} was written by a newer version of Outreach Ledger (schema {detail}). Update the app to open it.</source>
             <translation>{path} 由更新版本的招商外勤台账写入（数据结构版本 {detail}），请升级软件后再打开。</translation>
         </message>
@@ -259,17 +264,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="450" />
+            <location filename="../../ui/main_window.py" line="454" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="472" />
+            <location filename="../../ui/main_window.py" line="476" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="475" />
+            <location filename="../../ui/main_window.py" line="479" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -798,7 +803,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="175" />
+            <location filename="../../ui/ledger_page.py" line="176" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -956,77 +961,92 @@
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="412" />
+            <location filename="../../ui/main_window.py" line="400" />
+            <source>Not saved</source>
+            <translation>未保存</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="416" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="425" />
+            <location filename="../../ui/main_window.py" line="429" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="437" />
+            <location filename="../../ui/main_window.py" line="441" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="491" />
+            <location filename="../../ui/main_window.py" line="495" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="492" />
+            <location filename="../../ui/main_window.py" line="496" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="497" />
+            <location filename="../../ui/main_window.py" line="501" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="498" />
+            <location filename="../../ui/main_window.py" line="502" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="504" />
+            <location filename="../../ui/main_window.py" line="508" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="504" />
+            <location filename="../../ui/main_window.py" line="508" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="530" />
+            <location filename="../../ui/main_window.py" line="534" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="531" />
+            <location filename="../../ui/main_window.py" line="535" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="54" />
+            <location filename="../../ui/undo.py" line="75" />
+            <source>Nothing was deleted: the database could not be written ({detail}).</source>
+            <translation>未删除任何记录：无法写入数据库（{detail}）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="77" />
+            <source>Nothing was restored: the database could not be written ({detail}).</source>
+            <translation>未恢复任何记录：无法写入数据库（{detail}）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="89" />
             <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
             <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="56" />
+            <location filename="../../ui/undo.py" line="91" />
             <source>Restore undone: {count} deleted again.</source>
             <translation>已撤销恢复，{count} 条重新删除。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="58" />
+            <location filename="../../ui/undo.py" line="93" />
             <source>Restored: {count}. Press Ctrl+Z to undo.</source>
             <translation>已恢复 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="60" />
+            <location filename="../../ui/undo.py" line="95" />
             <source>Delete undone: {count} restored.</source>
             <translation>已撤销删除，恢复 {count} 条。</translation>
         </message>
@@ -1039,9 +1059,9 @@
             <translation>不是 SQLite 文件</translation>
         </message>
         <message>
-            <location filename="../../models/database.py" line="44" />
-            <source>the file is read-only</source>
-            <translation>文件为只读</translation>
+            <location filename="../../models/database.py" line="55" />
+            <source>it holds another program's tables</source>
+            <translation>其中是另一个程序的数据表</translation>
         </message>
         <message>
             <location filename="../../models/i18n.py" line="20" />
@@ -1087,6 +1107,21 @@
             <location filename="../../models/i18n.py" line="35" />
             <source>the disk or network could not be read or written</source>
             <translation>磁盘或网络无法读写</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="46" />
+            <source>the file is read-only</source>
+            <translation>文件为只读</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="47" />
+            <source>another program is writing to it; try again in a moment</source>
+            <translation>另一个程序正在写入；请稍后再试</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="53" />
+            <source>the file is damaged</source>
+            <translation>文件已损坏</translation>
         </message>
         <message>
             <location filename="../../sync/workbook_read.py" line="69" />
@@ -1227,82 +1262,92 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="76" />
+            <location filename="../../sync/engine.py" line="78" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="80" />
+            <location filename="../../sync/engine.py" line="82" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="85" />
+            <location filename="../../sync/engine.py" line="87" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="90" />
+            <location filename="../../sync/engine.py" line="92" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="91" />
+            <location filename="../../sync/engine.py" line="93" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="94" />
+            <location filename="../../sync/engine.py" line="96" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="97" />
+            <location filename="../../sync/engine.py" line="99" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="98" />
+            <location filename="../../sync/engine.py" line="100" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="101" />
+            <location filename="../../sync/engine.py" line="103" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="102" />
+            <location filename="../../sync/engine.py" line="104" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="107" />
+            <location filename="../../sync/engine.py" line="109" />
+            <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
+            <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="112" />
+            <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
+            <translation>台账已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="117" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="110" />
+            <location filename="../../sync/engine.py" line="120" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="111" />
+            <location filename="../../sync/engine.py" line="121" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="116" />
+            <location filename="../../sync/engine.py" line="126" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="121" />
+            <location filename="../../sync/engine.py" line="131" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="126" />
+            <location filename="../../sync/engine.py" line="136" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1442,182 +1487,187 @@
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="43" />
-            <location filename="../../ui/sync_controller.py" line="173" />
+            <location filename="../../ui/sync_controller.py" line="46" />
+            <location filename="../../ui/sync_controller.py" line="176" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="73" />
+            <location filename="../../ui/sync_controller.py" line="76" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="75" />
+            <location filename="../../ui/sync_controller.py" line="78" />
             <source>&amp;Choose master workbook…</source>
             <translation>选择总表(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="78" />
+            <location filename="../../ui/sync_controller.py" line="81" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="80" />
+            <location filename="../../ui/sync_controller.py" line="83" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="81" />
+            <location filename="../../ui/sync_controller.py" line="84" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="82" />
+            <location filename="../../ui/sync_controller.py" line="85" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="102" />
+            <location filename="../../ui/sync_controller.py" line="105" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="102" />
-            <location filename="../../ui/sync_controller.py" line="112" />
+            <location filename="../../ui/sync_controller.py" line="105" />
+            <location filename="../../ui/sync_controller.py" line="115" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="112" />
+            <location filename="../../ui/sync_controller.py" line="115" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="121" />
+            <location filename="../../ui/sync_controller.py" line="124" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="142" />
+            <location filename="../../ui/sync_controller.py" line="145" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="143" />
+            <location filename="../../ui/sync_controller.py" line="146" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="144" />
+            <location filename="../../ui/sync_controller.py" line="147" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="174" />
+            <location filename="../../ui/sync_controller.py" line="177" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="211" />
+            <location filename="../../ui/sync_controller.py" line="220" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="218" />
-            <location filename="../../sync/engine.py" line="131" />
+            <location filename="../../ui/sync_controller.py" line="227" />
+            <location filename="../../sync/engine.py" line="141" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="231" />
+            <location filename="../../ui/sync_controller.py" line="240" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="232" />
+            <location filename="../../ui/sync_controller.py" line="241" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="233" />
+            <location filename="../../ui/sync_controller.py" line="242" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="234" />
+            <location filename="../../ui/sync_controller.py" line="243" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="243" />
-            <location filename="../../ui/sync_controller.py" line="239" />
+            <location filename="../../ui/sync_controller.py" line="248" />
+            <source>Sync not finished</source>
+            <translation>同步未完成</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="255" />
+            <location filename="../../ui/sync_controller.py" line="248" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="244" />
+            <location filename="../../ui/sync_controller.py" line="256" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="250" />
+            <location filename="../../ui/sync_controller.py" line="262" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="253" />
+            <location filename="../../ui/sync_controller.py" line="265" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="259" />
+            <location filename="../../ui/sync_controller.py" line="271" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="263" />
+            <location filename="../../ui/sync_controller.py" line="275" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="321" />
-            <location filename="../../ui/sync_controller.py" line="141" />
+            <location filename="../../ui/sync_controller.py" line="333" />
+            <location filename="../../ui/sync_controller.py" line="144" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="323" />
+            <location filename="../../ui/sync_controller.py" line="335" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="325" />
+            <location filename="../../ui/sync_controller.py" line="337" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="327" />
+            <location filename="../../ui/sync_controller.py" line="339" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="331" />
+            <location filename="../../ui/sync_controller.py" line="343" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="332" />
+            <location filename="../../ui/sync_controller.py" line="344" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="337" />
+            <location filename="../../ui/sync_controller.py" line="349" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="339" />
+            <location filename="../../ui/sync_controller.py" line="351" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>
@@ -1637,117 +1687,117 @@
             <translation>未写入</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="69" />
+            <location filename="../../ui/sync_views.py" line="70" />
             <source>Finished</source>
             <translation>完成时间</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="70" />
+            <location filename="../../ui/sync_views.py" line="71" />
             <source>By</source>
             <translation>操作人</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="71" />
+            <location filename="../../ui/sync_views.py" line="72" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="72" />
+            <location filename="../../ui/sync_views.py" line="73" />
             <source>Added here</source>
             <translation>本机新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="73" />
+            <location filename="../../ui/sync_views.py" line="74" />
             <source>Updated here</source>
             <translation>本机更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="74" />
+            <location filename="../../ui/sync_views.py" line="75" />
             <source>Deleted here</source>
             <translation>本机删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="75" />
+            <location filename="../../ui/sync_views.py" line="76" />
             <source>Added to workbook</source>
             <translation>总表新增</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="76" />
+            <location filename="../../ui/sync_views.py" line="77" />
             <source>Updated in workbook</source>
             <translation>总表更新</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="77" />
+            <location filename="../../ui/sync_views.py" line="78" />
             <source>Deleted in workbook</source>
             <translation>总表删除</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="78" />
+            <location filename="../../ui/sync_views.py" line="79" />
             <source>Conflicts</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="79" />
+            <location filename="../../ui/sync_views.py" line="80" />
             <source>Issues</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="80" />
+            <location filename="../../ui/sync_views.py" line="81" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="105" />
+            <location filename="../../ui/sync_views.py" line="106" />
             <source>Sync history</source>
             <translation>同步记录</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="106" />
+            <location filename="../../ui/sync_views.py" line="107" />
             <source>Every sync of this database, newest first.</source>
             <translation>本数据库的每一次同步，最新的在前。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="134" />
+            <location filename="../../ui/sync_views.py" line="135" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="135" />
+            <location filename="../../ui/sync_views.py" line="136" />
             <source>Sheet</source>
             <translation>工作表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="136" />
+            <location filename="../../ui/sync_views.py" line="137" />
             <source>Row</source>
             <translation>行</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="137" />
+            <location filename="../../ui/sync_views.py" line="138" />
             <source>Column</source>
             <translation>列</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="138" />
+            <location filename="../../ui/sync_views.py" line="139" />
             <source>Header</source>
             <translation>表头</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="139" />
+            <location filename="../../ui/sync_views.py" line="140" />
             <source>Value in the workbook</source>
             <translation>总表中的值</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="140" />
+            <location filename="../../ui/sync_views.py" line="141" />
             <source>Problem</source>
             <translation>问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="157" />
+            <location filename="../../ui/sync_views.py" line="158" />
             <source>Workbook issues</source>
             <translation>总表问题</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_views.py" line="158" />
+            <location filename="../../ui/sync_views.py" line="159" />
             <source>Cells the last sync could not use. They were left in the workbook as typed and the records here were not changed. Fix them in the workbook (or the record here); they clear on the next sync.</source>
             <translation>上次同步无法采用的单元格。这些单元格在总表中保持原样，本机记录也未作更改。请在总表中（或在本机记录中）改正，下次同步后即会消除。</translation>
         </message>
@@ -1755,12 +1805,12 @@
     <context>
         <name>Undo</name>
         <message>
-            <location filename="../../ui/undo.py" line="26" />
+            <location filename="../../ui/undo.py" line="34" />
             <source>Delete records ({count})</source>
             <translation>删除记录（{count} 条）</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="28" />
+            <location filename="../../ui/undo.py" line="36" />
             <source>Restore records ({count})</source>
             <translation>恢复记录（{count} 条）</translation>
         </message>

@@ -42,6 +42,7 @@ from sync.local import (
     SettledRows,
     apply_local,
     display_names,
+    enterprises_named,
     merge_fields,
     names_index,
     read_local,
@@ -118,6 +119,12 @@ VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
 INVALID_RECORD = QT_TRANSLATE_NOOP("Sync", "{reason}; the row was not taken over")
+SAME_ENTERPRISE = QT_TRANSLATE_NOOP(
+    "Sync",
+    "Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they "
+    "are one firm entered twice, move its visits, leads and projects to one of them and mark the other "
+    "deleted",
+)
 TOTAL_ROW_HOLDS = QT_TRANSLATE_NOOP(
     "Sync",
     "the sheet's table ends in a total row, and rows added below it would be outside the table: "
@@ -423,6 +430,7 @@ def _plan(
     _remember_covered(plan)
     _hold_duplicated(plan)
     _hold_removals(plan, _check_local_changes(plan))
+    _notice_same_enterprises(plan, database)
     return plan
 
 
@@ -581,6 +589,47 @@ def _remember_covered(plan: _Plan) -> None:
                 marked_now[MERGED_HELD] = ",".join(sorted(fields))
             if marked_now != now or record_id in result.base:
                 result.base[record_id] = marked_now
+
+
+def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
+    """One issue for each firm this sync brought together twice: an enterprise new from the workbook
+    named as a live one here, or one sent there named as one already there (two teams logging the
+    same new firm offline). Nothing is merged: a person decides."""
+    result = plan.merges["enterprises"]
+    sheet = plan.workbook.sheets["enterprises"]
+    arrived = [rid for rid in result.new_local if not result.to_local[rid].get(DELETED)]
+    local = plan.snapshot.records["enterprises"]
+    sent = [rid for rid in result.to_remote if rid not in sheet.rows and not local.get(rid, {}).get(DELETED)]
+    if not arrived and not (sent and sheet.rows):
+        return  # nothing new, or only new ones sent into an empty sheet (a first sync)
+    arrived_names = {rid: str(result.to_local[rid].get("name") or "") for rid in arrived}
+    sent_names = {rid: str(local.get(rid, {}).get("name") or "") for rid in sent}
+    # The live records here: every one there was at the last sync, and the new ones.
+    here = enterprises_named(database, [*arrived_names.values(), *sent_names.values()])
+    pairs = [  # (the one on a row of the workbook, the other, their name)
+        (there, other, name)
+        for there, name in arrived_names.items()
+        for other in here.get(normalise_name(name), [])
+    ]
+    for other, name in sent_names.items():
+        pairs += [
+            (there, other, name) for there in here.get(normalise_name(name), []) if there not in sent_names
+        ]
+    name_column = sheet.columns.get("name")
+    for there, other, name in pairs:
+        plan.issues.append(
+            CellIssue(
+                "enterprises",
+                sheet.sheet,
+                sheet.rows.get(there, 0),
+                column_letter(name_column) if name_column else "",
+                layout("enterprises").column("name").header("en"),
+                name,
+                SAME_ENTERPRISE,
+                there,
+                (("other", other),),
+            )
+        )
 
 
 def _hold_duplicated(plan: _Plan) -> None:

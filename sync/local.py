@@ -24,6 +24,7 @@ from models.queries import display_expression
 from models.schema import (
     LEDGER_MODELS,
     ChangeEntry,
+    Enterprise,
     SyncBase,
     SyncConflict,
     SyncIssue,
@@ -301,6 +302,20 @@ def names_index(database: Database, ledger_name: str) -> dict[str, list[str]]:
         for record_id, name in connection.execute(statement):
             index.setdefault(normalise_name(str(name or "")), []).append(record_id)
     return index
+
+
+def enterprises_named(database: Database, names: Iterable[str]) -> dict[str, list[str]]:
+    """Normalised name -> ids of the live enterprises here with that name, for ``names`` only."""
+    keys = sorted({normalise_name(name) for name in names} - {""})
+    found: dict[str, list[str]] = {}
+    with database.engine.connect() as connection:
+        for start in range(0, len(keys), 500):
+            statement = select(Enterprise.name_key, Enterprise.id).where(
+                Enterprise.deleted.is_(False), Enterprise.name_key.in_(keys[start : start + 500])
+            )
+            for key, record_id in connection.execute(statement):
+                found.setdefault(key, []).append(record_id)
+    return found
 
 
 @dataclass

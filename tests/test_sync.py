@@ -1031,6 +1031,52 @@ def test_a_crash_at_any_point_converges_on_the_next_sync(
     assert _sync(database, workbook).total("added_there") == 0
 
 
+def _issues(database: Database) -> list[tuple[str, int, str, dict[str, str]]]:
+    import json
+
+    with database.session() as session:
+        return [(i.ledger, i.row, i.message, json.loads(i.args)) for i in session.scalars(select(SyncIssue))]
+
+
+def test_one_new_firm_logged_on_two_laptops_is_reported_on_both_and_nothing_is_merged(
+    database, store, bureau, workbook, second_laptop
+) -> None:
+    _sync(database, workbook)
+    _sync(second_laptop, workbook, "李四")
+    other = LedgerStore(second_laptop, "李四")
+    visit = {"visit_date": date(2024, 6, 3), "kind": "enterprise_visit", "team_id": bureau["team"]}
+    mine, _ = store.log_visit(visit, new_enterprise="肇庆小鹏汽车零部件有限公司")
+    theirs, _ = other.log_visit(visit, new_enterprise="肇庆小鹏汽车零部件有限公司 ")  # two teams, offline
+    mine_firm = store.get("visits", mine)["enterprise_id"]
+    theirs_firm = other.get("visits", theirs)["enterprise_id"]
+
+    _sync(database, workbook)
+    report = _sync(second_laptop, workbook, "李四")  # its firm meets the one already there
+    assert report.outcome is Outcome.OPEN and report.counts["enterprises"].issues == 1
+    [(ledger, row, message, args)] = _issues(second_laptop)
+    assert ledger == "enterprises" and args == {"other": theirs_firm}
+    assert workbook_read.read_workbook(workbook).sheets["enterprises"].rows[mine_firm] == row
+    assert "one firm entered twice" in message
+
+    report = _sync(database, workbook)  # the first laptop is told when the other's arrives
+    assert report.counts["enterprises"].issues == 1
+    [(_ledger, _row, _message, args)] = _issues(database)
+    assert args == {"other": mine_firm}
+    # Nothing merged or lost: both firms and both visits everywhere, each visit with its own firm.
+    records = workbook_records(workbook, "visits")
+    assert records[mine]["enterprise_id"] == mine_firm and records[theirs]["enterprise_id"] == theirs_firm
+    assert _sync(database, workbook).outcome is Outcome.SYNCED  # told once, not at every sync
+
+
+def test_a_first_sync_into_an_empty_workbook_reports_no_same_named_firms(
+    database, store, bureau, workbook
+) -> None:
+    store.create("enterprises", {"name": "深圳氢蓝时代动力科技有限公司 分公司"})
+    store.create("enterprises", {"name": "肇庆星光材料有限公司"})
+    store.create("enterprises", {"name": "肇庆市星光材料有限公司"})  # confirmed as two when typed here
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
 def test_a_database_another_program_holds_locked_stops_the_sync_before_the_workbook_is_written(
     database, store, bureau, workbook
 ) -> None:

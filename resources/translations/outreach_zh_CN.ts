@@ -4,136 +4,136 @@
     <context>
         <name>Conflict</name>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="43" />
+            <location filename="../../ui/conflict_dialog.py" line="44" />
             <source>deleted</source>
             <translation>已删除</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="43" />
+            <location filename="../../ui/conflict_dialog.py" line="44" />
             <source>kept</source>
             <translation>保留</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="50" />
+            <location filename="../../ui/conflict_dialog.py" line="51" />
             <source>Changed here and in the workbook to different values.</source>
             <translation>本机和总表都修改了此项，且改成了不同的值。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="51" />
+            <location filename="../../ui/conflict_dialog.py" line="52" />
             <source>Deleted on one side while the other side edited it.</source>
             <translation>一方删除了该记录，另一方却修改了它。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="54" />
+            <location filename="../../ui/conflict_dialog.py" line="55" />
             <source>Removed from the workbook while it was edited here.</source>
             <translation>该记录已从总表中移除，但本机对其作了修改。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="65" />
+            <location filename="../../ui/conflict_dialog.py" line="66" />
             <source>Sync conflicts</source>
             <translation>同步冲突</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="69" />
+            <location filename="../../ui/conflict_dialog.py" line="70" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="69" />
+            <location filename="../../ui/conflict_dialog.py" line="70" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="69" />
-            <location filename="../../ui/conflict_dialog.py" line="179" />
+            <location filename="../../ui/conflict_dialog.py" line="70" />
+            <location filename="../../ui/conflict_dialog.py" line="180" />
             <source>Record</source>
             <translation>记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="90" />
+            <location filename="../../ui/conflict_dialog.py" line="91" />
             <source>Keep all &amp;mine</source>
             <translation>全部保留我的(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="91" />
+            <location filename="../../ui/conflict_dialog.py" line="92" />
             <source>Keep all the &amp;workbook's</source>
             <translation>全部采用台账的(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="92" />
+            <location filename="../../ui/conflict_dialog.py" line="93" />
             <source>&amp;Resolve</source>
             <translation>解决(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="132" />
+            <location filename="../../ui/conflict_dialog.py" line="133" />
             <source>record kept or deleted</source>
             <translation>记录保留或删除</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="163" />
+            <location filename="../../ui/conflict_dialog.py" line="164" />
             <source>No open conflicts.</source>
             <translation>没有待处理的冲突。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="168" />
+            <location filename="../../ui/conflict_dialog.py" line="169" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="169" />
+            <location filename="../../ui/conflict_dialog.py" line="170" />
             <source>Last agreed</source>
             <translation>上次一致值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="170" />
-            <location filename="../../ui/conflict_dialog.py" line="194" />
+            <location filename="../../ui/conflict_dialog.py" line="171" />
+            <location filename="../../ui/conflict_dialog.py" line="195" />
             <source>Mine</source>
             <translation>本机</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="171" />
+            <location filename="../../ui/conflict_dialog.py" line="172" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="172" />
+            <location filename="../../ui/conflict_dialog.py" line="173" />
             <source>Keep</source>
             <translation>采用</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="183" />
+            <location filename="../../ui/conflict_dialog.py" line="184" />
             <source>as of sync {when}</source>
             <translation>截至 {when} 同步</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="194" />
+            <location filename="../../ui/conflict_dialog.py" line="195" />
             <source>Workbook's</source>
             <translation>总表的</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="197" />
+            <location filename="../../ui/conflict_dialog.py" line="198" />
             <source>or type a value</source>
             <translation>或输入一个值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="202" />
-            <location filename="../../ui/conflict_dialog.py" line="206" />
+            <location filename="../../ui/conflict_dialog.py" line="203" />
+            <location filename="../../ui/conflict_dialog.py" line="207" />
             <source>Delete it</source>
             <translation>删除该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="202" />
-            <location filename="../../ui/conflict_dialog.py" line="206" />
+            <location filename="../../ui/conflict_dialog.py" line="203" />
+            <location filename="../../ui/conflict_dialog.py" line="207" />
             <source>Keep the record</source>
             <translation>保留该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="211" />
+            <location filename="../../ui/conflict_dialog.py" line="212" />
             <source>Typed value</source>
             <translation>输入的值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="246" />
+            <location filename="../../ui/conflict_dialog.py" line="247" />
             <source>“{value}” is not valid for {field}: {reason}.</source>
             <translation>“{value}”不是有效的{field}：{reason}。</translation>
         </message>
@@ -1262,92 +1262,97 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="78" />
+            <location filename="../../sync/engine.py" line="79" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="82" />
+            <location filename="../../sync/engine.py" line="83" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="87" />
+            <location filename="../../sync/engine.py" line="88" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="92" />
+            <location filename="../../sync/engine.py" line="93" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="93" />
+            <location filename="../../sync/engine.py" line="94" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="96" />
+            <location filename="../../sync/engine.py" line="97" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="99" />
+            <location filename="../../sync/engine.py" line="100" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="100" />
+            <location filename="../../sync/engine.py" line="101" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="103" />
+            <location filename="../../sync/engine.py" line="104" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="104" />
+            <location filename="../../sync/engine.py" line="105" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="109" />
+            <location filename="../../sync/engine.py" line="110" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="112" />
+            <location filename="../../sync/engine.py" line="113" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>台账已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="117" />
+            <location filename="../../sync/engine.py" line="118" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="120" />
+            <location filename="../../sync/engine.py" line="121" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="121" />
+            <location filename="../../sync/engine.py" line="122" />
+            <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
+            <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="128" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="126" />
+            <location filename="../../sync/engine.py" line="133" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="131" />
+            <location filename="../../sync/engine.py" line="138" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="136" />
+            <location filename="../../sync/engine.py" line="143" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1570,7 +1575,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="227" />
-            <location filename="../../sync/engine.py" line="141" />
+            <location filename="../../sync/engine.py" line="148" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
@@ -1595,79 +1600,79 @@
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="248" />
+            <location filename="../../ui/sync_controller.py" line="249" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="255" />
-            <location filename="../../ui/sync_controller.py" line="248" />
+            <location filename="../../ui/sync_controller.py" line="259" />
+            <location filename="../../ui/sync_controller.py" line="251" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="256" />
+            <location filename="../../ui/sync_controller.py" line="260" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="262" />
+            <location filename="../../ui/sync_controller.py" line="266" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="265" />
+            <location filename="../../ui/sync_controller.py" line="269" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="271" />
+            <location filename="../../ui/sync_controller.py" line="275" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="275" />
+            <location filename="../../ui/sync_controller.py" line="279" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="333" />
+            <location filename="../../ui/sync_controller.py" line="337" />
             <location filename="../../ui/sync_controller.py" line="144" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="335" />
+            <location filename="../../ui/sync_controller.py" line="339" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="337" />
+            <location filename="../../ui/sync_controller.py" line="341" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="339" />
+            <location filename="../../ui/sync_controller.py" line="343" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="343" />
+            <location filename="../../ui/sync_controller.py" line="347" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="344" />
+            <location filename="../../ui/sync_controller.py" line="348" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="349" />
+            <location filename="../../ui/sync_controller.py" line="353" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="351" />
+            <location filename="../../ui/sync_controller.py" line="355" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

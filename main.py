@@ -3,13 +3,14 @@
     python main.py [--db PATH]                           start the app
     python main.py demo --db PATH [--scale N]            fill a database with a realistic demo bureau
     python main.py workbook new FILE [--lang zh|en]      create an empty master workbook
-    python main.py sync --db DB --workbook FILE [--user NAME] [--break-stale-lock]
+    python main.py sync --db DB --workbook FILE [--user NAME] [--break-stale-lock] [--accept-older-copy]
                                                          sync a database with the master workbook
     python main.py report period|ranking --period 2024Q1 --db DB --out FILE.xlsx [--lang zh|en]
     python main.py report supervision --db DB --out FILE.xlsx [--today YYYY-MM-DD]
 
 ``sync`` exits 0 when synced with nothing open, 3 when synced but conflicts or issues wait for a
-person, 2 when nothing was written (the reason on stderr); the one-line summary goes to stdout.
+person, 2 when nothing was written (the reason on stderr), 4 when the workbook was written but this
+database could not record it (sync again); the one-line summary goes to stdout.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_NOTHING_WRITTEN = 2
 EXIT_OPEN_ITEMS = 3
+EXIT_NOT_FINISHED = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--user", default=None, help="who is syncing (default: your login name)")
     sync.add_argument(
         "--break-stale-lock", action="store_true", help="remove a sync lock left by a crashed sync"
+    )
+    sync.add_argument(
+        "--accept-older-copy",
+        action="store_true",
+        help="sync even though the workbook is an older version put back (it undoes the changes since)",
     )
     report = commands.add_parser("report", help="write a head-office report workbook")
     report_commands = report.add_subparsers(dest="report_command", required=True)
@@ -142,7 +149,7 @@ def _new_workbook(path: Path, language: str) -> int:
     return EXIT_OK
 
 
-def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: bool) -> int:
+def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: bool, accept_older: bool) -> int:
     from models.database import Database, DatabaseOpenError
     from sync.engine import Outcome, SyncFailed, synchronise
 
@@ -152,9 +159,19 @@ def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: boo
         print(error, file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     try:
-        report = synchronise(database, workbook, user or getpass.getuser(), break_stale_lock=break_stale_lock)
+        report = synchronise(
+            database,
+            workbook,
+            user or getpass.getuser(),
+            break_stale_lock=break_stale_lock,
+            accept_older_copy=accept_older,
+        )
     except SyncFailed as failure:
-        print(f"nothing written: {failure}", file=sys.stderr)
+        if failure.workbook_written:
+            print(f"not finished: {failure}", file=sys.stderr)
+            return EXIT_NOT_FINISHED
+        hint = " (--accept-older-copy syncs it all the same)" if failure.older_copy else ""
+        print(f"nothing written: {failure}{hint}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     finally:
         database.close()
@@ -169,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "workbook":
         return _new_workbook(args.file, args.lang)
     if args.command == "sync":
-        return _sync(args.sync_db, args.workbook, args.user, args.break_stale_lock)
+        return _sync(args.sync_db, args.workbook, args.user, args.break_stale_lock, args.accept_older_copy)
     if args.command == "report":
         return _report(args)
     from ui.app import run

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
@@ -142,8 +142,9 @@ def _check_ours(path: Path) -> None:
     """Refuse an SQLite file of another program before anything is written to it (a migration would
     add this app's tables to it, and the connection switches it to WAL mode for good)."""
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
+        connection = sqlite3.connect(path, timeout=0)  # a URI would not reach a Windows share (\\server)
         try:
+            connection.execute("PRAGMA query_only = ON")
             tables = {
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
@@ -186,7 +187,7 @@ class Database:
             lock.acquire()
         except PermissionError as error:
             raise DatabaseOpenError(UNREADABLE, path, os_reason(error)) from None
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(URL.create("sqlite", database=str(path)))  # a "?" or "%" in a folder is a name
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin)
         try:

@@ -16,7 +16,7 @@ import time
 import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import partial
@@ -107,6 +107,13 @@ REPLACE_FAILED = QT_TRANSLATE_NOOP(
     "The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, "
     "and nothing was written here.",
 )
+OLDER_COPY = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced "
+    "with last, at {latest}: was an older copy put back? Syncing it would undo every change made since, "
+    "here and in the workbook. Nothing was written.",
+)
+KEPT_VERSIONS = 50  # versions of the workbook remembered (VERSIONS_KEY)
 DATABASE_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "This laptop's database {path} could not be read or written ({detail}). Nothing was written."
 )
@@ -160,11 +167,18 @@ class SyncFailed(Exception):
     not record it (the next sync completes it)."""
 
     def __init__(
-        self, message: str, *, stale_lock: bool = False, workbook_written: bool = False, **args: Any
+        self,
+        message: str,
+        *,
+        stale_lock: bool = False,
+        older_copy: bool = False,
+        workbook_written: bool = False,
+        **args: Any,
     ) -> None:
         self.message = message
         self.args_ = {k: str(v) for k, v in args.items()}
         self.stale_lock = stale_lock
+        self.older_copy = older_copy  # a sync with accept_older_copy goes ahead
         self.workbook_written = workbook_written
         super().__init__(message.format(**self.args_))
 
@@ -226,6 +240,7 @@ class _Plan:
     sheets: dict[str, str | None] = field(default_factory=dict)  # see _settle
     held_before: dict[str, set[str]] = field(default_factory=dict)  # fields held on a sheet last time
     parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part, found by _patches
+    versions: list[tuple[str, str]] = field(default_factory=list)  # to remember: sync.local.VERSIONS_KEY
 
 
 def synchronise(
@@ -236,11 +251,14 @@ def synchronise(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     break_stale_lock: bool = False,
+    accept_older_copy: bool = False,
     stale_after: timedelta = timedelta(minutes=30),
     keep_backups: int = 20,
     fault: Fault | None = None,
 ) -> SyncReport:
-    """Sync ``database`` with ``workbook`` as ``user``; :class:`SyncFailed` means nothing was written."""
+    """Sync ``database`` with ``workbook`` as ``user``; :class:`SyncFailed` means nothing was written
+    (unless it says ``workbook_written``). A workbook put back to a version older than the last one
+    synced with here stops the sync, unless ``accept_older_copy``."""
     started = utcnow()
     clock = time.perf_counter()
     workbook = Path(workbook)
@@ -265,6 +283,10 @@ def synchronise(
             report_progress("read", 0, STAGES)
             before = safety.fingerprint(workbook) if workbook.exists() else None
             settled = settled_rows(database, str(workbook.resolve()))
+            found = safety.package_signature(workbook) if workbook.exists() else None
+            if found is not None and not accept_older_copy:
+                _refuse_an_older_copy(workbook, found, settled.versions)
+            known_versions = settled.versions
             try:
                 data = read_workbook(
                     workbook, check_cancel, settled=settled.digests, unchanged=settled.sheets
@@ -316,6 +338,7 @@ def synchronise(
                 report_progress("verify", 3, STAGES)
                 written = _verify(workbook, temp, plan, patch_report, check_cancel)
                 _settle(plan, written, sheet_signatures(temp))
+                plan.versions = _versions(known_versions, found, safety.package_signature(temp))
                 inject("before-replace")
                 if check_cancel():
                     raise SyncCancelled()
@@ -330,6 +353,7 @@ def synchronise(
                 replaced, temp = True, None
             else:
                 _settle(plan, None, {})
+                plan.versions = _versions(known_versions, found, None)
             inject("before-commit")
             counts = _counts(plan)
             report_progress("save", 4, STAGES)
@@ -353,6 +377,35 @@ def synchronise(
         if temp is not None:
             temp.unlink(missing_ok=True)
         lock.release()
+
+
+def _refuse_an_older_copy(workbook: Path, found: str, versions: list[tuple[str, str]]) -> None:
+    """Stop if the workbook is, byte for byte, a version older than the last one this laptop synced
+    with: someone put a backup back. Taken as edits, it would undo everyone's work since, silently."""
+    if not versions or versions[-1][0] == found:
+        return
+    seen = next((at for signature, at in reversed(versions) if signature == found), None)
+    if seen is not None:
+        raise SyncFailed(
+            OLDER_COPY,
+            older_copy=True,
+            path=workbook,
+            seen=_local_time(seen),
+            latest=_local_time(versions[-1][1]),
+        )
+
+
+def _local_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _versions(known: list[tuple[str, str]], read: str | None, written: str | None) -> list[tuple[str, str]]:
+    """The versions to remember after this sync: the one read, then the one written, newest last."""
+    now = utcnow().isoformat(timespec="seconds")
+    for signature in (read, written):
+        if signature is not None:
+            known = [*(v for v in known if v[0] != signature), (signature, now)]
+    return known[-KEPT_VERSIONS:]
 
 
 def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
@@ -1238,6 +1291,7 @@ def _commit(
             for ledger, sheet in plan.workbook.sheets.items()
             if not sheet.unread
         },
+        versions=plan.versions,
     )
     apply_local(database, plan.snapshot, local_plan)
 

@@ -41,6 +41,9 @@ from sync.workbook_read import CellIssue, SheetSignature
 
 WORKBOOK_KEY = "sync_workbook"  # the workbook the stored bases belong to
 HELD_KEY = "sync_held_columns:"  # + ledger: fields the last sync could not read on the whole sheet
+# The versions of the workbook (safety.package_signature) this laptop read or wrote, oldest first, each
+# with when it last did: JSON [[signature, ISO time], …]. A sync finding one of the older ones stops.
+VERSIONS_KEY = "sync_versions"
 SHEET_KEY = "sync_sheet:"  # + ledger: SheetSignature.text() of a sheet left fully settled by the last sync
 _SNAPSHOT_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps builds an encoder per call
 
@@ -76,6 +79,7 @@ class SettledRows:
     sheets: dict[str, SheetSignature] = field(default_factory=dict)
     # ledger -> fields held on its whole sheet at the last sync (their column missing or doubled)
     held: dict[str, set[str]] = field(default_factory=dict)
+    versions: list[tuple[str, str]] = field(default_factory=list)  # see VERSIONS_KEY
 
 
 def _counter(connection: Connection) -> int:
@@ -123,7 +127,8 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             signature = SheetSignature.parse(state.get(SHEET_KEY + ledger_name) or "")
             if signature is not None and not changed:
                 sheets[ledger_name] = signature
-    return SettledRows(counter, digests, sheets, held)
+    versions = [(str(signature), str(at)) for signature, at in json.loads(state.get(VERSIONS_KEY) or "[]")]
+    return SettledRows(counter, digests, sheets, held, versions)
 
 
 def record_ids(database: Database, ledger_name: str) -> set[str]:
@@ -343,6 +348,7 @@ class LocalPlan:
     # ledger -> signature of its sheet as now stored, if every row of it is settled; None: not settled
     sheets: dict[str, str | None] = field(default_factory=dict)
     held_columns: dict[str, str] = field(default_factory=dict)  # ledger -> fields held on the sheet
+    versions: list[tuple[str, str]] = field(default_factory=list)  # see VERSIONS_KEY
 
 
 @dataclass
@@ -416,6 +422,7 @@ def apply_local(database: Database, snapshot: LocalSnapshot, plan: LocalPlan) ->
                     for ledger_name, signature in plan.sheets.items()
                 },
                 **{HELD_KEY + ledger_name: fields for ledger_name, fields in plan.held_columns.items()},
+                VERSIONS_KEY: json.dumps(plan.versions),
             },
         )
         _replace_conflicts(connection, plan, now)

@@ -28,6 +28,7 @@ import shutil
 import socket
 import unicodedata
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -467,6 +468,19 @@ def fingerprint(path: Path) -> Fingerprint:
         if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
             break
     return Fingerprint(after.st_size, after.st_mtime_ns, digest.hexdigest())
+
+
+def package_signature(path: Path) -> str | None:
+    """The package's parts as its directory lists them (name, CRC, size), hashed: equal for two copies
+    of one file, different after any save by a spreadsheet program (it rewrites the document's
+    properties). Only the directory is read. None for a file that is not a package (its read says
+    what is wrong with it)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = sorted((info.filename, info.CRC, info.file_size) for info in package.infolist())
+    except zipfile.BadZipFile:
+        return None
+    return hashlib.blake2b(repr(entries).encode(), digest_size=16).hexdigest()
 
 
 # --- writing safely --------------------------------------------------------------------------------

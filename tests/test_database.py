@@ -256,3 +256,14 @@ def test_a_change_waits_for_a_write_lock_instead_of_failing_at_once(
     assert time.perf_counter() - started >= 0.4
     other.close()
     assert store.get("teams", team)["leader"] == "李四"
+
+
+def test_a_folder_named_with_url_characters_holds_the_database(tmp_path: Path) -> None:
+    folder = tmp_path / "招商 50%41 ?台账#"
+    database = Database.open(folder / "ledger.db")
+    try:
+        LedgerStore(database, "王五").create("teams", {"name": "招商一组"})
+    finally:
+        database.close()
+    assert (folder / "ledger.db").stat().st_size > 0
+    assert not list(tmp_path.glob("招商 50A*"))  # not a file opened elsewhere by a decoded name

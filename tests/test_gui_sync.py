@@ -116,10 +116,12 @@ def test_cancel_writes_nothing(qtbot, monkeypatch, database, settings, bureau, w
     assert window.sync.sync_now() is not None
     qtbot.waitUntil(reached.is_set, timeout=10_000)
     window.sync.progress.show()  # shown after 300 ms on its own
-    button = _cancel_button(window)
-    assert button is not None
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the user's click, while the workbook is read
-    release.set()
+    try:
+        button = _cancel_button(window)
+        assert button is not None
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the user's click, while the workbook is read
+    finally:
+        release.set()
     qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
     assert window.statusBar().currentMessage() == "Sync cancelled. Nothing was written."
     assert workbook.read_bytes() == before
@@ -134,10 +136,12 @@ def test_no_cancel_is_offered_once_the_sync_saves_here(
     window = _window(qtbot, database, settings, ScriptedDialogs())
     window.sync.sync_now()
     qtbot.waitUntil(reached.is_set, timeout=30_000)
-    window.sync.progress.show()
-    qtbot.waitUntil(lambda: window.sync.progress.labelText() == "Saving the changes on this computer…")
-    assert _cancel_button(window) is None
-    release.set()
+    try:
+        window.sync.progress.show()
+        qtbot.waitUntil(lambda: window.sync.progress.labelText() == "Saving the changes on this computer…")
+        assert _cancel_button(window) is None
+    finally:
+        release.set()
     qtbot.waitUntil(lambda: window.sync.running is None, timeout=30_000)
     assert len(workbook_records(workbook, "visits")) == 1
 
@@ -164,6 +168,26 @@ def test_a_failed_sync_says_why_and_a_stale_lock_can_be_broken(
     qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.infos), timeout=30_000)
     assert any("old sync lock" in q.lower() or "王五" in q for q in dialogs.questions)
     assert dialogs.infos[-1][0] == "Sync finished"
+
+
+def test_an_older_copy_put_back_is_synced_only_when_the_user_says_so(
+    qtbot, database, settings, store, bureau, workbook
+) -> None:
+    synchronise(database, workbook, "张三")
+    yesterday = workbook.read_bytes()
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    synchronise(database, workbook, "张三")
+    workbook.write_bytes(yesterday)
+    dialogs = ScriptedDialogs([Choice.SECONDARY, Choice.PRIMARY])  # leave it; then, sync it
+    window = _window(qtbot, database, settings, dialogs)
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and len(dialogs.questions) == 1, timeout=30_000)
+    assert "was an older copy put back?" in dialogs.questions[0]
+    assert workbook.read_bytes() == yesterday and not dialogs.infos
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: bool(dialogs.infos), timeout=30_000)
+    assert len(dialogs.questions) == 2 and dialogs.infos[-1][0] == "Sync finished"
+    assert store.get("enterprises", bureau["enterprise"])["phone"] != "0758-111"
 
 
 def test_resolve_a_conflict_in_the_dialog(qtbot, database, settings, store, bureau, workbook) -> None:

@@ -1284,6 +1284,46 @@ def test_command_line_exit_codes(db_path: Path, store, bureau, workbook, capsys)
     Database.open(db_path).close()
 
 
+def test_a_backup_put_back_stops_the_sync_until_someone_accepts_it(database, store, bureau, workbook) -> None:
+    _sync(database, workbook)
+    yesterday = workbook.read_bytes()
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    _sync(database, workbook)
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})  # head office's own edit: no stop
+    assert _sync(database, workbook).counts["teams"].updated_here == 1
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+
+    workbook.write_bytes(yesterday)  # someone puts yesterday's copy back (a backup, a cloud folder)
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert failed.value.older_copy and "was an older copy put back?" in str(failed.value)
+    assert workbook.read_bytes() == yesterday
+    enterprise = store.get("enterprises", bureau["enterprise"])
+    assert enterprise["phone"] == "0758-111" and store.get("teams", bureau["team"])["leader"] == "孙八"
+
+    report = _sync(database, workbook, accept_older_copy=True)  # head office means it
+    assert report.counts["enterprises"].updated_here == 1  # as the message said: the copy's values
+    assert store.get("enterprises", bureau["enterprise"])["phone"] != "0758-111"
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "签约意向"  # made since: kept
+    assert _sync(database, workbook).outcome is Outcome.SYNCED  # the copy is now the latest version
+
+
+def test_the_command_names_the_option_that_syncs_an_older_copy(
+    db_path: Path, store, bureau, workbook, capsys
+) -> None:
+    store.database.close()
+    command = ["sync", "--db", str(db_path), "--workbook", str(workbook), "--user", "张三"]
+    assert main.main(command) == 0
+    yesterday = workbook.read_bytes()
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "孙八"})
+    assert main.main(command) == 0
+    workbook.write_bytes(yesterday)
+    capsys.readouterr()
+    assert main.main(command) == 2
+    assert "--accept-older-copy" in capsys.readouterr().err
+    assert main.main([*command, "--accept-older-copy"]) == 0
+
+
 def test_workbook_new_command_makes_a_master_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     target = tmp_path / "new.xlsx"
     assert main.main(["workbook", "new", str(target), "--lang", "en"]) == 0

@@ -134,7 +134,9 @@ class SyncController(QObject):
 
     # --- syncing -----------------------------------------------------------------------------------------
 
-    def sync_now(self, break_stale_lock: bool = False) -> BackgroundTask | None:
+    def sync_now(
+        self, break_stale_lock: bool = False, accept_older_copy: bool = False
+    ) -> BackgroundTask | None:
         if self.running is not None:
             return None
         workbook = self.workbook
@@ -168,6 +170,7 @@ class SyncController(QObject):
                 workbook,
                 user,
                 break_stale_lock=break_stale_lock,
+                accept_older_copy=accept_older_copy,
                 progress=report,
                 cancelled=control.cancelled,
             )
@@ -244,6 +247,19 @@ class SyncController(QObject):
                 )
                 if answer is Choice.PRIMARY:
                     self.sync_now(break_stale_lock=True)
+                return
+            if error.older_copy:
+                answer = self.services.choose(
+                    self.window,
+                    tr("Sync", "An older copy of the workbook"),
+                    text
+                    + "\n\n"
+                    + tr("Sync", "Sync it only if head office put this version back on purpose."),
+                    tr("Sync", "Sync this older copy"),
+                    tr("Sync", "Leave it"),
+                )
+                if answer is Choice.PRIMARY:
+                    self.sync_now(accept_older_copy=True)
                 return
             title = (
                 tr("Sync", "Sync not finished")

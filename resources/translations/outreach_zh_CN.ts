@@ -1313,46 +1313,51 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="110" />
+            <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo every change made since, here and in the workbook. Nothing was written.</source>
+            <translation>台账 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后在本机和台账中所做的全部修改。未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="117" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="113" />
+            <location filename="../../sync/engine.py" line="120" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>台账已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="118" />
+            <location filename="../../sync/engine.py" line="125" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="121" />
+            <location filename="../../sync/engine.py" line="128" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="122" />
+            <location filename="../../sync/engine.py" line="129" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="128" />
+            <location filename="../../sync/engine.py" line="135" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="133" />
+            <location filename="../../sync/engine.py" line="140" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="138" />
+            <location filename="../../sync/engine.py" line="145" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="143" />
+            <location filename="../../sync/engine.py" line="150" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1493,7 +1498,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="46" />
-            <location filename="../../ui/sync_controller.py" line="176" />
+            <location filename="../../ui/sync_controller.py" line="179" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
@@ -1549,130 +1554,146 @@
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="145" />
+            <location filename="../../ui/sync_controller.py" line="147" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="146" />
+            <location filename="../../ui/sync_controller.py" line="148" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="147" />
+            <location filename="../../ui/sync_controller.py" line="149" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="177" />
+            <location filename="../../ui/sync_controller.py" line="180" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="220" />
+            <location filename="../../ui/sync_controller.py" line="223" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="227" />
-            <location filename="../../sync/engine.py" line="148" />
+            <location filename="../../ui/sync_controller.py" line="230" />
+            <location filename="../../sync/engine.py" line="155" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="240" />
+            <location filename="../../ui/sync_controller.py" line="243" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="241" />
+            <location filename="../../ui/sync_controller.py" line="244" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="242" />
+            <location filename="../../ui/sync_controller.py" line="245" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="243" />
+            <location filename="../../ui/sync_controller.py" line="246" />
+            <location filename="../../ui/sync_controller.py" line="259" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="249" />
+            <location filename="../../ui/sync_controller.py" line="254" />
+            <source>An older copy of the workbook</source>
+            <translation>台账的旧副本</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="257" />
+            <source>Sync it only if head office put this version back on purpose.</source>
+            <translation>只有在总部有意放回这个版本时才同步它。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="258" />
+            <source>Sync this older copy</source>
+            <translation>同步这个旧副本</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="265" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="259" />
-            <location filename="../../ui/sync_controller.py" line="251" />
+            <location filename="../../ui/sync_controller.py" line="275" />
+            <location filename="../../ui/sync_controller.py" line="267" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="260" />
+            <location filename="../../ui/sync_controller.py" line="276" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="266" />
+            <location filename="../../ui/sync_controller.py" line="282" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="269" />
+            <location filename="../../ui/sync_controller.py" line="285" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="275" />
+            <location filename="../../ui/sync_controller.py" line="291" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="279" />
+            <location filename="../../ui/sync_controller.py" line="295" />
             <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
             <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="337" />
-            <location filename="../../ui/sync_controller.py" line="144" />
+            <location filename="../../ui/sync_controller.py" line="353" />
+            <location filename="../../ui/sync_controller.py" line="146" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="339" />
+            <location filename="../../ui/sync_controller.py" line="355" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="341" />
+            <location filename="../../ui/sync_controller.py" line="357" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="343" />
+            <location filename="../../ui/sync_controller.py" line="359" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="347" />
+            <location filename="../../ui/sync_controller.py" line="363" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="348" />
+            <location filename="../../ui/sync_controller.py" line="364" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="353" />
+            <location filename="../../ui/sync_controller.py" line="369" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="355" />
+            <location filename="../../ui/sync_controller.py" line="371" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

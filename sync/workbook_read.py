@@ -115,6 +115,13 @@ MISSING_COLUMN = QT_TRANSLATE_NOOP(
     "the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) "
     "until the column is back",
 )
+# The same, when the header row also holds headers the ledger does not know: one may be the column,
+# renamed (they are listed with their letters).
+MISSING_COLUMN_RENAMED = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the sheet has no “{en}” / “{zh}” column (was it renamed? headers not known here: {unknown}): that "
+    "field is not synced (changes to it wait here) until the column is back",
+)
 
 
 @dataclass(frozen=True)
@@ -574,7 +581,9 @@ def _read_sheet(
     )
     header_cells = first_rows[header_offset]
     known = set(positions.values())
-    data.unknown_headers = [str(c) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
+    unknown = [(i, str(c).strip()) for i, c in enumerate(header_cells) if i not in known and str(c).strip()]
+    data.unknown_headers = [text for _i, text in unknown]
+    unknown_text = "、".join(f"{column_letter(start_column + i + 1)} “{text}”" for i, text in unknown)
     fields = [c for c in sheet_layout.columns if c.role is Role.FIELD and c.field is not None]
     # Per field: its key, how its cells read, where it is in a row (None: not in this sheet), and
     # for a reference, where the referred record's name is (-1: not a reference).
@@ -598,6 +607,13 @@ def _read_sheet(
     for key in missing_keys:
         column = sheet_layout.column(key)
         equally_named = [column_letter(start_column + c + 1) for c in header.ambiguous.get(key, [])]
+        extra: tuple[tuple[str, str], ...]
+        if equally_named:
+            message, extra = TWO_COLUMNS, (("columns", "、".join(equally_named)),)
+        elif unknown_text:
+            message, extra = MISSING_COLUMN_RENAMED, (("unknown", unknown_text),)
+        else:
+            message, extra = MISSING_COLUMN, ()
         issues.append(
             CellIssue(
                 ledger,
@@ -606,10 +622,9 @@ def _read_sheet(
                 ", ".join(equally_named),
                 column.header("en"),
                 "",
-                TWO_COLUMNS if equally_named else MISSING_COLUMN,
+                message,
                 None,
-                (("en", column.en), ("zh", column.zh))
-                + ((("columns", "、".join(equally_named)),) if equally_named else ()),
+                (("en", column.en), ("zh", column.zh), *extra),
             )
         )
     deleted_words = _deleted_words()

@@ -318,7 +318,11 @@ def test_a_column_head_office_renamed_is_reported_and_its_local_edits_wait_for_i
     with database.session() as session:
         (issue,) = session.scalars(select(SyncIssue)).all()
     assert (issue.sheet, issue.row, issue.column) == ("招商线索", 1, "")
-    assert "备注" in issue.message.format(**__import__("json").loads(issue.args))
+    text = issue.message.format(**__import__("json").loads(issue.args))
+    letter = workbook_read.column_letter(notes_column)
+    assert (
+        "“Notes” / “备注”" in text and f"was it renamed? headers not known here: {letter} “线索备注”" in text
+    )
     assert store.get("leads", bureau["lead"])["notes"] == "本地备注：客户要求加快用地"
 
     _rename_header(workbook, "leads", notes_column, "备注")  # head office puts it back

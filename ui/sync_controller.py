@@ -292,7 +292,7 @@ class SyncController(QObject):
             )
         if t("issues"):
             lines.append(
-                tr("Sync", "{count} workbook cells could not be used (Sync ▸ Workbook issues).").format(
+                tr("Sync", "Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).").format(
                     count=t("issues")
                 )
             )

@@ -57,7 +57,7 @@
         <message>
             <location filename="../../ui/conflict_dialog.py" line="92" />
             <source>Keep all the &amp;workbook's</source>
-            <translation>全部采用台账的(&amp;W)</translation>
+            <translation>全部采用总表的(&amp;W)</translation>
         </message>
         <message>
             <location filename="../../ui/conflict_dialog.py" line="93" />
@@ -1314,7 +1314,7 @@
         <message>
             <location filename="../../sync/engine.py" line="110" />
             <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo every change made since, here and in the workbook. Nothing was written.</source>
-            <translation>台账 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后在本机和台账中所做的全部修改。未写入任何内容。</translation>
+            <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后在本机和总表中所做的全部修改。未写入任何内容。</translation>
         </message>
         <message>
             <location filename="../../sync/engine.py" line="117" />
@@ -1324,7 +1324,7 @@
         <message>
             <location filename="../../sync/engine.py" line="120" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
-            <translation>台账已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
+            <translation>总表已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
             <location filename="../../sync/engine.py" line="125" />
@@ -1465,6 +1465,11 @@
             <location filename="../../sync/workbook_read.py" line="113" />
             <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="120" />
+            <source>the sheet has no “{en}” / “{zh}” column (was it renamed? headers not known here: {unknown}): that field is not synced (changes to it wait here) until the column is back</source>
+            <translation>工作表中没有“{en}”/“{zh}”列（是否被改名？本程序不认识的列标题：{unknown}）：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="31" />
@@ -1608,7 +1613,7 @@
         <message>
             <location filename="../../ui/sync_controller.py" line="254" />
             <source>An older copy of the workbook</source>
-            <translation>台账的旧副本</translation>
+            <translation>总表的旧副本</translation>
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="257" />
@@ -1653,8 +1658,8 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="295" />
-            <source>{count} workbook cells could not be used (Sync ▸ Workbook issues).</source>
-            <translation>总表中有 {count} 个单元格无法采用（同步 ▸ 总表问题）。</translation>
+            <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
+            <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="353" />

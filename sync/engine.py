@@ -110,8 +110,8 @@ REPLACE_FAILED = QT_TRANSLATE_NOOP(
 OLDER_COPY = QT_TRANSLATE_NOOP(
     "Sync",
     "The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced "
-    "with last, at {latest}: was an older copy put back? Syncing it would undo every change made since, "
-    "here and in the workbook. Nothing was written.",
+    "with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the "
+    "workbook since then, by head office, other laptops and this one. Nothing was written.",
 )
 KEPT_VERSIONS = 50  # versions of the workbook remembered (VERSIONS_KEY)
 DATABASE_FAILED = QT_TRANSLATE_NOOP(
@@ -327,6 +327,7 @@ def synchronise(
                         keep_rows=ROWS_CHECKED_AS_XML,
                         read_whole=_parts_read(data),
                         cancelled=check_cancel,
+                        stamp=utcnow(),
                     )
                 except InterruptedError:
                     raise SyncCancelled() from None
@@ -655,21 +656,32 @@ def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
     sent = [rid for rid in result.to_remote if rid not in sheet.rows and not local.get(rid, {}).get(DELETED)]
     if not arrived and not (sent and sheet.rows):
         return  # nothing new, or only new ones sent into an empty sheet (a first sync)
-    arrived_names = {rid: str(result.to_local[rid].get("name") or "") for rid in arrived}
-    sent_names = {rid: str(local.get(rid, {}).get("name") or "") for rid in sent}
-    # The live records here: every one there was at the last sync, and the new ones.
-    here = enterprises_named(database, [*arrived_names.values(), *sent_names.values()])
-    pairs = [  # (the one on a row of the workbook, the other, their name)
-        (there, other, name)
-        for there, name in arrived_names.items()
-        for other in here.get(normalise_name(name), [])
+    arrived_keys = {rid: normalise_name(str(result.to_local[rid].get("name") or "")) for rid in arrived}
+    sent_keys = {rid: normalise_name(str(local.get(rid, {}).get("name") or "")) for rid in sent}
+    wanted = {*arrived_keys.values(), *sent_keys.values()}
+    # The live records here as this sync leaves them: every one there was at the last sync, and the
+    # new ones; less those it deletes or renames, plus those it renames to a wanted name or restores.
+    here = enterprises_named(database, wanted)
+    key_of = {record_id: key for key, ids in here.items() for record_id in ids}
+    for record_id, change in result.to_local.items():
+        if record_id in arrived_keys or not ("name" in change or DELETED in change):
+            continue
+        if record_id in key_of:
+            here[key_of[record_id]].remove(record_id)
+        if not change.get(DELETED, local.get(record_id, {}).get(DELETED)):
+            key = normalise_name(str(change.get("name") or local.get(record_id, {}).get("name") or ""))
+            if key and key in wanted:
+                here.setdefault(key, []).append(record_id)
+    pairs = [  # (the one on a row of the workbook, the other, the name they share)
+        (there, other, key) for there, key in arrived_keys.items() for other in here.get(key, [])
     ]
-    for other, name in sent_names.items():
-        pairs += [
-            (there, other, name) for there in here.get(normalise_name(name), []) if there not in sent_names
-        ]
+    for other, key in sent_keys.items():
+        pairs += [(there, other, key) for there in here.get(key, []) if there not in sent_keys]
+    names = {rid: str(result.to_local[rid].get("name") or "") for rid in arrived_keys}
+    names.update({rid: str(local.get(rid, {}).get("name") or "") for rid in sent_keys})
     name_column = sheet.columns.get("name")
-    for there, other, name in pairs:
+    for there, other, key in pairs:
+        name = names.get(there) or names.get(other) or key
         plan.issues.append(
             CellIssue(
                 "enterprises",

@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -127,6 +127,7 @@ def patch_workbook(
     keep_rows: int = 0,
     read_whole: frozenset[str] = frozenset(),
     cancelled: Callable[[], bool] | None = None,
+    stamp: datetime | None = None,
 ) -> PatchReport:
     """Write ``source`` with ``patches`` applied to ``target``, another path (``source`` is never modified).
 
@@ -138,6 +139,9 @@ def patch_workbook(
     caller has just read completely from ``source`` (a sync's ledger sheets).
     ``cancelled`` is asked between sheets, blocks of appended rows and parts written: when it says so,
     ``InterruptedError`` is raised and ``target`` removed.
+    ``stamp``: when the patch changes anything, the package's modified time (core properties) becomes
+    this, or a second past the time it held, whichever is later; so no version written equals an
+    earlier one, even when its cells do (a change undone).
     """
     source, target = Path(source), Path(target)
     if not 0 <= compresslevel <= 9:
@@ -183,6 +187,10 @@ def patch_workbook(
             patched_workbook = _patch_workbook_part(package, workbook, filters)
             if patched_workbook is not None:
                 replacements[workbook] = patched_workbook
+        if stamp is not None and replacements:
+            core = _stamped_core(package, stamp)
+            if core is not None:
+                replacements[core[0]] = core[1]
         report.changed_parts = set(replacements)
         _write_package(package, target, replacements, compresslevel, read_whole, stop_if_cancelled)
         try:
@@ -191,6 +199,40 @@ def patch_workbook(
             target.unlink(missing_ok=True)
             raise
     return report
+
+
+_MODIFIED = re.compile(
+    rb"(<(?:[A-Za-z_][\w.-]*:)?modified\b[^>]*>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?modified>)"
+)
+
+
+def _stamped_core(package: _Package, when: datetime) -> tuple[str, bytes] | None:
+    """The core properties part with its modified time moved on (see ``patch_workbook``'s ``stamp``),
+    or None when the package has no such part or time."""
+    core = next(
+        (
+            target
+            for kind, target in package.relationships("").values()
+            if kind.endswith("/core-properties") and package.find(target) is not None
+        ),
+        None,
+    )
+    if core is None:
+        return None
+    name, data = package.read_checked(core)
+    match = _MODIFIED.search(data)
+    if match is None:
+        return None
+    stamp = when.astimezone(UTC).replace(microsecond=0)
+    try:
+        held = datetime.fromisoformat(match[2].decode("utf-8").strip().replace("Z", "+00:00"))
+    except ValueError:
+        held = None
+    if held is not None:
+        held = held.replace(tzinfo=held.tzinfo or UTC).astimezone(UTC).replace(microsecond=0)
+        stamp = max(stamp, held + timedelta(seconds=1))
+    text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    return name, bytes(data[: match.start(2)]) + text + bytes(data[match.end(2) :])
 
 
 _FILTER_NAME = re.compile(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,11 @@ def cell_of(workbook: Path, ledger: str, record_id: str, key: str) -> tuple[str,
     return sheet.sheet, sheet.rows[record_id], sheet.columns[key]
 
 
+def _saved_now() -> datetime:
+    """A spreadsheet program sets the document's modified time on every save."""
+    return datetime.now(UTC)
+
+
 def hand_edit(workbook: Path, ledger: str, edits: dict[tuple[str, str], Any]) -> None:
     """Head office types into cells: {(record id, column key): value}. Written in place, as Excel would."""
     data = read_workbook(workbook)
@@ -70,7 +75,7 @@ def hand_edit(workbook: Path, ledger: str, edits: dict[tuple[str, str], Any]) ->
     updates = {(sheet.rows[rid], sheet.columns[key]): value for (rid, key), value in edits.items()}
     part = sheet_parts(workbook)[sheet.sheet]
     edited = workbook.with_name("hand-edit.xlsx")
-    patch_workbook(workbook, edited, [SheetPatch(part, updates, [])])
+    patch_workbook(workbook, edited, [SheetPatch(part, updates, [])], stamp=_saved_now())
     shutil.move(edited, workbook)
 
 
@@ -81,7 +86,9 @@ def hand_append(workbook: Path, ledger: str, rows: list[dict[str, Any]]) -> None
     appends = [{sheet.columns[k]: v for k, v in row.items()} for row in rows]
     part = sheet_parts(workbook)[sheet.sheet]
     edited = workbook.with_name("hand-edit.xlsx")
-    patch_workbook(workbook, edited, [SheetPatch(part, {}, appends, header_row=sheet.header_row)])
+    patch_workbook(
+        workbook, edited, [SheetPatch(part, {}, appends, header_row=sheet.header_row)], stamp=_saved_now()
+    )
     shutil.move(edited, workbook)
 
 

@@ -1072,6 +1072,22 @@ def test_one_new_firm_logged_on_two_laptops_is_reported_on_both_and_nothing_is_m
     assert _sync(database, workbook).outcome is Outcome.SYNCED  # told once, not at every sync
 
 
+def test_a_firm_head_office_renamed_or_deleted_does_not_meet_a_new_one_of_its_old_name(
+    database, store, bureau, workbook
+) -> None:
+    old = store.create("enterprises", {"name": "肇庆星光材料有限公司"})
+    gone = store.create("enterprises", {"name": "肇庆华锋电子有限公司"})
+    _sync(database, workbook)
+    hand_edit(
+        workbook,
+        "enterprises",
+        {(old, "name"): "肇庆星光新材料股份有限公司", (gone, "record_status"): "已删除"},
+    )
+    hand_append(workbook, "enterprises", [{"name": "肇庆星光材料有限公司"}, {"name": "肇庆华锋电子有限公司"}])
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].added_here == 2 and report.counts["enterprises"].issues == 0
+
+
 def test_a_first_sync_into_an_empty_workbook_reports_no_same_named_firms(
     database, store, bureau, workbook
 ) -> None:
@@ -1310,6 +1326,21 @@ def test_a_backup_put_back_stops_the_sync_until_someone_accepts_it(database, sto
     assert store.get("enterprises", bureau["enterprise"])["phone"] != "0758-111"
     assert workbook_records(workbook, "visits")[bureau["visit"]]["outcome"] == "签约意向"  # made since: kept
     assert _sync(database, workbook).outcome is Outcome.SYNCED  # the copy is now the latest version
+
+
+def test_a_change_undone_on_another_laptop_is_not_taken_for_an_older_copy(
+    database, store, bureau, workbook, second_laptop
+) -> None:
+    _sync(database, workbook)
+    _sync(second_laptop, workbook, "李四")
+    other = LedgerStore(second_laptop, "李四")
+    other.update("teams", bureau["team"], {"leader": "李四四"})  # a slip…
+    _sync(second_laptop, workbook, "李四")
+    _sync(database, workbook)
+    other.update("teams", bureau["team"], {"leader": "李四"})  # …put right: the cells are as before
+    _sync(second_laptop, workbook, "李四")
+    assert _sync(database, workbook).counts["teams"].updated_here == 1  # not refused
+    assert store.get("teams", bureau["team"])["leader"] == "李四"
 
 
 def test_the_command_names_the_option_that_syncs_an_older_copy(

@@ -1313,8 +1313,8 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="110" />
-            <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo every change made since, here and in the workbook. Nothing was written.</source>
-            <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后在本机和总表中所做的全部修改。未写入任何内容。</translation>
+            <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the workbook since then, by head office, other laptops and this one. Nothing was written.</source>
+            <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后同步到总表的修改（无论来自总部、其他电脑还是本机）。未写入任何内容。</translation>
         </message>
         <message>
             <location filename="../../sync/engine.py" line="117" />

@@ -68,7 +68,15 @@ from sync.workbook_read import (
     resolve_references,
     sheet_signatures,
 )
-from sync.xlsx_patch import PatchError, PatchReport, SheetPatch, patch_workbook, raw_member, sheet_parts
+from sync.xlsx_patch import (
+    PatchError,
+    PatchReport,
+    SheetPatch,
+    patch_workbook,
+    raw_member,
+    sheet_parts,
+    without_modified_time,
+)
 
 MAX_ATTEMPTS = 3  # the first read, and at most two more if the workbook changes underneath
 # Up to this many rows written to a sheet are checked by reading back just those rows' XML; more (a
@@ -113,7 +121,7 @@ OLDER_COPY = QT_TRANSLATE_NOOP(
     "with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the "
     "workbook since then, by head office, other laptops and this one. Nothing was written.",
 )
-KEPT_VERSIONS = 50  # versions of the workbook remembered (VERSIONS_KEY)
+KEPT_VERSIONS = 1000  # versions remembered (VERSIONS_KEY): two a sync, months of syncs; ~60 kB
 DATABASE_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "This laptop's database {path} could not be read or written ({detail}). Nothing was written."
 )
@@ -1151,6 +1159,10 @@ def _verify(
             if before.namelist() != after.namelist():
                 raise SyncFailed(VERIFY_FAILED, detail="the list of parts differs")
             for name in before.namelist():
+                if name == report.stamped_part:  # only its modified time may differ
+                    if without_modified_time(before.read(name)) != without_modified_time(after.read(name)):
+                        raise SyncFailed(VERIFY_FAILED, detail=f"{name} changed beyond its modified time")
+                    continue
                 if name in patched:
                     continue
                 old, new = before.getinfo(name), after.getinfo(name)

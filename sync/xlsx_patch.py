@@ -112,6 +112,8 @@ class PatchReport:
     """Part -> row number -> the row's XML as written, for sheets with at most ``keep_rows`` rows written."""
     date1904: bool = False
     """The workbook counts dates from 1904 (an Excel for Mac option): its date serials are 1,462 less."""
+    stamped_part: str | None = None
+    """The core properties part whose modified time the patch moved on (``stamp``), if it did."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -191,6 +193,7 @@ def patch_workbook(
             core = _stamped_core(package, stamp)
             if core is not None:
                 replacements[core[0]] = core[1]
+                report.stamped_part = core[0]
         report.changed_parts = set(replacements)
         _write_package(package, target, replacements, compresslevel, read_whole, stop_if_cancelled)
         try:
@@ -201,14 +204,22 @@ def patch_workbook(
     return report
 
 
+# The modified time in the core properties: its start tag read quote by quote (an attribute may hold ">").
 _MODIFIED = re.compile(
-    rb"(<(?:[A-Za-z_][\w.-]*:)?modified\b[^>]*>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?modified>)"
+    rb"(<(?:[A-Za-z_][\w.-]*:)?modified\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?modified>)"
 )
+
+
+def without_modified_time(core: bytes | bytearray) -> bytes:
+    """A core properties part with its modified time taken out: what a stamp leaves as it was."""
+    return _MODIFIED.sub(rb"\1\3", bytes(core), count=1)
 
 
 def _stamped_core(package: _Package, when: datetime) -> tuple[str, bytes] | None:
     """The core properties part with its modified time moved on (see ``patch_workbook``'s ``stamp``),
-    or None when the package has no such part or time."""
+    or None when there is none to move: no such part or time, or a part that is not well-formed (it is
+    then copied as it is; the stamp is a nicety that never stops a sync). Spreadsheet programs always
+    write the time."""
     core = next(
         (
             target
@@ -219,20 +230,27 @@ def _stamped_core(package: _Package, when: datetime) -> tuple[str, bytes] | None
     )
     if core is None:
         return None
-    name, data = package.read_checked(core)
+    try:
+        name, data = package.read_checked(core)
+    except PatchError:
+        return None
     match = _MODIFIED.search(data)
     if match is None:
         return None
     stamp = when.astimezone(UTC).replace(microsecond=0)
     try:
         held = datetime.fromisoformat(match[2].decode("utf-8").strip().replace("Z", "+00:00"))
-    except ValueError:
-        held = None
-    if held is not None:
         held = held.replace(tzinfo=held.tzinfo or UTC).astimezone(UTC).replace(microsecond=0)
         stamp = max(stamp, held + timedelta(seconds=1))
+    except (ValueError, OverflowError):  # unreadable, or at the calendar's end: the time given
+        pass
     text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-    return name, bytes(data[: match.start(2)]) + text + bytes(data[match.end(2) :])
+    stamped = bytes(data[: match.start(2)]) + text + bytes(data[match.end(2) :])
+    try:
+        check_xml(stamped, name)
+    except PatchError:
+        return None
+    return name, stamped
 
 
 _FILTER_NAME = re.compile(

@@ -1104,3 +1104,56 @@ def test_appends_between_formatted_empty_rows_stay_in_row_order(tmp_path: Path) 
     numbers = [int(n) for n in re.findall(r'<row r="(\d+)"', _sheet_xml(target, ENTERPRISES))]
     assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
     assert _calamine_rows(target, "Sheet")[2:8] == [[name, float(i)] for i, name in enumerate("bcdefg")]
+
+
+CORE = "docProps/core.xml"
+_MODIFIED_VALUE = re.compile(rb"<dcterms:modified[^>]*>([^<]*)<")
+
+
+def _with_modified(master: Path, tmp_path: Path, name: str, start_tag: str, value: str) -> Path:
+    def change(core: bytes) -> bytes:
+        return re.sub(
+            rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
+            f"{start_tag}{value}</dcterms:modified>".encode(),
+            core,
+        )
+
+    return _rewrite(master, tmp_path / name, CORE, change)
+
+
+@pytest.mark.parametrize(
+    ("held", "written"),
+    [
+        ("2024-05-01T08:00:00Z", "2030-06-01T12:00:00Z"),  # the time given
+        ("2099-01-01T00:00:00+08:00", "2098-12-31T16:00:01Z"),  # a second past a later time held
+        ("9999-12-31T23:59:59Z", "2030-06-01T12:00:00Z"),  # the calendar's end: the time given
+        ("not a time", "2030-06-01T12:00:00Z"),
+    ],
+)
+def test_a_stamp_moves_the_modified_time_on_and_nothing_else(
+    master: Path, tmp_path: Path, held: str, written: str
+) -> None:
+    source = _with_modified(master, tmp_path, "in.xlsx", '<dcterms:modified xsi:type="dcterms:W3CDTF">', held)
+    target = tmp_path / "out.xlsx"
+    when = datetime.fromisoformat("2030-06-01T12:00:00+00:00")
+    report = patch_workbook(source, target, [SheetPatch(ENTERPRISES, {(2, 2): "改"}, [])], stamp=when)
+    before, after = _parts(source)[CORE], _parts(target)[CORE]
+    assert report.stamped_part == CORE
+    assert _MODIFIED_VALUE.search(after)[1].decode() == written
+    assert _MODIFIED_VALUE.sub(b"<", after) == _MODIFIED_VALUE.sub(b"<", before)
+    openpyxl.load_workbook(target)  # still opens
+
+
+def test_a_stamp_never_stops_a_patch_of_an_odd_core_part(master: Path, tmp_path: Path) -> None:
+    when = datetime.fromisoformat("2030-06-01T12:00:00+00:00")
+    patch = SheetPatch(ENTERPRISES, {(2, 2): "改"}, [])
+    quoted = _with_modified(  # a ">" inside an attribute's quotes is allowed
+        master, tmp_path, "quoted.xlsx", '<dcterms:modified xsi:type="dcterms:W3CDTF" note="a>b">', "2024"
+    )
+    patch_workbook(quoted, tmp_path / "quoted-out.xlsx", [patch], stamp=when)
+    after = _parts(tmp_path / "quoted-out.xlsx")[CORE]
+    assert b'note="a>b">2030-06-01T12:00:00Z</dcterms:modified>' in after
+    broken = _rewrite(master, tmp_path / "amp.xlsx", CORE, lambda c: c.replace(b"</cp:", b"R&D</cp:", 1))
+    report = patch_workbook(broken, tmp_path / "amp-out.xlsx", [patch], stamp=when)
+    assert report.stamped_part is None  # head office's part as it was: not ours to mend
+    assert _parts(tmp_path / "amp-out.xlsx")[CORE] == _parts(broken)[CORE]

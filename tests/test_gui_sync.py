@@ -178,7 +178,7 @@ def test_an_older_copy_put_back_is_synced_only_when_the_user_says_so(
     store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
     synchronise(database, workbook, "张三")
     workbook.write_bytes(yesterday)
-    dialogs = ScriptedDialogs([Choice.SECONDARY, Choice.PRIMARY])  # leave it; then, sync it
+    dialogs = ScriptedDialogs([Choice.PRIMARY, Choice.SECONDARY])  # leave it (the default); then sync it
     window = _window(qtbot, database, settings, dialogs)
     window.sync.sync_now()
     qtbot.waitUntil(lambda: window.sync.running is None and len(dialogs.questions) == 1, timeout=30_000)

@@ -255,10 +255,10 @@ class SyncController(QObject):
                     text
                     + "\n\n"
                     + tr("Sync", "Sync it only if head office put this version back on purpose."),
+                    tr("Sync", "Leave it"),  # the default answer: Enter writes nothing
                     tr("Sync", "Sync this older copy"),
-                    tr("Sync", "Leave it"),
                 )
-                if answer is Choice.PRIMARY:
+                if answer is Choice.SECONDARY:
                     self.sync_now(accept_older_copy=True)
                 return
             title = (

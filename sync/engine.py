@@ -41,6 +41,7 @@ from sync.local import (
     LocalSnapshot,
     SettledRows,
     apply_local,
+    deleted_among,
     display_names,
     enterprises_named,
     merge_fields,
@@ -120,6 +121,11 @@ OLDER_COPY = QT_TRANSLATE_NOOP(
     "The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced "
     "with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the "
     "workbook since then, by head office, other laptops and this one. Nothing was written.",
+)
+REFERS_TO_DELETED = QT_TRANSLATE_NOOP(
+    "Sync",
+    "it refers to a record that is deleted: restore that record, or choose another one (here or in the "
+    "workbook)",
 )
 KEPT_VERSIONS = 1000  # versions remembered (VERSIONS_KEY): two a sync, months of syncs; ~60 kB
 DATABASE_FAILED = QT_TRANSLATE_NOOP(
@@ -493,6 +499,7 @@ def _plan(
     _hold_duplicated(plan)
     _hold_removals(plan, _check_local_changes(plan))
     _notice_same_enterprises(plan, database)
+    _notice_deleted_references(plan, database)
     return plan
 
 
@@ -703,6 +710,72 @@ def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
                 (("other", other),),
             )
         )
+
+
+def _notice_deleted_references(plan: _Plan, database: Database) -> None:
+    """One issue for each record new in this sync that refers to a record the other side deleted: a
+    visit from the workbook to an enterprise deleted here, or a visit sent from here to an enterprise
+    this sync deletes as the workbook says (a deletion on another laptop or by head office meanwhile).
+    Nothing is changed: a person restores the one or edits the other. A side that both deleted a
+    record and referred to it did so knowingly, and is not told again."""
+    refs = {
+        ledger: [f for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref] for ledger in SYNC_ORDER
+    }
+    deleted_there = {
+        ledger: {rid for rid, change in plan.merges[ledger].to_local.items() if change.get(DELETED)}
+        for ledger in SYNC_ORDER
+    }
+    arrived = {
+        ledger: {
+            rid: plan.merges[ledger].to_local[rid]
+            for rid in plan.merges[ledger].new_local
+            if not plan.merges[ledger].to_local[rid].get(DELETED)
+        }
+        for ledger in SYNC_ORDER
+    }
+    referred: dict[str, set[str]] = {}
+    for ledger, records in arrived.items():
+        for spec in refs[ledger]:
+            referred.setdefault(str(spec.ref), set()).update(
+                str(r[spec.name]) for r in records.values() if r.get(spec.name)
+            )
+    restored = {
+        ledger: {rid for rid, change in plan.merges[ledger].to_local.items() if change.get(DELETED) is False}
+        for ledger in SYNC_ORDER
+    }
+    deleted_here = {
+        target: deleted_among(database, target, ids) - restored[target] for target, ids in referred.items()
+    }
+    for ledger in SYNC_ORDER:
+        result, sheet = plan.merges[ledger], plan.workbook.sheets[ledger]
+        local = plan.snapshot.records[ledger]
+        checks = [(arrived[ledger], deleted_here)]
+        if any(deleted_there[str(spec.ref)] for spec in refs[ledger]):
+            sent = {
+                rid: local[rid]
+                for rid in result.to_remote
+                if rid not in sheet.rows and rid in local and not local[rid].get(DELETED)
+            }
+            checks.append((sent, deleted_there))
+        for records, deleted in checks:
+            for record_id, record in records.items():
+                for spec in refs[ledger]:
+                    value = str(record.get(spec.name) or "")
+                    if not value or value not in deleted.get(str(spec.ref), set()):
+                        continue
+                    column = sheet.columns.get(f"{spec.name}:name") or sheet.columns.get(spec.name)
+                    plan.issues.append(
+                        CellIssue(
+                            ledger,
+                            sheet.sheet,
+                            sheet.rows.get(record_id, 0),
+                            column_letter(column) if column else "",
+                            layout(ledger).column(spec.name).header("en"),
+                            value,
+                            REFERS_TO_DELETED,
+                            record_id,
+                        )
+                    )
 
 
 def _hold_duplicated(plan: _Plan) -> None:

@@ -326,6 +326,18 @@ def enterprises_named(database: Database, keys: Iterable[str]) -> dict[str, list
     return found
 
 
+def deleted_among(database: Database, ledger_name: str, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` that are records of the ledger here marked deleted."""
+    wanted = sorted(set(ids))
+    model = LEDGER_MODELS[ledger_name]
+    found: set[str] = set()
+    with database.engine.connect() as connection:
+        for start in range(0, len(wanted), 500):
+            statement = select(model.id, model.deleted).where(model.id.in_(wanted[start : start + 500]))
+            found.update(record_id for record_id, deleted in connection.execute(statement) if deleted)
+    return found
+
+
 @dataclass
 class LedgerPlan:
     to_local: dict[str, Record] = field(default_factory=dict)

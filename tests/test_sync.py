@@ -1088,6 +1088,30 @@ def test_a_firm_head_office_renamed_or_deleted_does_not_meet_a_new_one_of_its_ol
     assert report.counts["enterprises"].added_here == 2 and report.counts["enterprises"].issues == 0
 
 
+def test_a_visit_logged_offline_to_a_firm_another_laptop_deleted_is_reported_on_both(
+    database, store, bureau, workbook, second_laptop
+) -> None:
+    _sync(database, workbook)
+    _sync(second_laptop, workbook, "李四")
+    other = LedgerStore(second_laptop, "李四")
+    store.set_deleted("enterprises", [bureau["enterprise"]], True)  # a duplicate, thinks this laptop
+    _sync(database, workbook)
+    visit = {"visit_date": date(2024, 6, 3), "kind": "enterprise_visit", "team_id": bureau["team"]}
+    late = other.create("visits", {**visit, "enterprise_id": bureau["enterprise"]})  # offline meanwhile
+
+    report = _sync(second_laptop, workbook, "李四")
+    assert report.counts["visits"].issues == 1 and report.counts["enterprises"].deleted_here == 1
+    [(ledger, _row, message, _args)] = _issues(second_laptop)
+    assert ledger == "visits" and "refers to a record that is deleted" in message
+    report = _sync(database, workbook)  # the visit arrives where the firm was deleted
+    assert report.counts["visits"].added_here == 1 and report.counts["visits"].issues == 1
+    assert workbook_records(workbook, "visits")[late]["enterprise_id"] == bureau["enterprise"]  # kept
+
+    mine = store.create("visits", {**visit, "enterprise_id": bureau["enterprise"]})  # knowingly, here
+    assert _sync(database, workbook).counts["visits"].issues == 0
+    assert mine in workbook_records(workbook, "visits")
+
+
 def test_a_first_sync_into_an_empty_workbook_reports_no_same_named_firms(
     database, store, bureau, workbook
 ) -> None:

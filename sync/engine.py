@@ -41,7 +41,7 @@ from sync.local import (
     LocalSnapshot,
     SettledRows,
     apply_local,
-    deleted_among,
+    deleted_by_this_laptop,
     display_names,
     enterprises_named,
     merge_fields,
@@ -714,10 +714,11 @@ def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
 
 def _notice_deleted_references(plan: _Plan, database: Database) -> None:
     """One issue for each record new in this sync that refers to a record the other side deleted: a
-    visit from the workbook to an enterprise deleted here, or a visit sent from here to an enterprise
-    this sync deletes as the workbook says (a deletion on another laptop or by head office meanwhile).
-    Nothing is changed: a person restores the one or edits the other. A side that both deleted a
-    record and referred to it did so knowingly, and is not told again."""
+    visit from the workbook to an enterprise someone at this laptop deleted, or a visit sent from here
+    to an enterprise this sync deletes as the workbook says (a deletion on another laptop or by head
+    office meanwhile). Nothing is changed: a person restores the one or edits the other. A laptop that
+    only took a deletion from the workbook is not told (the laptop that made it is); nor is a side that
+    both deleted a record and referred to it."""
     refs = {
         ledger: [f for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref] for ledger in SYNC_ORDER
     }
@@ -744,7 +745,8 @@ def _notice_deleted_references(plan: _Plan, database: Database) -> None:
         for ledger in SYNC_ORDER
     }
     deleted_here = {
-        target: deleted_among(database, target, ids) - restored[target] for target, ids in referred.items()
+        target: deleted_by_this_laptop(database, target, ids) - restored[target]
+        for target, ids in referred.items()
     }
     for ledger in SYNC_ORDER:
         result, sheet = plan.merges[ledger], plan.workbook.sheets[ledger]

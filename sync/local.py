@@ -35,6 +35,7 @@ from models.schema import (
 from models.tracking import COUNTER_KEY, CREATED, SYNCED_VERSION_KEY, history_text
 from models.types import utcnow
 from sync.columns import SYNC_ORDER
+from sync.history import AUTHOR_SUFFIX
 from sync.merge import DELETED, Conflict, Record
 from sync.values import Canonical, Remembered, decimal_text, from_model, to_model
 from sync.workbook_read import CellIssue, SheetSignature
@@ -326,16 +327,28 @@ def enterprises_named(database: Database, keys: Iterable[str]) -> dict[str, list
     return found
 
 
-def deleted_among(database: Database, ledger_name: str, ids: Iterable[str]) -> set[str]:
-    """Those of ``ids`` that are records of the ledger here marked deleted."""
-    wanted = sorted(set(ids))
+def deleted_by_this_laptop(database: Database, ledger_name: str, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` that are records of the ledger here, deleted by someone at this laptop: their
+    last deletion in the history is not one a sync took from the workbook."""
     model = LEDGER_MODELS[ledger_name]
-    found: set[str] = set()
     with database.engine.connect() as connection:
-        for start in range(0, len(wanted), 500):
-            statement = select(model.id, model.deleted).where(model.id.in_(wanted[start : start + 500]))
-            found.update(record_id for record_id, deleted in connection.execute(statement) if deleted)
-    return found
+        # Through the listing index, which starts with "deleted": few records are.
+        deleted = sorted(
+            set(connection.execute(select(model.id).where(model.deleted.is_(True))).scalars()) & set(ids)
+        )
+        last_author: dict[str, str] = {}
+        for start in range(0, len(deleted), 500):
+            entries = connection.execute(
+                select(ChangeEntry.record_id, ChangeEntry.changed_by)
+                .where(
+                    ChangeEntry.ledger == ledger_name,
+                    ChangeEntry.record_id.in_(deleted[start : start + 500]),
+                    ChangeEntry.field == "deleted",
+                )
+                .order_by(ChangeEntry.id)
+            )
+            last_author.update({record_id: author for record_id, author in entries})
+    return {rid for rid in deleted if not last_author.get(rid, "").endswith(AUTHOR_SUFFIX)}
 
 
 @dataclass

@@ -1112,6 +1112,26 @@ def test_a_visit_logged_offline_to_a_firm_another_laptop_deleted_is_reported_on_
     assert mine in workbook_records(workbook, "visits")
 
 
+def test_a_laptop_that_only_took_the_deletion_from_the_workbook_is_not_told(
+    tmp_path: Path, database, store, bureau, workbook, second_laptop
+) -> None:
+    third = Database.open(tmp_path / "laptop3.db")
+    try:
+        for laptop in (database, second_laptop, third):
+            _sync(laptop, workbook)
+        store.set_deleted("enterprises", [bureau["enterprise"]], True)
+        _sync(database, workbook)
+        _sync(second_laptop, workbook, "李四")  # takes the deletion: a bystander
+        visit = {"visit_date": date(2024, 6, 3), "kind": "enterprise_visit", "team_id": bureau["team"]}
+        LedgerStore(third, "王五").create("visits", {**visit, "enterprise_id": bureau["enterprise"]})
+        assert _sync(third, workbook, "王五").counts["visits"].issues == 1  # the one who sent it
+        report = _sync(second_laptop, workbook, "李四")
+        assert report.counts["visits"].added_here == 1 and report.counts["visits"].issues == 0
+        assert _sync(database, workbook).counts["visits"].issues == 1  # the one who deleted the firm
+    finally:
+        third.close()
+
+
 def test_a_first_sync_into_an_empty_workbook_reports_no_same_named_firms(
     database, store, bureau, workbook
 ) -> None:

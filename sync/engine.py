@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -722,48 +722,32 @@ def _notice_deleted_references(plan: _Plan, database: Database) -> None:
     refs = {
         ledger: [f for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref] for ledger in SYNC_ORDER
     }
-    deleted_there = {
-        ledger: {rid for rid, change in plan.merges[ledger].to_local.items() if change.get(DELETED)}
-        for ledger in SYNC_ORDER
-    }
-    arrived = {
-        ledger: {
-            rid: plan.merges[ledger].to_local[rid]
-            for rid in plan.merges[ledger].new_local
-            if not plan.merges[ledger].to_local[rid].get(DELETED)
-        }
-        for ledger in SYNC_ORDER
-    }
-    referred: dict[str, set[str]] = {}
-    for ledger, records in arrived.items():
-        for spec in refs[ledger]:
-            referred.setdefault(str(spec.ref), set()).update(
-                str(r[spec.name]) for r in records.values() if r.get(spec.name)
-            )
-    restored = {
-        ledger: {rid for rid, change in plan.merges[ledger].to_local.items() if change.get(DELETED) is False}
-        for ledger in SYNC_ORDER
-    }
-    deleted_here = {
-        target: deleted_by_this_laptop(database, target, ids) - restored[target]
-        for target, ids in referred.items()
-    }
+    targets = sorted({str(spec.ref) for specs in refs.values() for spec in specs})
+    deleted_there: dict[str, set[str]] = {}
+    deleted_here: dict[str, set[str]] = {}
+    for target in targets:
+        changes = plan.merges[target].to_local
+        deleted_there[target] = {rid for rid, change in changes.items() if change.get(DELETED)}
+        here = deleted_by_this_laptop(database, target)  # few: most laptops delete little
+        deleted_here[target] = {rid for rid in here if changes.get(rid, {}).get(DELETED) is not False}
     for ledger in SYNC_ORDER:
         result, sheet = plan.merges[ledger], plan.workbook.sheets[ledger]
-        local = plan.snapshot.records[ledger]
-        checks = [(arrived[ledger], deleted_here)]
-        if any(deleted_there[str(spec.ref)] for spec in refs[ledger]):
-            sent = {
-                rid: local[rid]
-                for rid in result.to_remote
-                if rid not in sheet.rows and rid in local and not local[rid].get(DELETED)
-            }
+        specs = refs[ledger]
+        checks: list[tuple[Iterable[tuple[str, Record]], dict[str, set[str]]]] = []
+        if any(deleted_here[str(spec.ref)] for spec in specs):
+            arrived = ((rid, result.to_local[rid]) for rid in result.new_local)
+            checks.append((arrived, deleted_here))
+        if any(deleted_there[str(spec.ref)] for spec in specs):
+            local = plan.snapshot.records[ledger]
+            sent = ((rid, local[rid]) for rid in result.to_remote if rid not in sheet.rows and rid in local)
             checks.append((sent, deleted_there))
         for records, deleted in checks:
-            for record_id, record in records.items():
-                for spec in refs[ledger]:
+            for record_id, record in records:
+                if record.get(DELETED):
+                    continue
+                for spec in specs:
                     value = str(record.get(spec.name) or "")
-                    if not value or value not in deleted.get(str(spec.ref), set()):
+                    if not value or value not in deleted[str(spec.ref)]:
                         continue
                     column = sheet.columns.get(f"{spec.name}:name") or sheet.columns.get(spec.name)
                     plan.issues.append(

@@ -327,15 +327,13 @@ def enterprises_named(database: Database, keys: Iterable[str]) -> dict[str, list
     return found
 
 
-def deleted_by_this_laptop(database: Database, ledger_name: str, ids: Iterable[str]) -> set[str]:
-    """Those of ``ids`` that are records of the ledger here, deleted by someone at this laptop: their
-    last deletion in the history is not one a sync took from the workbook."""
+def deleted_by_this_laptop(database: Database, ledger_name: str) -> set[str]:
+    """The records of the ledger here deleted by someone at this laptop: their last deletion in the
+    history is not one a sync took from the workbook."""
     model = LEDGER_MODELS[ledger_name]
     with database.engine.connect() as connection:
         # Through the listing index, which starts with "deleted": few records are.
-        deleted = sorted(
-            set(connection.execute(select(model.id).where(model.deleted.is_(True))).scalars()) & set(ids)
-        )
+        deleted = sorted(connection.execute(select(model.id).where(model.deleted.is_(True))).scalars())
         last_author: dict[str, str] = {}
         for start in range(0, len(deleted), 500):
             entries = connection.execute(

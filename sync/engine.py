@@ -671,8 +671,10 @@ def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
     sent = [rid for rid in result.to_remote if rid not in sheet.rows and not local.get(rid, {}).get(DELETED)]
     if not arrived and not (sent and sheet.rows):
         return  # nothing new, or only new ones sent into an empty sheet (a first sync)
-    arrived_keys = {rid: normalise_name(str(result.to_local[rid].get("name") or "")) for rid in arrived}
-    sent_keys = {rid: normalise_name(str(local.get(rid, {}).get("name") or "")) for rid in sent}
+    names = {rid: str(result.to_local[rid].get("name") or "") for rid in arrived}
+    names.update({rid: str(local.get(rid, {}).get("name") or "") for rid in sent})
+    arrived_keys = {rid: normalise_name(names[rid]) for rid in arrived}
+    sent_keys = {rid: normalise_name(names[rid]) for rid in sent}
     wanted = {*arrived_keys.values(), *sent_keys.values()}
     # The live records here as this sync leaves them: every one there was at the last sync, and the
     # new ones; less those it deletes or renames, plus those it renames to a wanted name or restores.
@@ -692,24 +694,9 @@ def _notice_same_enterprises(plan: _Plan, database: Database) -> None:
     ]
     for other, key in sent_keys.items():
         pairs += [(there, other, key) for there in here.get(key, []) if there not in sent_keys]
-    names = {rid: str(result.to_local[rid].get("name") or "") for rid in arrived_keys}
-    names.update({rid: str(local.get(rid, {}).get("name") or "") for rid in sent_keys})
-    name_column = sheet.columns.get("name")
     for there, other, key in pairs:
         name = names.get(there) or names.get(other) or key
-        plan.issues.append(
-            CellIssue(
-                "enterprises",
-                sheet.sheet,
-                sheet.rows.get(there, 0),
-                column_letter(name_column) if name_column else "",
-                layout("enterprises").column("name").header("en"),
-                name,
-                SAME_ENTERPRISE,
-                there,
-                (("other", other),),
-            )
-        )
+        plan.issues.append(_field_issue(sheet, there, "name", name, SAME_ENTERPRISE, (("other", other),)))
 
 
 def _notice_deleted_references(plan: _Plan, database: Database) -> None:
@@ -725,10 +712,13 @@ def _notice_deleted_references(plan: _Plan, database: Database) -> None:
     targets = sorted({str(spec.ref) for specs in refs.values() for spec in specs})
     deleted_there: dict[str, set[str]] = {}
     deleted_here: dict[str, set[str]] = {}
+    arriving = {
+        str(spec.ref) for ledger, specs in refs.items() if plan.merges[ledger].new_local for spec in specs
+    }
     for target in targets:
         changes = plan.merges[target].to_local
         deleted_there[target] = {rid for rid, change in changes.items() if change.get(DELETED)}
-        here = deleted_by_this_laptop(database, target)  # few: most laptops delete little
+        here = deleted_by_this_laptop(database, target) if target in arriving else set()
         deleted_here[target] = {rid for rid in here if changes.get(rid, {}).get(DELETED) is not False}
     for ledger in SYNC_ORDER:
         result, sheet = plan.merges[ledger], plan.workbook.sheets[ledger]
@@ -749,19 +739,34 @@ def _notice_deleted_references(plan: _Plan, database: Database) -> None:
                     value = str(record.get(spec.name) or "")
                     if not value or value not in deleted[str(spec.ref)]:
                         continue
-                    column = sheet.columns.get(f"{spec.name}:name") or sheet.columns.get(spec.name)
-                    plan.issues.append(
-                        CellIssue(
-                            ledger,
-                            sheet.sheet,
-                            sheet.rows.get(record_id, 0),
-                            column_letter(column) if column else "",
-                            layout(ledger).column(spec.name).header("en"),
-                            value,
-                            REFERS_TO_DELETED,
-                            record_id,
-                        )
-                    )
+                    issue = _field_issue(sheet, record_id, spec.name, value, REFERS_TO_DELETED, by_name=True)
+                    plan.issues.append(issue)
+
+
+def _field_issue(
+    sheet: SheetData,
+    record_id: str,
+    name: str,
+    raw: str,
+    message: str,
+    args: tuple[tuple[str, str], ...] = (),
+    *,
+    by_name: bool = False,
+) -> CellIssue:
+    """An issue about one field of a record's row (row 0: a row not written yet); ``by_name``: a
+    reference pointed out in the column of the name head office reads, where there is one."""
+    column = (by_name and sheet.columns.get(f"{name}:name")) or sheet.columns.get(name)
+    return CellIssue(
+        sheet.ledger,
+        sheet.sheet,
+        sheet.rows.get(record_id, 0),
+        column_letter(column) if column else "",
+        layout(sheet.ledger).column(name).header("en"),
+        raw,
+        message,
+        record_id,
+        args,
+    )
 
 
 def _hold_duplicated(plan: _Plan) -> None:
@@ -846,21 +851,9 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
                 continue
             row = sheet.rows.get(record_id, 0)
             for name, reason, reason_args in problems:
-                column = sheet.columns.get(name)
-                header = layout(ledger).column(name)
-                plan.issues.append(
-                    CellIssue(
-                        ledger,
-                        sheet.sheet,
-                        row,
-                        column_letter(column) if column else "",
-                        header.header("en"),
-                        str(merged.get(name) or ""),
-                        INVALID_RECORD,
-                        record_id,
-                        (("reason", reason), *reason_args),
-                    )
-                )
+                raw = str(merged.get(name) or "")
+                args = (("reason", reason), *reason_args)
+                plan.issues.append(_field_issue(sheet, record_id, name, raw, INVALID_RECORD, args))
             del result.to_local[record_id]
             result.new_local.discard(record_id)
             result.base.pop(record_id, None)

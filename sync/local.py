@@ -315,11 +315,11 @@ def enterprises_named(database: Database, keys: Iterable[str]) -> dict[str, list
     wanted = sorted(set(keys) - {""})
     found: dict[str, list[str]] = {}
     with database.engine.connect() as connection:
-        for start in range(0, len(wanted), 500):
+        for chunk in _chunks(wanted):
             # Through the name key's index: a condition on "deleted" would make SQLite scan the
             # listing index for every chunk (seconds at 50,000 enterprises).
             statement = select(Enterprise.name_key, Enterprise.id, Enterprise.deleted).where(
-                Enterprise.name_key.in_(wanted[start : start + 500])
+                Enterprise.name_key.in_(chunk)
             )
             for key, record_id, deleted in connection.execute(statement):
                 if not deleted:
@@ -335,12 +335,12 @@ def deleted_by_this_laptop(database: Database, ledger_name: str) -> set[str]:
         # Through the listing index, which starts with "deleted": few records are.
         deleted = sorted(connection.execute(select(model.id).where(model.deleted.is_(True))).scalars())
         last_author: dict[str, str] = {}
-        for start in range(0, len(deleted), 500):
+        for chunk in _chunks(deleted):
             entries = connection.execute(
                 select(ChangeEntry.record_id, ChangeEntry.changed_by)
                 .where(
                     ChangeEntry.ledger == ledger_name,
-                    ChangeEntry.record_id.in_(deleted[start : start + 500]),
+                    ChangeEntry.record_id.in_(chunk),
                     ChangeEntry.field == "deleted",
                 )
                 .order_by(ChangeEntry.id)

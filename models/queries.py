@@ -52,6 +52,14 @@ def _like_pattern(term: str) -> str:
 class TableColumn:
     field: Field
     expression: ColumnElement[Any]
+    # A reference: whether the record it names is deleted (its name is still shown, marked so).
+    target_deleted: ColumnElement[Any] | None = None
+
+
+@dataclass(frozen=True)
+class MarkedRow:
+    values: tuple[Any, ...]  # one per column
+    deleted_references: frozenset[str]  # the reference fields whose record is deleted
 
 
 class LedgerQuery:
@@ -87,12 +95,12 @@ class LedgerQuery:
             if field.kind is Kind.REF and field.ref:
                 target = aliased(LEDGER_MODELS[field.ref], name=f"ref_{field.name}")
                 source = source.outerjoin(target, getattr(self.model, field.name) == target.id)
-                expression = display_expression(field.ref, target)
                 if hasattr(target, "name_initials"):
                     initials.append(target.name_initials)
+                target_deleted: ColumnElement[Any] = target.deleted.expression
+                columns.append(TableColumn(field, display_expression(field.ref, target), target_deleted))
             else:
-                expression = getattr(self.model, field.name)
-            columns.append(TableColumn(field, expression))
+                columns.append(TableColumn(field, getattr(self.model, field.name)))
         self.columns: tuple[TableColumn, ...] = tuple(columns)
         # The ledger joined to every ledger it refers to, and the initials columns a search also
         # matches: shared with models.search, which must see exactly what the SQL search sees.
@@ -172,18 +180,28 @@ class LedgerQuery:
 
     def rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Display values by id, one value per column in :attr:`columns` order."""
-        found: dict[str, tuple[Any, ...]] = {}
+        return {record_id: row.values for record_id, row in self.marked_rows(ids).items()}
+
+    def marked_rows(self, ids: Sequence[str]) -> dict[str, MarkedRow]:
+        """:meth:`rows`, each with the fields that name a deleted record."""
+        found: dict[str, MarkedRow] = {}
         expressions = [c.expression for c in self.columns]
+        references = [(c.field.name, c.target_deleted) for c in self.columns if c.target_deleted is not None]
+        width = len(expressions) + 1
         with self.database.engine.connect() as connection:
             for start in range(0, len(ids), _PAGE_CHUNK):
                 chunk = list(ids[start : start + _PAGE_CHUNK])
                 statement = (
-                    select(self.model.id, *expressions)
+                    select(self.model.id, *expressions, *(deleted for _name, deleted in references))
                     .select_from(self.source)
                     .where(self.model.id.in_(chunk))
                 )
                 for row in connection.execute(statement):
-                    found[row[0]] = tuple(row[1:])
+                    marks = row[width:]
+                    deleted = frozenset(
+                        name for (name, _), mark in zip(references, marks, strict=True) if mark
+                    )
+                    found[row[0]] = MarkedRow(tuple(row[1:width]), deleted)
         return found
 
     def count(self, search: str = "") -> int:
@@ -227,4 +245,4 @@ def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> 
         return [(row[0], row[1] or "") for row in connection.execute(statement.limit(limit))]
 
 
-__all__ = ["LedgerQuery", "TableColumn", "display_expression", "lookup"]
+__all__ = ["LedgerQuery", "MarkedRow", "TableColumn", "display_expression", "lookup"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import controlled
 from models.controlled import PROJECT_STAGES
 from models.database import Database
-from models.fields import LEDGERS, MILESTONES
+from models.fields import LEDGERS, MILESTONES, Kind
 from models.i18n import QT_TRANSLATE_NOOP
 from models.normalize import normalise_credit_code, normalise_name
 from models.queries import display_expression
@@ -56,6 +56,12 @@ class RelatedGroup:
 
 
 @dataclass(frozen=True)
+class Reference:
+    name: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
 class LastVisit:
     visit_date: date
     team: str
@@ -87,6 +93,7 @@ def _as_dict(record: LedgerRecord, ledger_name: str) -> dict[str, Any]:
 
 
 _RELATED_LIMIT = 200
+_ID_CHUNK = 500
 
 
 def _plain(value: Any) -> str:
@@ -127,6 +134,7 @@ _RELATIONS: dict[str, tuple[tuple[str, Any, str, Any, Any], ...]] = {
         (QT_TRANSLATE_NOOP("Related", "Trips"), Trip, "team_id", _trip_line, lambda m: m.start_date),
         (QT_TRANSLATE_NOOP("Related", "Visits"), Visit, "team_id", _visit_line, lambda m: m.visit_date),
         (QT_TRANSLATE_NOOP("Related", "Leads"), Lead, "team_id", _lead_line, lambda m: m.discovered_on),
+        (QT_TRANSLATE_NOOP("Related", "Projects"), Project, "team_id", _project_line, lambda m: m.signed_on),
     ),
     "trips": (
         (QT_TRANSLATE_NOOP("Related", "Visits"), Visit, "trip_id", _visit_line, lambda m: m.visit_date),
@@ -225,14 +233,44 @@ class LedgerStore:
             ]
 
     def display_name(self, ledger_name: str, record_id: str | None) -> str:
+        return self.reference(ledger_name, record_id).name
+
+    def reference(self, ledger_name: str, record_id: str | None) -> Reference:
+        """How a record is named where another refers to it, and whether it is deleted."""
         if not record_id:
-            return ""
+            return Reference("", deleted=False)
         model = LEDGER_MODELS[ledger_name]
         with self.database.session(self.user) as session:
-            name = session.execute(
-                select(display_expression(ledger_name, model)).where(model.id == record_id)
-            ).scalar()
-        return name or ""
+            row = session.execute(
+                select(display_expression(ledger_name, model), model.deleted).where(model.id == record_id)
+            ).first()
+        return Reference(row[0] or "", bool(row[1])) if row is not None else Reference("", deleted=False)
+
+    def referring_counts(self, ledger_name: str, record_ids: Iterable[str]) -> dict[str, int]:
+        """Per ledger, how many of its live records refer to one of ``record_ids``:
+        what deleting them would leave naming a deleted record. Only the ledgers with some (no ledger
+        refers to its own records)."""
+        ids = list(dict.fromkeys(record_ids))
+        counts: dict[str, int] = {}
+        for other, ledger in LEDGERS.items():
+            model = LEDGER_MODELS[other]
+            for field in ledger.fields:
+                if field.kind is not Kind.REF or field.ref != ledger_name:
+                    continue
+                column = getattr(model, field.name)
+                total = 0
+                with self.database.session(self.user) as session:
+                    for start in range(0, len(ids), _ID_CHUNK):
+                        chunk = ids[start : start + _ID_CHUNK]
+                        statement = (
+                            select(func.count())
+                            .select_from(model)
+                            .where(model.deleted.is_(False), column.in_(chunk))
+                        )
+                        total += session.execute(statement).scalar_one()
+                if total:
+                    counts[other] = counts.get(other, 0) + total
+        return counts
 
     def related(self, ledger_name: str, record_id: str) -> list[RelatedGroup]:
         """The records that refer to this one, newest first, grouped by ledger."""

@@ -89,6 +89,10 @@ class ScriptedDialogs(DialogService):
         self.questions.append(text)
         return self.answers.pop(0) if self.answers else Choice.CANCEL
 
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        self.questions.append(text)
+        return (self.answers.pop(0) if self.answers else Choice.CANCEL) is Choice.PRIMARY
+
     def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         return self.files.pop(0) if self.files else None
 

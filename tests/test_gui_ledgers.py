@@ -645,3 +645,68 @@ def test_tab_leaves_a_ledger_table_for_the_records_links(qtbot, database, settin
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not page.table
+
+
+def test_deleting_an_enterprise_in_use_asks_first_and_its_visits_show_it_as_deleted(
+    qtbot, database, settings, store, bureau
+) -> None:
+    visit = store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 20),
+            "kind": "enterprise_visit",
+            "enterprise_id": bureau["enterprise"],
+            "team_id": bureau["team"],
+            "staff": "王五",
+        },
+    )
+    unused = store.create("enterprises", {"name": "肇庆未拜访企业有限公司"})
+    dialogs = ScriptedDialogs(answers=[Choice.CANCEL, Choice.PRIMARY])
+    window = _window(qtbot, database, settings, dialogs)
+    page = window.show_ledger("enterprises")
+
+    page.select_ids([unused])  # nothing refers to it: deleted at once, as before
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert dialogs.questions == [] and page.model.row_of(unused) is None
+
+    page.select_ids([bureau["enterprise"]])
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # answered Cancel: nothing happens
+    assert len(dialogs.questions) == 1
+    assert "东莞曼富电池部件有限公司" in dialogs.questions[0]
+    assert "Visits: 1" in dialogs.questions[0] and "Leads: 1" in dialogs.questions[0]
+    assert page.model.row_of(bureau["enterprise"]) is not None
+    assert not store.get("enterprises", bureau["enterprise"])["deleted"]
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # answered Delete
+    assert store.get("enterprises", bureau["enterprise"])["deleted"]
+    visits = window.show_ledger("visits")
+    assert _cell(visits, visit, "enterprise_id") == "东莞曼富电池部件有限公司 (deleted)"
+    assert _cell(visits, visit, "enterprise_id", Qt.ItemDataRole.ToolTipRole)
+    assert _cell(visits, visit, "team_id") == "高要区招商组"  # the team is not deleted
+    leads = window.show_ledger("leads")
+    leads.select_ids([bureau["lead"]])
+    assert "东莞曼富电池部件有限公司 (deleted)" in leads.detail.toPlainText()
+
+    window.show_ledger("enterprises")
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    visits = window.show_ledger("visits")
+    assert _cell(visits, visit, "enterprise_id") == "东莞曼富电池部件有限公司"
+
+
+def test_the_question_counts_only_live_records_outside_the_selection(store, bureau) -> None:
+    visit = store.create(
+        "visits",
+        {
+            "visit_date": date(2024, 3, 20),
+            "kind": "enterprise_visit",
+            "enterprise_id": bureau["enterprise"],
+            "team_id": bureau["team"],
+            "staff": "王五",
+        },
+    )
+    assert store.referring_counts("teams", [bureau["team"]]) == {"visits": 1, "leads": 1}
+    assert store.referring_counts("enterprises", [bureau["enterprise"]]) == {"visits": 1, "leads": 1}
+    store.set_deleted("visits", [visit], True)
+    assert store.referring_counts("enterprises", [bureau["enterprise"]]) == {"leads": 1}
+    assert store.referring_counts("leads", [bureau["lead"]]) == {}

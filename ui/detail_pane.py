@@ -88,9 +88,12 @@ class DetailPane(QTextBrowser):
         for field in ledger.fields:
             value = record.get(field.name)
             if field.kind is Kind.REF and field.ref:
-                shown = escape(self.store.display_name(field.ref, value))
+                reference = self.store.reference(field.ref, value)
+                shown = escape(reference.name)
                 if value:
                     shown = f"<a href='record:{field.ref}/{value}'>{shown}</a>"
+                if reference.deleted:
+                    shown += f" <span style='color:#b00020'>{escape(tr('Detail', '(deleted)'))}</span>"
             else:
                 shown = escape(format_value(field, value)).replace("\n", "<br>")
             rows.append(

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.fields import Kind
 from models.listing import ListingEnds, listing_ends
 from models.milestones import overdue_milestones
-from models.queries import LedgerQuery
+from models.queries import LedgerQuery, MarkedRow
 from models.search import SearchIndex, SearchView, Signature, listing
 from ui.text import field_label, format_value, tr
 from ui.worker import BackgroundTask, TaskControl, run_in_background
@@ -42,6 +42,7 @@ LISTING_END_ROWS = 4 * PAGE_SIZE
 LISTING_READ_DELAY_MS = 50
 MAX_CACHED_PAGES = 64
 OVERDUE_BACKGROUND = QColor("#f8d7da")
+DELETED_REFERENCE_FOREGROUND = QColor("#8a8a8a")
 MAX_INDEX_BUILD_FAILURES = 3  # then the SQL search answers alone, rather than rebuilding on every keystroke
 # A ledger just shown paints and scrolls first; the index (about a second of reading at 100,000 visits)
 # starts after this, unless the user searches sooner.
@@ -54,6 +55,7 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.UserRole,
     }
 )
@@ -96,7 +98,7 @@ class LedgerTableModel(QAbstractTableModel):
         # (queued), rows between the ends show nothing rather than the wrong records.
         self._moved: _Listing | None = None
         self._unreadable = False  # a read failed: rows answer nothing until the model is emptied (queued)
-        self._pages: OrderedDict[int, list[tuple[Any, ...] | None]] = OrderedDict()
+        self._pages: OrderedDict[int, list[MarkedRow | None]] = OrderedDict()
         self._search = ""
         self._sort_field: str | None = None
         self.descending = query.ledger.default_sort.endswith("date") or query.ledger.name in {
@@ -449,11 +451,21 @@ class LedgerTableModel(QAbstractTableModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ANSWERED_ROLES or not index.isValid():  # a view asks ~10 roles a cell, per paint
             return None
-        values = self._row_values(index.row())
-        if values is None:
+        row = self._row(index.row())
+        if row is None:
             return None
+        values = row.values
         field = self.fields[index.column()]
         value = values[index.column()]
+        if field.name in row.deleted_references:  # its name, marked: the record it names was deleted
+            if role == Qt.ItemDataRole.DisplayRole:
+                return tr("Ledger", "{name} (deleted)").format(name=format_value(field, value))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(DELETED_REFERENCE_FOREGROUND)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr(
+                    "Ledger", "This record refers to one that was deleted (Ctrl+D shows deleted records)."
+                )
         if role == Qt.ItemDataRole.DisplayRole:
             return format_value(field, value)
         if role == Qt.ItemDataRole.TextAlignmentRole and field.kind is Kind.MONEY:
@@ -495,6 +507,10 @@ class LedgerTableModel(QAbstractTableModel):
         return {field.name: value for field, value in zip(self.fields, values, strict=True)}
 
     def _row_values(self, row: int) -> tuple[Any, ...] | None:
+        found = self._row(row)
+        return None if found is None else found.values
+
+    def _row(self, row: int) -> MarkedRow | None:
         if not 0 <= row < self.rowCount() or self._unreadable:
             return None
         page_number, offset = divmod(row, PAGE_SIZE)
@@ -505,7 +521,7 @@ class LedgerTableModel(QAbstractTableModel):
             if len(page_ids) < min(PAGE_SIZE, self.rowCount() - first):
                 return None  # its rows are not known yet: not read, not kept; asked again once they are
             try:
-                found = self._query.rows(page_ids)
+                found = self._query.marked_rows(page_ids)
             except SQLAlchemyError as error:
                 self._fail(error)
                 return None

@@ -8,9 +8,12 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QTabWidget, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.controlled import PROJECT_STAGES
 from models.database import NOT_A_DATABASE, Database
+from models.fields import LEDGERS
+from models.i18n import database_reason
 from models.store import LedgerStore
 from models.validation import ValidationError
 from ui.actions import make_action
@@ -20,7 +23,7 @@ from ui.reports_controller import ReportsController
 from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_controller import SyncController
-from ui.text import problem_text, tr
+from ui.text import problem_text, reason_text, tr
 from ui.undo import SetDeletedCommand
 from ui.visit_dialog import VisitDialog
 from ui.worker import BackgroundTask, TaskControl, run_in_background
@@ -377,9 +380,43 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         ids = page.selected_ids()
         if ids and not page.show_deleted.isChecked():
+            if not self._delete_wanted(page.ledger.name, ids):
+                return
             row = page.table.currentIndex().row()
             if self._set_deleted(page.ledger.name, ids, True):
                 page.select_row(row)  # the next record, so Del can go on
+
+    def _delete_wanted(self, ledger_name: str, ids: list[str]) -> bool:
+        """A delete that leaves other records naming a deleted one is asked about first; others are
+        not (Ctrl+Z undoes them)."""
+        try:
+            counts = self.store.referring_counts(ledger_name, ids)
+        except SQLAlchemyError as error:
+            self._not_written(
+                tr("Main", "Nothing was deleted: the database could not be read ({detail}).").format(
+                    detail=reason_text(database_reason(error))
+                )
+            )
+            return False
+        if not counts:
+            return True
+        referring = tr("Main", ", ").join(
+            tr("Main", "{ledger}: {count}").format(ledger=tr("Ledger", LEDGERS[other].title), count=count)
+            for other, count in counts.items()
+        )
+        if len(ids) == 1:
+            text = tr("Main", "Other records refer to “{name}” ({referring}).").format(
+                name=self.store.display_name(ledger_name, ids[0]), referring=referring
+            )
+        else:
+            text = tr("Main", "Other records refer to the {count} records selected ({referring}).").format(
+                count=len(ids), referring=referring
+            )
+        text += "\n\n" + tr(
+            "Main",
+            "They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.",
+        )
+        return self.services.confirm(self, tr("Main", "Delete a record in use?"), text, tr("Main", "Delete"))
 
     def restore_records(self) -> None:
         page = self.current_page()

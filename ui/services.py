@@ -35,6 +35,14 @@ class DialogService:
             return Choice.SECONDARY
         return Choice.CANCEL
 
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        """Ask before ``action`` (the name of its button); Cancel is the default answer."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+        go = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is go
+
     def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         chosen, _ = QFileDialog.getOpenFileName(parent, title, "", name_filter)
         return Path(chosen) if chosen else None

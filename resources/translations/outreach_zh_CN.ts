@@ -264,17 +264,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="454" />
+            <location filename="../../ui/main_window.py" line="491" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="476" />
+            <location filename="../../ui/main_window.py" line="513" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="479" />
+            <location filename="../../ui/main_window.py" line="516" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -292,37 +292,42 @@
             <translation>已删除</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="109" />
+            <location filename="../../ui/detail_pane.py" line="96" />
+            <source>(deleted)</source>
+            <translation>（已删除）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="112" />
             <source>History</source>
             <translation>修改记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="131" />
+            <location filename="../../ui/detail_pane.py" line="134" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="133" />
+            <location filename="../../ui/detail_pane.py" line="136" />
             <source>created the record</source>
             <translation>新建了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="136" />
+            <location filename="../../ui/detail_pane.py" line="139" />
             <source>deleted the record</source>
             <translation>删除了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="138" />
+            <location filename="../../ui/detail_pane.py" line="141" />
             <source>restored the record</source>
             <translation>恢复了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="144" />
+            <location filename="../../ui/detail_pane.py" line="147" />
             <source>changed {field}: {old} → {new}</source>
             <translation>修改了{field}：{old} → {new}</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="152" />
+            <location filename="../../ui/detail_pane.py" line="155" />
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
@@ -783,12 +788,22 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="469" />
+            <location filename="../../ui/ledger_model.py" line="462" />
+            <source>{name} (deleted)</source>
+            <translation>{name}（已删除）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_model.py" line="466" />
+            <source>This record refers to one that was deleted (Ctrl+D shows deleted records).</source>
+            <translation>此记录引用的记录已被删除（按 Ctrl+D 查看已删除的记录）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/ledger_model.py" line="479" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="475" />
+            <location filename="../../ui/ledger_model.py" line="485" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -811,212 +826,252 @@
     <context>
         <name>Main</name>
         <message>
-            <location filename="../../ui/main_window.py" line="50" />
+            <location filename="../../ui/main_window.py" line="53" />
             <source>Outreach Ledger</source>
             <translation>招商外勤台账</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="96" />
+            <location filename="../../ui/main_window.py" line="99" />
             <source>&amp;Log visit…</source>
             <translation>登记走访(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="98" />
+            <location filename="../../ui/main_window.py" line="101" />
             <source>&amp;New record…</source>
             <translation>新建记录(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="100" />
+            <location filename="../../ui/main_window.py" line="103" />
             <source>&amp;Edit record…</source>
             <translation>编辑记录(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="102" />
+            <location filename="../../ui/main_window.py" line="105" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="104" />
+            <location filename="../../ui/main_window.py" line="107" />
             <source>&amp;Restore</source>
             <translation>恢复(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="105" />
+            <location filename="../../ui/main_window.py" line="108" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="107" />
+            <location filename="../../ui/main_window.py" line="110" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="110" />
+            <location filename="../../ui/main_window.py" line="113" />
             <source>&amp;Find</source>
             <translation>查找(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="113" />
+            <location filename="../../ui/main_window.py" line="116" />
             <source>Show &amp;deleted records</source>
             <translation>显示已删除的记录(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="116" />
+            <location filename="../../ui/main_window.py" line="119" />
             <source>&amp;Convert lead to project…</source>
             <translation>线索转为签约项目(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="119" />
+            <location filename="../../ui/main_window.py" line="122" />
             <source>&amp;Advance to next stage</source>
             <translation>推进到下一阶段(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="121" />
+            <location filename="../../ui/main_window.py" line="124" />
             <source>Fill with &amp;demo data…</source>
             <translation>填充演示数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="123" />
+            <location filename="../../ui/main_window.py" line="126" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="136" />
+            <location filename="../../ui/main_window.py" line="139" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="142" />
+            <location filename="../../ui/main_window.py" line="145" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="148" />
+            <location filename="../../ui/main_window.py" line="151" />
             <source>&amp;View</source>
             <translation>查看(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="153" />
+            <location filename="../../ui/main_window.py" line="156" />
             <source>&amp;Language</source>
             <translation>界面语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="156" />
+            <location filename="../../ui/main_window.py" line="159" />
             <source>Follow the system</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="164" />
+            <location filename="../../ui/main_window.py" line="167" />
             <source>&amp;Record</source>
             <translation>记录(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="166" />
+            <location filename="../../ui/main_window.py" line="169" />
             <source>Re&amp;ports</source>
             <translation>报表(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="174" />
+            <location filename="../../ui/main_window.py" line="177" />
             <source>&amp;Sync</source>
             <translation>同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="181" />
+            <location filename="../../ui/main_window.py" line="184" />
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="201" />
+            <location filename="../../ui/main_window.py" line="204" />
             <source>User: {user}</source>
             <translation>用户：{user}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="202" />
+            <location filename="../../ui/main_window.py" line="205" />
             <source>Team: {team}</source>
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="233" />
+            <location filename="../../ui/main_window.py" line="236" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="234" />
+            <location filename="../../ui/main_window.py" line="237" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="254" />
+            <location filename="../../ui/main_window.py" line="257" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="255" />
+            <location filename="../../ui/main_window.py" line="258" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商外勤台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="338" />
+            <location filename="../../ui/main_window.py" line="341" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="400" />
+            <location filename="../../ui/main_window.py" line="396" />
+            <source>Nothing was deleted: the database could not be read ({detail}).</source>
+            <translation>未删除任何记录：无法读取数据库（{detail}）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="403" />
+            <source>, </source>
+            <translation>，</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="404" />
+            <source>{ledger}: {count}</source>
+            <translation>{ledger} {count} 条</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="408" />
+            <source>Other records refer to “{name}” ({referring}).</source>
+            <translation>有其他记录引用“{name}”（{referring}）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="412" />
+            <source>Other records refer to the {count} records selected ({referring}).</source>
+            <translation>有其他记录引用所选的 {count} 条记录（{referring}）。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="415" />
+            <source>They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.</source>
+            <translation>这些记录会保留，并把该名称标为已删除。仍要删除吗？按 Ctrl+Z 可撤销。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="419" />
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="419" />
+            <source>Delete a record in use?</source>
+            <translation>删除仍被引用的记录？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="437" />
             <source>Not saved</source>
             <translation>未保存</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="416" />
+            <location filename="../../ui/main_window.py" line="453" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="429" />
+            <location filename="../../ui/main_window.py" line="466" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="441" />
+            <location filename="../../ui/main_window.py" line="478" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="495" />
+            <location filename="../../ui/main_window.py" line="532" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="496" />
+            <location filename="../../ui/main_window.py" line="533" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="501" />
+            <location filename="../../ui/main_window.py" line="538" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="502" />
+            <location filename="../../ui/main_window.py" line="539" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="508" />
+            <location filename="../../ui/main_window.py" line="545" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="508" />
+            <location filename="../../ui/main_window.py" line="545" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="534" />
+            <location filename="../../ui/main_window.py" line="571" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="535" />
+            <location filename="../../ui/main_window.py" line="572" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -1152,26 +1207,27 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="116" />
-            <location filename="../../models/store.py" line="128" />
-            <location filename="../../models/store.py" line="132" />
+            <location filename="../../models/store.py" line="123" />
+            <location filename="../../models/store.py" line="135" />
+            <location filename="../../models/store.py" line="140" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="117" />
-            <location filename="../../models/store.py" line="129" />
+            <location filename="../../models/store.py" line="124" />
+            <location filename="../../models/store.py" line="136" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="119" />
-            <location filename="../../models/store.py" line="135" />
+            <location filename="../../models/store.py" line="126" />
+            <location filename="../../models/store.py" line="137" />
+            <location filename="../../models/store.py" line="143" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="127" />
+            <location filename="../../models/store.py" line="134" />
             <source>Trips</source>
             <translation>外出招商</translation>
         </message>

@@ -486,6 +486,25 @@ def package_signature(path: Path) -> str | None:
 # --- writing safely --------------------------------------------------------------------------------
 
 
+ZIP_START = b"PK\x03\x04"  # every .xlsx is a zip package and starts with a local file header
+
+
+def looks_like_a_workbook(path: Path) -> bool | None:
+    """None when the file is not there (a share offline, a moved file); False when it is there but is
+    not a zip package (an .xls, a .csv, an empty or password-protected file); True otherwise.
+
+    A quick look for the status bar, one read of four bytes: the sync checks the workbook properly. A
+    file that is there but cannot be read (locked by another program) counts as a workbook.
+    """
+    try:
+        with path.open("rb") as file:
+            return file.read(len(ZIP_START)) == ZIP_START
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except OSError:
+        return True if path.is_file() else None
+
+
 def temp_path_beside(workbook: Path, suffix: str = ".tmp") -> Path:
     """A new, unique temporary name in the workbook's own folder, so ``os.replace`` is atomic.
 

@@ -365,3 +365,17 @@ def test_a_long_issue_is_shown_in_full_on_as_many_lines_as_it_takes(
     line = view.fontMetrics().height()
     assert view.fontMetrics().horizontalAdvance(text) > view.columnWidth(model.columnCount() - 1)
     assert view.wordWrap() and view.rowHeight(0) >= 2 * line  # wrapped, not cut to "…"
+
+
+def test_a_file_that_is_not_a_workbook_is_said_so_in_the_status_bar(
+    qtbot, database, settings, bureau, workbook
+) -> None:
+    exported = workbook.parent / "visits.csv"
+    exported.write_text("日期,企业\n2024-03-19,东莞曼富电池部件有限公司\n", encoding="utf-8")
+    settings.workbook_path = str(exported)
+    window = _window(qtbot, database, settings, ScriptedDialogs())
+    qtbot.waitUntil(lambda: "not an .xlsx" in window.sync.status_label.text(), timeout=3_000)
+
+    settings.workbook_path = str(workbook)
+    window.sync.check_reachable()
+    qtbot.waitUntil(lambda: "Workbook reachable" in window.sync.status_label.text(), timeout=3_000)

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -505,3 +506,21 @@ def test_replace_with_backup_rejects_bad_arguments(workbook: Path) -> None:
     with pytest.raises(FileNotFoundError):
         replace_with_backup(workbook, workbook.with_name("missing.tmp"))
     assert workbook.read_bytes() == b"PK version 0"
+
+
+def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind_of_file(
+    tmp_path: Path,
+) -> None:
+    workbook = tmp_path / "master.xlsx"
+    with zipfile.ZipFile(workbook, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    old_format = tmp_path / "old.xls"
+    old_format.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))  # an OLE2 file: .xls or encrypted
+    assert safety.looks_like_a_workbook(workbook) is True
+    assert safety.looks_like_a_workbook(empty) is False
+    assert safety.looks_like_a_workbook(old_format) is False
+    assert safety.looks_like_a_workbook(tmp_path / "gone.xlsx") is None
+    assert safety.looks_like_a_workbook(tmp_path / "missing-folder" / "master.xlsx") is None
+    assert safety.looks_like_a_workbook(tmp_path) is None  # a folder

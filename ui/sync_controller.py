@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from sync.history import last_sync, open_counts
+from sync.safety import looks_like_a_workbook
 from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
 from ui.services import Choice, DialogService
@@ -66,6 +67,7 @@ class SyncController(QObject):
         self.services = services
         self.tasks = tasks
         self.reachable: bool | None = None
+        self.not_a_workbook = False  # reachable, but not an .xlsx (an .xls, a .csv chosen by mistake)
         self.running: BackgroundTask | None = None
         self._checking: BackgroundTask | None = None  # the reachability check under way, if one is
         self.progress: QProgressDialog | None = None
@@ -217,7 +219,7 @@ class SyncController(QObject):
 
     def _finished(self, task: BackgroundTask, report: SyncReport) -> None:
         self._done(task)
-        self.reachable = True
+        self.reachable, self.not_a_workbook = True, False
         self.refresh_status()
         self.synced.emit(report)
         self.services.info(self.window, tr("Sync", "Sync finished"), self.summary(report))
@@ -328,7 +330,7 @@ class SyncController(QObject):
             return None
         if self._checking is not None and self._checking.running:
             return self._checking
-        task = run_in_background(lambda _control: workbook.is_file(), self)
+        task = run_in_background(lambda _control: looks_like_a_workbook(workbook), self)
         task.blocks_close = False
         self.tasks.append(task)
         self._checking = task
@@ -341,7 +343,8 @@ class SyncController(QObject):
             if workbook != self.workbook:  # another workbook was chosen meanwhile: check that one
                 self.check_reachable()
                 return
-            self.reachable = bool(result)
+            self.reachable = result is not None
+            self.not_a_workbook = result is False
             self.refresh_status()
 
         task.finished.connect(lambda: done(task.result))
@@ -353,6 +356,8 @@ class SyncController(QObject):
             where = tr("Sync", "No master workbook")
         elif self.reachable is None:
             where = tr("Sync", "Workbook: checking…")
+        elif self.reachable and self.not_a_workbook:
+            where = tr("Sync", "Workbook is not an .xlsx file")
         elif self.reachable:
             where = tr("Sync", "Workbook reachable")
         else:

@@ -798,12 +798,12 @@
             <translation>此记录引用的记录已被删除（按 Ctrl+D 查看已删除的记录）。</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="479" />
+            <location filename="../../ui/ledger_model.py" line="481" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="485" />
+            <location filename="../../ui/ledger_model.py" line="487" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -1533,233 +1533,238 @@
             <translation>工作表中没有“{en}”/“{zh}”列（是否被改名？本程序不认识的列标题：{unknown}）：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="31" />
+            <location filename="../../ui/sync_controller.py" line="32" />
             <source>Reading {name}…</source>
             <translation>正在读取 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="32" />
+            <location filename="../../ui/sync_controller.py" line="33" />
             <source>Comparing its rows with the records on this computer…</source>
             <translation>正在与本机记录逐行比对…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="33" />
+            <location filename="../../ui/sync_controller.py" line="34" />
             <source>Writing a new copy of {name}…</source>
             <translation>正在写入 {name} 的新副本…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="34" />
+            <location filename="../../ui/sync_controller.py" line="35" />
             <source>Checking that the new copy reads back as intended…</source>
             <translation>正在核对新副本能否按预期读回…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="35" />
+            <location filename="../../ui/sync_controller.py" line="36" />
             <source>Saving the changes on this computer…</source>
             <translation>正在保存本机的更改…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="36" />
+            <location filename="../../ui/sync_controller.py" line="37" />
             <source>Done</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="46" />
-            <location filename="../../ui/sync_controller.py" line="179" />
+            <location filename="../../ui/sync_controller.py" line="47" />
+            <location filename="../../ui/sync_controller.py" line="181" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="76" />
+            <location filename="../../ui/sync_controller.py" line="78" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="78" />
+            <location filename="../../ui/sync_controller.py" line="80" />
             <source>&amp;Choose master workbook…</source>
             <translation>选择总表(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="81" />
+            <location filename="../../ui/sync_controller.py" line="83" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="83" />
+            <location filename="../../ui/sync_controller.py" line="85" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="84" />
+            <location filename="../../ui/sync_controller.py" line="86" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="85" />
+            <location filename="../../ui/sync_controller.py" line="87" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="105" />
+            <location filename="../../ui/sync_controller.py" line="107" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="105" />
-            <location filename="../../ui/sync_controller.py" line="115" />
+            <location filename="../../ui/sync_controller.py" line="107" />
+            <location filename="../../ui/sync_controller.py" line="117" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="115" />
+            <location filename="../../ui/sync_controller.py" line="117" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="124" />
+            <location filename="../../ui/sync_controller.py" line="126" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="147" />
+            <location filename="../../ui/sync_controller.py" line="149" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="148" />
+            <location filename="../../ui/sync_controller.py" line="150" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="149" />
+            <location filename="../../ui/sync_controller.py" line="151" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="180" />
+            <location filename="../../ui/sync_controller.py" line="182" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="223" />
+            <location filename="../../ui/sync_controller.py" line="225" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="230" />
+            <location filename="../../ui/sync_controller.py" line="232" />
             <location filename="../../sync/engine.py" line="169" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="243" />
+            <location filename="../../ui/sync_controller.py" line="245" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="244" />
+            <location filename="../../ui/sync_controller.py" line="246" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="245" />
+            <location filename="../../ui/sync_controller.py" line="247" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="246" />
-            <location filename="../../ui/sync_controller.py" line="258" />
+            <location filename="../../ui/sync_controller.py" line="248" />
+            <location filename="../../ui/sync_controller.py" line="260" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="254" />
+            <location filename="../../ui/sync_controller.py" line="256" />
             <source>An older copy of the workbook</source>
             <translation>总表的旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="257" />
+            <location filename="../../ui/sync_controller.py" line="259" />
             <source>Sync it only if head office put this version back on purpose.</source>
             <translation>只有在总部有意放回这个版本时才同步它。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="259" />
+            <location filename="../../ui/sync_controller.py" line="261" />
             <source>Sync this older copy</source>
             <translation>同步这个旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="265" />
+            <location filename="../../ui/sync_controller.py" line="267" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="275" />
-            <location filename="../../ui/sync_controller.py" line="267" />
+            <location filename="../../ui/sync_controller.py" line="277" />
+            <location filename="../../ui/sync_controller.py" line="269" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="276" />
+            <location filename="../../ui/sync_controller.py" line="278" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="282" />
+            <location filename="../../ui/sync_controller.py" line="284" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="285" />
+            <location filename="../../ui/sync_controller.py" line="287" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="291" />
+            <location filename="../../ui/sync_controller.py" line="293" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="295" />
+            <location filename="../../ui/sync_controller.py" line="297" />
             <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
             <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="353" />
-            <location filename="../../ui/sync_controller.py" line="146" />
+            <location filename="../../ui/sync_controller.py" line="356" />
+            <location filename="../../ui/sync_controller.py" line="148" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="355" />
+            <location filename="../../ui/sync_controller.py" line="358" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="357" />
+            <location filename="../../ui/sync_controller.py" line="360" />
+            <source>Workbook is not an .xlsx file</source>
+            <translation>总表不是 .xlsx 文件</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="362" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="359" />
+            <location filename="../../ui/sync_controller.py" line="364" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="363" />
+            <location filename="../../ui/sync_controller.py" line="368" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="364" />
+            <location filename="../../ui/sync_controller.py" line="369" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="369" />
+            <location filename="../../ui/sync_controller.py" line="374" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="371" />
+            <location filename="../../ui/sync_controller.py" line="376" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -6,6 +6,7 @@
     python main.py sync --db DB --workbook FILE [--user NAME] [--break-stale-lock] [--accept-older-copy]
                                                          sync a database with the master workbook
     python main.py report period|ranking --period 2024Q1 --db DB --out FILE.xlsx [--lang zh|en]
+                                         [--today YYYY-MM-DD]
     python main.py report supervision --db DB --out FILE.xlsx [--today YYYY-MM-DD]
 
 ``sync`` exits 0 when synced with nothing open, 3 when synced but conflicts or issues wait for a
@@ -66,10 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", type=Path, dest="report_db", required=True, help="the database")
         sub.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
         sub.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the workbook")
-        if name != "ranking":  # a period not over yet is reported to this day
-            sub.add_argument(
-                "--today", type=date.fromisoformat, default=None, help="as of this date (YYYY-MM-DD)"
-            )
+        sub.add_argument(  # a period not over yet is reported to this day
+            "--today", type=date.fromisoformat, default=None, help="as of this date (YYYY-MM-DD)"
+        )
         if name != "supervision":
             sub.add_argument("--period", required=True, help="2024, 2024Q1, 2024-03 or 2024W12")
     return parser
@@ -86,6 +86,9 @@ def _report(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(error, file=sys.stderr)
             return EXIT_NOTHING_WRITTEN
+    if not args.report_db.is_file():  # opening would create an empty database: a report of zeros
+        print(f"Not written: there is no database at {args.report_db}", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
     try:
         database = Database.open(args.report_db)
     except DatabaseOpenError as error:
@@ -104,7 +107,7 @@ def _report(args: argparse.Namespace) -> int:
             from models.reports.ranking import team_ranking, write_ranking
 
             assert period is not None
-            write_ranking(team_ranking(database, period), args.out, args.lang)
+            write_ranking(team_ranking(database, period, args.today or date.today()), args.out, args.lang)
         else:
             from models.reports.supervision import supervision_list, write_supervision
 

@@ -587,6 +587,7 @@ def replace_with_backup(workbook: Path, new_file: Path, *, keep: int = 20) -> Pa
     fsync_path(new_file)
     backup: Path | None = None
     if workbook.exists():
+        _keep_permissions(workbook, new_file)
         backup = _make_backup(workbook)
         _prune_backups(workbook, keep)
     try:
@@ -603,6 +604,18 @@ def replace_with_backup(workbook: Path, new_file: Path, *, keep: int = 20) -> Pa
     except OSError as error:  # replaced already: a finished sync is not reported as failed for it
         log.warning("Could not flush the folder of %s: %s", workbook, error)
     return backup
+
+
+def _keep_permissions(workbook: Path, new_file: Path) -> None:
+    """Give the new version the workbook's permission bits: a master shared by a group (rw-rw-r--) must
+    not become writable by this user alone because a sync wrote it. On Windows a new file gets the
+    folder's ACL and the bits are only a read-only flag, which would stop the replace: nothing to copy."""
+    if os.name == "nt":
+        return
+    try:
+        shutil.copymode(workbook, new_file)
+    except OSError as error:
+        log.info("Could not give %s the permissions of %s: %s", new_file, workbook, error)
 
 
 def _make_backup(workbook: Path) -> Path:

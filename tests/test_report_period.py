@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -657,6 +659,7 @@ def test_this_years_report_so_far_is_not_compared_with_the_whole_of_last_year(le
 def test_the_command_line_refuses_a_period_that_has_not_begun(tmp_path: Path, capsys) -> None:
     import main
 
+    Database.open(tmp_path / "x.db").close()
     status = main.main(
         [
             "report",
@@ -671,3 +674,40 @@ def test_the_command_line_refuses_a_period_that_has_not_begun(tmp_path: Path, ca
     )
     assert status == main.EXIT_NOTHING_WRITTEN and "2099 has not begun" in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_command_line_refuses_a_database_that_is_not_there(tmp_path: Path, capsys) -> None:
+    """A mistyped --db made an empty database and wrote a report of zeros, with "Wrote …"."""
+    import main
+
+    typo = tmp_path / "no-such-folder" / "bureua.db"
+    for kind, extra in (
+        ("period", ["--period", "2024Q1"]),
+        ("ranking", ["--period", "2024-03"]),
+        ("supervision", []),
+    ):
+        out = tmp_path / f"{kind}.xlsx"
+        status = main.main(["report", kind, *extra, "--db", str(typo), "--out", str(out)])
+        assert status == main.EXIT_NOTHING_WRITTEN
+        assert f"no database at {typo}" in capsys.readouterr().err
+        assert not out.exists()
+    assert not typo.parent.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="permission bits: Windows gives a new file its folder's ACL")
+def test_a_report_is_readable_by_whoever_may_read_new_files_there(tmp_path: Path, ledger_db) -> None:
+    """Reports were written through mkstemp: readable by their owner alone, even over a shared file."""
+    report = period_report(ledger_db, parse_period("2024Q1"))
+    old_mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "q1.xlsx"
+        write_period_report(report, fresh)
+        shared = tmp_path / "shared-q1.xlsx"
+        shared.write_bytes(b"")
+        shared.chmod(0o664)  # the group may read and write it
+        write_period_report(report, shared)
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert load_workbook(shared).sheetnames == load_workbook(fresh).sheetnames

@@ -712,3 +712,18 @@ def test_ranking_and_supervision_at_demo_scale(tmp_path: Path) -> None:
         f"(+ workbook {ranking_written * 1000:.0f} ms), supervision of {len(items)} projects "
         f"{supervised * 1000:.0f} ms (+ workbook {supervision_written * 1000:.0f} ms)"
     )
+
+
+def test_a_ranking_of_a_period_not_over_says_to_which_day_and_one_not_begun_is_refused(
+    database: Database, tmp_path: Path
+) -> None:
+    """The command wrote a ranking of 2026-12 on 27 November 2026 (every team first, with zeros) and
+    titled November's ranking as if the month were over."""
+    ranking = team_ranking(database, parse_period("2026-11"), date(2026, 11, 27))
+    assert ranking.period.partial and ranking.period.last == date(2026, 11, 27)
+    write_ranking(ranking, tmp_path / "ranking.xlsx")
+    assert "2026年11月（截至11月27日）" in str(_sheet(tmp_path / "ranking.xlsx")["A1"].value)
+    whole = team_ranking(database, parse_period("2026-10"), date(2026, 11, 27))
+    assert not whole.period.partial
+    with pytest.raises(ValueError, match="2026-12 has not begun"):
+        team_ranking(database, parse_period("2026-12"), date(2026, 11, 27))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import time
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -524,3 +525,15 @@ def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind
     assert safety.looks_like_a_workbook(tmp_path / "gone.xlsx") is None
     assert safety.looks_like_a_workbook(tmp_path / "missing-folder" / "master.xlsx") is None
     assert safety.looks_like_a_workbook(tmp_path) is None  # a folder
+
+
+@pytest.mark.skipif(os.name == "nt", reason="permission bits: Windows gives a new file its folder's ACL")
+def test_the_new_version_keeps_the_workbooks_permissions(workbook: Path) -> None:
+    """A master shared by a group (rw-rw-r--) became rw-r--r-- after a sync: nobody else could save it."""
+    workbook.chmod(0o664)
+    new_version = workbook.with_name("new.xlsx")
+    new_version.write_bytes(b"new version")
+    new_version.chmod(0o600)
+    replace_with_backup(workbook, new_version)
+    assert workbook.read_bytes() == b"new version"
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o664

@@ -155,7 +155,7 @@ class ReportsController(QObject):
         def work() -> None:
             from models.reports.ranking import team_ranking, write_ranking
 
-            write_ranking(team_ranking(database, period), path, lang)  # type: ignore[arg-type]
+            write_ranking(team_ranking(database, period, date.today()), path, lang)  # type: ignore[arg-type]
 
         return self._write(title, path, work)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,9 +79,10 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
     path = Path(path)
     temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
+        temporary = _new_file_beside(path)
         workbook.save(temporary)
+        with contextlib.suppress(OSError):  # a report written over an earlier one keeps who may read it
+            shutil.copymode(path, temporary)
         os.replace(temporary, path)
     except BaseException as error:
         if temporary is not None:
@@ -90,6 +92,19 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
         if isinstance(error, OSError) and error.errno is not None and error.filename != str(path):
             raise OSError(error.errno, error.strerror, str(path)) from error
         raise
+
+
+def _new_file_beside(path: Path) -> str:
+    """Create an empty file with a unique hidden name in ``path``'s folder, with the permissions any new
+    file gets there (``mkstemp`` would make it readable by its owner only, and a report shared in a
+    folder could then not be opened by colleagues)."""
+    while True:
+        name = path.parent / f".{path.stem}.{uuid.uuid4().hex[:12]}.tmp"
+        try:
+            os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return str(name)
 
 
 def sheet_title(text: str) -> str:

@@ -248,8 +248,11 @@ def load_ranking_data(database: Database, first: date, last: date) -> RankingDat
     return RankingData(first, last, teams, tuple(activity))
 
 
-def team_ranking(database: Database, period: Period) -> Ranking:
-    """Load what ``period`` and the one before it need, and rank."""
+def team_ranking(database: Database, period: Period, today: date | None = None) -> Ranking:
+    """Load what ``period`` and the one before it need, and rank. With ``today``, a period not yet over
+    is ranked up to it (and says so), and one not begun is refused with ValueError."""
+    if today is not None:
+        period = period.up_to(today)
     return compute_ranking(load_ranking_data(database, period.previous().first, period.last), period)
 
 

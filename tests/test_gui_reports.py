@@ -133,6 +133,21 @@ def test_a_wrong_period_is_explained(qtbot, database) -> None:
     assert "is not a period" in dashboard.status.text()
 
 
+def test_a_period_that_cannot_be_shown_says_which_period_the_cards_still_show(
+    qtbot, database, bureau
+) -> None:
+    dashboard = Dashboard(database, today=date(2024, 4, 15))
+    qtbot.addWidget(dashboard)
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    dashboard.period_text.setText("2099Q1")
+    assert dashboard.refresh() is None
+    assert "not begun" in dashboard.status.text() and "Still showing 2024 Q1" in dashboard.status.text()
+    dashboard.period_text.setText("first quarter")
+    dashboard.refresh()
+    assert "is not a period" in dashboard.status.text() and "Still showing 2024 Q1" in dashboard.status.text()
+
+
 def test_period_report_is_written_in_the_background(qtbot, database, bureau, tmp_path: Path) -> None:
     target = tmp_path / "report.xlsx"
     dialogs = ScriptedDialogs(files=[target], texts=["2024Q1"])

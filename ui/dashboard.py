@@ -171,9 +171,17 @@ class Dashboard(QDialog):
     def period(self) -> Period | None:
         period = typed_period(self.period_text.text())
         if isinstance(period, str):
-            self.status.setText(period)
+            self._say_problem(period)
             return None
         return period
+
+    def _say_problem(self, text: str) -> None:
+        """A period that cannot be shown: said, with which period the figures still on screen are of."""
+        if self.report is not None:
+            text += " " + tr("Dashboard", "(Still showing {period}.)").format(
+                period=period_phrase(self.report.period, language())
+            )
+        self.status.setText(text)
 
     def refresh(self) -> BackgroundTask | None:
         if self.task is not None and self.task.running:
@@ -204,7 +212,7 @@ class Dashboard(QDialog):
             self._refresh_again = False
             self.refresh()
         elif error is not None:
-            self.status.setText(
+            self._say_problem(
                 tr("Dashboard", "The figures could not be computed: {error}").format(error=error_text(error))
             )
         else:

@@ -196,32 +196,37 @@
             <translation>统计期间：</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="191" />
+            <location filename="../../ui/dashboard.py" line="181" />
+            <source>(Still showing {period}.)</source>
+            <translation>（仍显示{period}的数据。）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="199" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="208" />
+            <location filename="../../ui/dashboard.py" line="216" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="216" />
+            <location filename="../../ui/dashboard.py" line="224" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="229" />
+            <location filename="../../ui/dashboard.py" line="237" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="251" />
+            <location filename="../../ui/dashboard.py" line="259" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="253" />
+            <location filename="../../ui/dashboard.py" line="261" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import unicodedata
 import uuid
 import zipfile
@@ -490,19 +491,26 @@ ZIP_START = b"PK\x03\x04"  # every .xlsx is a zip package and starts with a loca
 
 
 def looks_like_a_workbook(path: Path) -> bool | None:
-    """None when the file is not there (a share offline, a moved file); False when it is there but is
-    not a zip package (an .xls, a .csv, an empty or password-protected file); True otherwise.
+    """None when the file is not there (a share offline, a moved file); False when something is there
+    that is not a zip package (an .xls, a .csv, an empty or password-protected file, a folder, a pipe);
+    True otherwise.
 
     A quick look for the status bar, one read of four bytes: the sync checks the workbook properly. A
-    file that is there but cannot be read (locked by another program) counts as a workbook.
+    file that is there but cannot be read (locked by another program) counts as a workbook. Only a
+    regular file is opened: opening a named pipe would wait for a writer for ever.
     """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+    except OSError:
+        return None
     try:
         with path.open("rb") as file:
             return file.read(len(ZIP_START)) == ZIP_START
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+    except FileNotFoundError:  # gone meanwhile
         return None
     except OSError:
-        return True if path.is_file() else None
+        return True
 
 
 def temp_path_beside(workbook: Path, suffix: str = ".tmp") -> Path:

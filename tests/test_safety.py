@@ -524,7 +524,11 @@ def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind
     assert safety.looks_like_a_workbook(old_format) is False
     assert safety.looks_like_a_workbook(tmp_path / "gone.xlsx") is None
     assert safety.looks_like_a_workbook(tmp_path / "missing-folder" / "master.xlsx") is None
-    assert safety.looks_like_a_workbook(tmp_path) is None  # a folder
+    assert safety.looks_like_a_workbook(tmp_path) is False  # a folder
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.xlsx"
+        os.mkfifo(pipe)
+        assert safety.looks_like_a_workbook(pipe) is False  # not opened: that would wait for a writer
 
 
 @pytest.mark.skipif(os.name == "nt", reason="permission bits: Windows gives a new file its folder's ACL")

@@ -12,6 +12,10 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+MAX_AMOUNT = Decimal(1_000_000_000)
+"""The largest amount taken, in 万元 (10 trillion yuan, beyond any project): a larger one is a code or an
+id pasted into the cell, or yuan typed as 万元. The database could hold up to 9.2×10¹⁴ 万元."""
+
 _AMOUNT = re.compile(r"^(?P<number>[+-]?\d+(?:\.\d+)?)(?P<unit>亿元|亿|万元|万|元)?$")
 _DATE = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$")
 

@@ -18,6 +18,7 @@ from models import controlled
 from models.fields import LEDGERS, MILESTONES, Kind
 from models.i18n import QT_TRANSLATE_NOOP
 from models.normalize import credit_code_problem
+from models.parsing import MAX_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class ValidationError(ValueError):
 REQUIRED = QT_TRANSLATE_NOOP("Validation", "This field is required.")
 NOT_IN_LIST = QT_TRANSLATE_NOOP("Validation", "“{value}” is not in the list of allowed values.")
 NEGATIVE = QT_TRANSLATE_NOOP("Validation", "The amount cannot be negative.")
+TOO_LARGE = QT_TRANSLATE_NOOP(
+    "Validation", "The amount is over {limit} 万元: is it in yuan rather than 万元, or a code pasted here?"
+)
 NOT_A_NUMBER = QT_TRANSLATE_NOOP("Validation", "“{value}” is not an amount.")
 NOT_A_DATE = QT_TRANSLATE_NOOP("Validation", "“{value}” is not a date.")
 BAD_CREDIT_CODE = QT_TRANSLATE_NOOP("Validation", "Credit code {reason}.")
@@ -103,6 +107,8 @@ def validate(ledger_name: str, values: Mapping[str, Any]) -> list[Problem]:
                 problems.append(Problem(spec.name, NOT_A_NUMBER, {"value": value}))
             elif value < 0:
                 problems.append(Problem(spec.name, NEGATIVE))
+            elif value > MAX_AMOUNT:
+                problems.append(Problem(spec.name, TOO_LARGE, {"limit": f"{MAX_AMOUNT:,}"}))
         elif spec.kind is Kind.DATE and not isinstance(value, date):
             problems.append(Problem(spec.name, NOT_A_DATE, {"value": value}))
         elif isinstance(value, str) and len(value) > CELL_TEXT_LIMIT // 2:

@@ -388,6 +388,17 @@ def synchronise(
         raise SyncFailed(
             message, workbook_written=replaced, path=database.path, detail=database_reason(error)
         ) from None
+    except SyncFailed:
+        raise
+    except Exception as error:  # a mistake of ours: if the workbook is replaced already, the caller must know
+        if not replaced:
+            raise
+        raise SyncFailed(
+            DATABASE_FAILED_AFTER_REPLACE,
+            workbook_written=True,
+            path=database.path,
+            detail=f"{type(error).__name__}: {error}",
+        ) from error
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

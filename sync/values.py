@@ -17,18 +17,22 @@ from typing import Any
 from models import controlled
 from models.fields import Field, Kind
 from models.i18n import QT_TRANSLATE_NOOP
-from models.parsing import parse_amount, parse_date
+from models.parsing import MAX_AMOUNT, parse_amount, parse_date
 
 Canonical = str | bool | None
 
 EXCEL_EPOCH = date(1899, 12, 30)
-SERIAL_1950 = (date(1950, 1, 1) - EXCEL_EPOCH).days
-SERIAL_2100 = (date(2100, 1, 1) - EXCEL_EPOCH).days
+FIRST_YEAR, LAST_YEAR = 1950, 2099  # the dates a ledger can plausibly hold, typed or as serials
+SERIAL_1950 = (date(FIRST_YEAR, 1, 1) - EXCEL_EPOCH).days
+SERIAL_2100 = (date(LAST_YEAR + 1, 1, 1) - EXCEL_EPOCH).days
 _TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "x"}
 _FALSE = {"0", "false", "no", "n", "否", "无效", "×", ""}
 
 NOT_A_DATE = QT_TRANSLATE_NOOP("Sync", "not a date")
 NOT_AN_AMOUNT = QT_TRANSLATE_NOOP("Sync", "not an amount")
+TOO_LARGE_AN_AMOUNT = QT_TRANSLATE_NOOP(
+    "Sync", "over 1,000,000,000 万元: in yuan rather than 万元, or a code pasted here?"
+)
 NOT_YES_NO = QT_TRANSLATE_NOOP("Sync", "not yes or no")
 NOT_IN_LIST = QT_TRANSLATE_NOOP("Sync", "not one of the allowed values")
 
@@ -79,19 +83,24 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
                 return excel_serial_to_date(float(raw)).isoformat()
             return Unreadable(_text(raw), NOT_A_DATE)
         parsed = parse_date(str(raw))
-        return parsed.isoformat() if parsed else Unreadable(_text(raw), NOT_A_DATE)
+        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # 1024年3月5日: a slip
+            return Unreadable(_text(raw), NOT_A_DATE)
+        return parsed.isoformat()
     if kind is Kind.MONEY:
         if isinstance(raw, bool):
             return Unreadable(_text(raw), NOT_AN_AMOUNT)
         if isinstance(raw, int | float | Decimal):
-            if isinstance(raw, float) and not math.isfinite(raw):
-                return Unreadable(_text(raw), NOT_AN_AMOUNT)
             try:
-                return decimal_text(Decimal(str(raw)))
+                amount: Decimal | None = Decimal(str(raw))
             except InvalidOperation:
-                return Unreadable(_text(raw), NOT_AN_AMOUNT)
-        amount = parse_amount(str(raw))
-        return decimal_text(amount) if amount is not None else Unreadable(_text(raw), NOT_AN_AMOUNT)
+                amount = None
+        else:
+            amount = parse_amount(str(raw))
+        if amount is None or not amount.is_finite():
+            return Unreadable(_text(raw), NOT_AN_AMOUNT)
+        if abs(amount) > MAX_AMOUNT:  # and so never too long a number to round to four places
+            return Unreadable(_text(raw), TOO_LARGE_AN_AMOUNT)
+        return decimal_text(amount)
     if kind is Kind.BOOL:
         if isinstance(raw, bool):
             return raw

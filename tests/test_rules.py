@@ -122,3 +122,16 @@ def test_overdue_milestones_are_planned_dates_passed_without_an_actual_date() ->
         "completion_planned": date(2025, 1, 1),
     }
     assert overdue_milestones(project, date(2024, 6, 1)) == {"land_planned": 92}
+
+
+def test_an_amount_beyond_any_project_is_refused_before_it_reaches_the_database() -> None:
+    base = {
+        "title": "曼富电池部件生产项目",
+        "discovered_on": date(2024, 3, 19),
+        "team_id": "t",
+        "status": "new",
+        "effective": True,
+    }
+    assert not validate("leads", {**base, "planned_investment": Decimal(1_000_000_000)})
+    (problem,) = validate("leads", {**base, "planned_investment": Decimal("913501001234567890")})
+    assert problem.field == "planned_investment" and "over 1,000,000,000 万元" in problem.text()

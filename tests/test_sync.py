@@ -31,6 +31,7 @@ from sync import safety, workbook_read
 from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
+from sync.values import NOT_A_DATE, TOO_LARGE_AN_AMOUNT
 from sync.workbook_read import read_workbook
 
 
@@ -278,6 +279,50 @@ def test_bad_cells_are_reported_with_sheet_row_column_and_raw_value_and_left_alo
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED and report.total("issues") == 0  # fixed there: cleared
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(50000)
+
+
+def test_an_amount_too_large_or_a_date_in_another_century_is_an_issue_not_a_failed_sync(
+    database, store, bureau, workbook
+) -> None:
+    """A credit code pasted into 计划投资 crashed the database write after the workbook was replaced,
+    a 29-digit amount typed as text stopped the whole sync, and 1024年3月5日 was taken as a date."""
+    _sync(database, workbook)
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): 913501001234567890})
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): "1024年3月5日"})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.total("issues") == 2
+    with database.session() as session:
+        issues = {(i.column, i.raw, i.message) for i in session.scalars(select(SyncIssue))}
+    data = read_workbook(workbook)
+    as_stored = str(int(float(913501001234567890)))  # a cell holds a double: 913501001234567936
+    assert (_letter(data, "leads", "planned_investment"), as_stored, TOO_LARGE_AN_AMOUNT) in issues
+    assert (_letter(data, "visits", "visit_date"), "1024年3月5日", NOT_A_DATE) in issues
+    assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
+
+    hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "1" * 29})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.total("issues") == 2
+    assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
+
+
+def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_synced(
+    monkeypatch, database, store, bureau, workbook
+) -> None:
+    import sync.engine
+
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})
+
+    def overflow(*_args: object, **_kwargs: object) -> None:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(sync.engine, "apply_local", overflow)
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert failed.value.workbook_written
+    assert "The workbook was synced" in str(failed.value) and "OverflowError" in str(failed.value)
+    monkeypatch.undo()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
 def _letter(data, ledger: str, key: str) -> str:

@@ -1428,22 +1428,27 @@
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="30" />
+            <location filename="../../sync/values.py" line="31" />
             <source>not a date</source>
             <translation>不是有效的日期</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="31" />
+            <location filename="../../sync/values.py" line="32" />
             <source>not an amount</source>
             <translation>不是有效的金额</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="32" />
+            <location filename="../../sync/values.py" line="33" />
+            <source>over 1,000,000,000 万元: in yuan rather than 万元, or a code pasted here?</source>
+            <translation>超过 1,000,000,000 万元：是否按“元”填写了，或粘贴了代码？</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="36" />
             <source>not yes or no</source>
             <translation>不是“是”或“否”</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="33" />
+            <location filename="../../sync/values.py" line="37" />
             <source>not one of the allowed values</source>
             <translation>不在可选值范围内</translation>
         </message>
@@ -1930,58 +1935,63 @@
             <translation>该线索已转为项目“{project}”。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="40" />
+            <location filename="../../models/validation.py" line="41" />
             <source>“{value}” is not in the list of allowed values.</source>
             <translation>“{value}”不在可选值范围内。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="41" />
+            <location filename="../../models/validation.py" line="42" />
             <source>The amount cannot be negative.</source>
             <translation>金额不能为负数。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="42" />
+            <location filename="../../models/validation.py" line="43" />
+            <source>The amount is over {limit} 万元: is it in yuan rather than 万元, or a code pasted here?</source>
+            <translation>金额超过 {limit} 万元：是否按“元”填写了，或粘贴了代码？</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="46" />
             <source>“{value}” is not an amount.</source>
             <translation>“{value}”不是有效的金额。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="43" />
+            <location filename="../../models/validation.py" line="47" />
             <source>“{value}” is not a date.</source>
             <translation>“{value}”不是有效的日期。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="44" />
+            <location filename="../../models/validation.py" line="48" />
             <source>Credit code {reason}.</source>
             <translation>统一社会信用代码{reason}。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="45" />
+            <location filename="../../models/validation.py" line="49" />
             <source>This date cannot be before {other} ({other_date}).</source>
             <translation>该日期不能早于{other}（{other_date}）。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="46" />
+            <location filename="../../models/validation.py" line="50" />
             <source>This text is {length} characters long; a workbook cell holds at most {limit}.</source>
             <translation>该文本有 {length} 个字符，工作簿的一个单元格最多容纳 {limit} 个字符。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="55" />
+            <location filename="../../models/validation.py" line="59" />
             <source>must be 18 characters</source>
             <translation>应为 18 位</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="56" />
+            <location filename="../../models/validation.py" line="60" />
             <source>contains a character not allowed in a credit code</source>
             <translation>含有不允许的字符</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="57" />
+            <location filename="../../models/validation.py" line="61" />
             <source>check digit does not match</source>
             <translation>校验码不符</translation>
         </message>
         <message>
             <location filename="../../ui/first_run.py" line="54" />
-            <location filename="../../models/validation.py" line="39" />
+            <location filename="../../models/validation.py" line="40" />
             <source>This field is required.</source>
             <translation>此项为必填项。</translation>
         </message>

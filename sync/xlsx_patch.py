@@ -927,6 +927,7 @@ def _check_patch(patch: SheetPatch) -> None:
 
 
 _ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 # Text with any of & < > \r _ or a character XML does not allow: one negated class (the characters
 # allowed less those four) is scanned twice as fast as the two alternatives it replaces.
@@ -936,13 +937,17 @@ _NEEDS_ESCAPING = re.compile(
 
 
 def _text_xml(text: str) -> str:
-    """Cell text as XML character data: illegal characters dropped, literal ``_xHHHH_`` kept literal."""
+    """Cell text as XML character data, as Excel writes it: literal ``_xHHHH_`` kept literal, and a
+    character XML does not allow (a vertical tab from a pasted Word line break, a control character)
+    escaped as ``_xHHHH_``, which every spreadsheet reader turns back into that character. A lone
+    surrogate, which no file can hold, is dropped."""
     if len(text) <= MAX_CELL_TEXT // 2 and not _NEEDS_ESCAPING.search(text):
         return text  # most ledger text: nothing to drop, escape or measure
-    text = _ILLEGAL_XML_CHARS.sub("", text)
+    text = _LONE_SURROGATES.sub("", text)
     if len(text) > MAX_CELL_TEXT and len(text.encode("utf-16-le")) > 2 * MAX_CELL_TEXT:
         raise ValueError(f"text longer than Excel's {MAX_CELL_TEXT:,} characters")
     text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    text = _ILLEGAL_XML_CHARS.sub(lambda found: f"_x{ord(found[0]):04X}_", text)
     return escape(text, {"\r": "&#13;"})
 
 

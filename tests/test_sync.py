@@ -325,6 +325,26 @@ def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def test_a_control_character_in_a_note_goes_to_the_workbook_and_back_without_stopping_syncs(
+    database, store, bureau, workbook
+) -> None:
+    """A Word line break pasted into a note (a vertical tab) stopped every sync: the writer dropped it
+    and the written copy then never read back as intended."""
+    _sync(database, workbook)
+    store.update("visits", bureau["visit"], {"summary": "参观生产线\x0b洽谈扩产\x01"})
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.total("updated_there") == 1
+    assert workbook_records(workbook, "visits")[bureau["visit"]]["summary"] == "参观生产线\x0b洽谈扩产\x01"
+    before = workbook.read_bytes()
+    assert _sync(database, workbook).total("updated_there") == 0 and workbook.read_bytes() == before
+
+    hand_edit(workbook, "visits", {(bureau["visit"], "summary"): "参观\x0b生产线"})  # head office's
+    assert _sync(database, workbook).total("updated_here") == 1
+    assert store.get("visits", bureau["visit"])["summary"] == "参观\x0b生产线"
+    store.update("visits", bureau["visit"], {"outcome": "签约意向"})  # the record goes out again
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
 def _letter(data, ledger: str, key: str) -> str:
     from sync.workbook_read import column_letter
 

@@ -346,15 +346,17 @@ def test_hostile_text_stays_text(master: Path, tmp_path: Path) -> None:
     assert rows[13][: len(HOSTILE)] == HOSTILE
 
 
-def test_text_is_cleaned_and_escaped(master: Path, tmp_path: Path) -> None:
+def test_text_is_escaped_as_excel_does_and_reads_back_as_it_was(master: Path, tmp_path: Path) -> None:
+    """Control characters (a Word line break pasted into a note is a vertical tab) were dropped, so the
+    written copy never read back as intended and every sync stopped."""
     target = tmp_path / "patched.xlsx"
-    text = "a\x00b\x07c\r\nd _x0041_ ]]> \ud800e \U0001f600"
+    text = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> \ud800f \U0001f600"
     _patch(master, target, SheetPatch(ENTERPRISES, {(4, 5): text}, []))
-    expected = "abc\r\nd _x0041_ ]]> e \U0001f600"
+    expected = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> f \U0001f600"  # only a lone surrogate cannot be kept
     assert _calamine_rows(target, "Enterprises")[3][4] == expected
-    assert "_x005F_x0041_" in _raw_cell(
-        _sheet_xml(target, ENTERPRISES), "E4"
-    )  # Excel's escape for a literal _xHHHH_
+    raw = _raw_cell(_sheet_xml(target, ENTERPRISES), "E4")
+    assert "_x005F_x0041_" in raw  # Excel's escape for a literal _xHHHH_
+    assert "c_x000B_d" in raw and "a_x0000_b_x0007_c" in raw  # and for a character XML cannot hold
 
 
 def test_numbers_are_written_plainly(master: Path, tmp_path: Path) -> None:

@@ -1736,6 +1736,65 @@ class TableWithTotals:
     total_rows: frozenset[int]
 
 
+_ERROR_TYPES = (b' t="e"', b" t='e'")  # as Excel, WPS, LibreOffice and openpyxl write it
+_ERROR_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
+_ERROR_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*)</v>")
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_CARRY = 512  # bytes kept from one inflated piece to the next: a cell's opening tag cut in two
+
+
+def _positions(data: bytes, needles: Iterable[bytes]) -> Iterator[int]:
+    for needle in needles:
+        at = data.find(needle)
+        while at != -1:
+            yield at
+            at = data.find(needle, at + len(needle))
+
+
+def error_cells(source: Path, part: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> the error a cell shows (``#N/A``, ``#DIV/0!``, ``#REF!``…), for every error
+    cell of a worksheet part.
+
+    The reader (calamine) gives an error cell as an empty one, so a formula gone wrong would read as a
+    cleared value. The part is inflated in pieces, never held whole, and only the rare cells typed
+    ``e`` are looked at: about 0.1 s per 20 MB of sheet XML.
+    """
+    found: dict[tuple[int, int], str] = {}
+    with _Package(Path(source)) as package:
+        info = package.info(part)
+        if not _can_copy_raw(info):
+            pieces: Iterable[bytes] = [bytes(package.read(info))]
+        else:
+            try:
+                pieces = _inflated(raw_member(package.zip, info), info)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise PatchError(f"cannot read part {info.filename!r} of {package.path.name}: {exc}") from exc
+        carry = b""
+        try:
+            for piece in pieces:
+                buffer = carry + piece
+                keep_from = max(0, len(buffer) - _CARRY)
+                for at in sorted(_positions(buffer, _ERROR_TYPES)):
+                    start = buffer.rfind(b"<", 0, at)
+                    if start == -1 or not _CELL_TAG.match(buffer, start) or b">" in buffer[start:at]:
+                        continue  # not an attribute of a cell (text that happens to read t="e")
+                    tag_end = buffer.find(b">", at)
+                    end = buffer.find(b"</c>", at)
+                    if tag_end == -1 or (end == -1 and buffer[tag_end - 1 : tag_end] != b"/"):
+                        keep_from = min(keep_from, start)  # the cell goes on in the next piece
+                        break
+                    reference = _ERROR_CELL_REF.search(buffer, start, tag_end)
+                    closed = buffer[tag_end - 1 : tag_end] == b"/"  # <c r="B2" t="e"/>: no value
+                    value = None if closed else _ERROR_VALUE.search(buffer, tag_end, end)
+                    if reference is not None:
+                        row, column = int(reference[2]), _column_index(reference[1].decode().upper())
+                        found[(row, column)] = value[1].decode("utf-8", "replace").strip() if value else "#?"
+                carry = buffer[keep_from:]
+        except (zipfile.BadZipFile, zlib.error) as exc:
+            raise PatchError(f"cannot read part {info.filename!r} of {package.path.name}: {exc}") from exc
+    return found
+
+
 def tables_with_totals(source: Path) -> dict[str, list[TableWithTotals]]:
     """Worksheet part -> its Excel tables that end in total rows."""
     result: dict[str, list[TableWithTotals]] = {}

@@ -345,6 +345,52 @@ def test_a_control_character_in_a_note_goes_to_the_workbook_and_back_without_sto
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def _show_an_error(workbook: Path, ledger: str, record_id: str, key: str, error: str | None) -> None:
+    """The cell as Excel or LibreOffice saves a formula that went wrong: typed e, the error as value
+    (None: the cell emptied)."""
+    from sync.xlsx_patch import sheet_parts
+
+    sheet = read_workbook(workbook).sheets[ledger]
+    reference = f"{_letter(read_workbook(workbook), ledger, key)}{sheet.rows[record_id]}"
+    part = sheet_parts(workbook)[sheet.sheet]
+    with zipfile.ZipFile(workbook) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    edited = workbook.with_name("with-error.xlsx")
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == part:
+                text = data.decode()
+                cell = re.search(rf'<c r="{reference}"[^>]*?(/>|>.*?</c>)', text)
+                assert cell is not None
+                error_cell = f'<c r="{reference}" t="e"><f>VLOOKUP(A1,X:Y,2,FALSE)</f><v>{error}</v></c>'
+                if error is None:
+                    error_cell = f'<c r="{reference}"/>'
+                data = (text[: cell.start()] + error_cell + text[cell.end() :]).encode()
+            target.writestr(info, data)
+    edited.replace(workbook)
+
+
+def test_a_cell_showing_an_error_is_an_issue_and_clears_nothing(database, store, bureau, workbook) -> None:
+    """calamine reads #N/A as an empty cell: a formula gone wrong over 计划投资 cleared the amount here."""
+    _sync(database, workbook)
+    _show_an_error(workbook, "leads", bureau["lead"], "planned_investment", "#N/A")
+    _show_an_error(workbook, "visits", bureau["visit"], "staff", "#REF!")
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.total("issues") == 2
+    assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
+    assert store.get("visits", bureau["visit"])["staff"]
+    with database.session() as session:
+        issues = {(i.sheet, i.column, i.raw) for i in session.scalars(select(SyncIssue))}
+    data = read_workbook(workbook)
+    assert ("招商线索", _letter(data, "leads", "planned_investment"), "#N/A") in issues
+    assert ("走访记录", _letter(data, "visits", "staff"), "#REF!") in issues
+
+    _show_an_error(workbook, "leads", bureau["lead"], "planned_investment", None)  # cleared for real
+    report = _sync(database, workbook)
+    assert store.get("leads", bureau["lead"])["planned_investment"] is None
+    assert report.total("issues") == 1  # the #REF! still there
+
+
 def _letter(data, ledger: str, key: str) -> str:
     from sync.workbook_read import column_letter
 

@@ -1159,3 +1159,47 @@ def test_a_stamp_never_stops_a_patch_of_an_odd_core_part(master: Path, tmp_path:
     report = patch_workbook(broken, tmp_path / "amp-out.xlsx", [patch], stamp=when)
     assert report.stamped_part is None  # head office's part as it was: not ours to mend
     assert _parts(tmp_path / "amp-out.xlsx")[CORE] == _parts(broken)[CORE]
+
+
+def _with_sheet_xml(tmp_path: Path, sheet_data: str) -> Path:
+    path = tmp_path / "errors.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Visits"
+    book.save(path)
+    part = sheet_parts(path)["Visits"]
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == part:
+                data = (
+                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    f"<sheetData>{sheet_data}</sheetData></worksheet>"
+                ).encode()
+            target.writestr(info.filename, data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_error_cells_are_found_wherever_the_inflated_pieces_cut_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>id {n} say t="e" here</t></is></c>'
+        f'<c r="B{n}" s="3" t="e"><f>VLOOKUP(A{n},Z:Z,2,FALSE)</f><v>#N/A</v></c>'
+        f"<c r='C{n}' t='e'/><c r=\"AB{n}\" t=\"n\"><v>{n}</v></c></row>"
+        for n in range(1, 40)
+    )
+    path = _with_sheet_xml(tmp_path, rows)
+    part = sheet_parts(path)["Visits"]
+    expected = {(n, 2): "#N/A" for n in range(1, 40)} | {(n, 3): "#?" for n in range(1, 40)}
+    assert xlsx_patch.error_cells(path, part) == expected
+
+    whole = xlsx_patch._inflated
+
+    def in_small_pieces(stored: bytes, info: zipfile.ZipInfo):  # every way a piece can cut a cell
+        data = b"".join(whole(stored, info))
+        for start in range(0, len(data), 7):
+            yield data[start : start + 7]
+
+    monkeypatch.setattr(xlsx_patch, "_inflated", in_small_pieces)
+    assert xlsx_patch.error_cells(path, part) == expected

@@ -106,6 +106,12 @@ def deleted_markers() -> frozenset[str]:
     return frozenset(header_key(v) for v in (en, zh, *aliases))
 
 
+def live_markers() -> frozenset[str]:
+    """What a record status cell may say of a record not deleted, besides nothing (否, 正常, no…)."""
+    en, zh, aliases = _names(_raw()["_common"]["status_live"])  # type: ignore[arg-type]
+    return frozenset(header_key(v) for v in (en, zh, *aliases))
+
+
 def deleted_label(language: str) -> str:
     en, zh, _ = _names(_raw()["_common"]["status_deleted"])  # type: ignore[arg-type]
     return zh if language.startswith("zh") else en

@@ -90,6 +90,9 @@ DUPLICATE_ID = QT_TRANSLATE_NOOP(
 UNKNOWN_NAME = QT_TRANSLATE_NOOP("Sync", "no record of that name")
 AMBIGUOUS_NAME = QT_TRANSLATE_NOOP("Sync", "more than one record has that name")
 UNKNOWN_REFERENCE = QT_TRANSLATE_NOOP("Sync", "no record has that id")
+NOT_A_STATUS = QT_TRANSLATE_NOOP(
+    "Sync", "not a record status: write 已删除 to delete the record, or leave the cell empty"
+)
 TWO_COLUMNS = QT_TRANSLATE_NOOP(
     "Sync",
     "columns {columns} are both headed as “{en}” / “{zh}”: that field is not synced (changes to it wait "
@@ -627,7 +630,7 @@ def _read_sheet(
                 (("en", column.en), ("zh", column.zh), *extra),
             )
         )
-    deleted_words = _deleted_words()
+    deleted_words, live_words = _deleted_words(), _live_words()
     id_offset = positions["id"]
     status_offset = positions.get(RECORD_STATUS)
 
@@ -711,7 +714,11 @@ def _read_sheet(
                 if str(name).strip():
                     data.names_to_resolve[(record_id, key)] = (row_number, str(name).strip())
         status = cells[status_offset] if status_offset is not None and status_offset < len(cells) else ""
-        record[DELETED] = header_key(status) in deleted_words if str(status).strip() else False
+        deleted = False if status == "" else status_deleted(status, deleted_words, live_words)
+        if deleted is None:  # 待定, 删?: a person says which; the record stays as it is meanwhile
+            issue(row_number, RECORD_STATUS, status, NOT_A_STATUS, record_id)
+            bad.add(DELETED)
+        record[DELETED] = bool(deleted)
         data.records[record_id] = record
         data.rows[record_id] = row_number
         data.digests[record_id] = row_digest
@@ -738,7 +745,10 @@ def record_from_cells(
         record[column.key] = value
     status_column = columns.get(RECORD_STATUS)
     status = cells.get(status_column) if status_column is not None else None
-    record[DELETED] = bool(str(status or "").strip()) and header_key(status) in _deleted_words()
+    deleted = status_deleted(status, _deleted_words(), _live_words())
+    if deleted is None:
+        bad.add(DELETED)
+    record[DELETED] = bool(deleted)
     return record, bad
 
 
@@ -749,6 +759,29 @@ def _deleted_words() -> frozenset[str]:
     from sync.columns import deleted_markers
 
     return deleted_markers()
+
+
+def _live_words() -> frozenset[str]:
+    from sync.columns import live_markers
+
+    return live_markers()
+
+
+def status_deleted(status: Any, deleted_words: frozenset[str], live_words: frozenset[str]) -> bool | None:
+    """What a record status cell says: deleted (已删除, 作废, 是, x…), not (empty, 正常, 否…), or None
+    when it is neither (a word the sync does not know is not taken either way)."""
+    if status is None or status is False or not str(status).strip():
+        return False
+    if status is True:
+        return True
+    if isinstance(status, float) and status.is_integer():
+        status = int(status)
+    key = header_key(str(status))
+    if key in deleted_words:
+        return True
+    if key in live_words:
+        return False
+    return None
 
 
 def resolve_references(workbook: WorkbookData, names: Callable[[str, str], list[str]]) -> None:

@@ -200,6 +200,37 @@ def test_edit_here_and_delete_there_keeps_the_record_as_a_conflict(database, sto
     assert store.get("leads", bureau["lead"])["deleted"] is False
 
 
+def test_head_office_words_for_a_deleted_record_are_understood_and_an_unknown_one_is_asked_about(
+    database, store, bureau, workbook
+) -> None:
+    """作废, 是 (in a column headed 删除标记) and ✓ left records live with no word: a silent drop."""
+    _sync(database, workbook)
+    hand_edit(workbook, "leads", {(bureau["lead"], "record_status"): "作废"})
+    hand_edit(workbook, "projects", {(bureau["project"], "record_status"): "是"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "record_status"): "待定"})
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "record_status"): "正常"})
+    report = _sync(database, workbook)
+    assert (
+        store.get("leads", bureau["lead"])["deleted"] and store.get("projects", bureau["project"])["deleted"]
+    )
+    assert not store.get("visits", bureau["visit"])["deleted"]
+    assert not store.get("enterprises", bureau["enterprise"])["deleted"]
+    assert report.total("issues") == 1 and report.counts["visits"].issues == 1
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+    status_column = _letter(read_workbook(workbook), "visits", "record_status")
+    assert (issue.sheet, issue.column, issue.raw) == ("走访记录", status_column, "待定")
+    assert "已删除" in issue.message
+
+    store.set_deleted("visits", [bureau["visit"]], True)  # waits while the cell says 待定
+    report = _sync(database, workbook)
+    assert report.counts["visits"].issues == 1 and report.counts["visits"].deleted_there == 0
+    hand_edit(workbook, "visits", {(bureau["visit"], "record_status"): None})  # head office clears it
+    report = _sync(database, workbook)
+    assert report.total("issues") == 0 and report.counts["visits"].deleted_there == 1
+    assert workbook_records(workbook, "visits")[bureau["visit"]][DELETED] is True
+
+
 @pytest.mark.parametrize("decision", ["keep", "delete"])
 def test_an_edit_delete_conflict_waits_for_a_person_however_many_syncs_run(
     database, store, bureau, workbook, decision: str

@@ -1519,31 +1519,36 @@
         </message>
         <message>
             <location filename="../../sync/workbook_read.py" line="93" />
+            <source>not a record status: write 已删除 to delete the record, or leave the cell empty</source>
+            <translation>不是有效的记录状态：要删除该记录请填“已删除”，否则请留空</translation>
+        </message>
+        <message>
+            <location filename="../../sync/workbook_read.py" line="96" />
             <source>columns {columns} are both headed as “{en}” / “{zh}”: that field is not synced (changes to it wait here) until one of them is renamed</source>
             <translation>第 {columns} 列的表头都对应“{zh}”（{en}）：该字段暂不同步（本机的修改先保留在本机），直到其中一列改名</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="98" />
+            <location filename="../../sync/workbook_read.py" line="101" />
             <source>Sheets “{first}” and “{second}” are both named as the “{en}” / “{zh}” ledger. Rename the one that is not the ledger; nothing was synced.</source>
             <translation>工作表“{first}”和“{second}”的名称都对应“{zh}”（{en}）台账。请把不是台账的那张表改名；本次未同步任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="103" />
+            <location filename="../../sync/workbook_read.py" line="106" />
             <source>Sheet “{sheet}” has two record id columns ({first} and {second} in row {row}, headed as “{en}”). Rename the one that is not the ledger's; nothing was synced.</source>
             <translation>工作表“{sheet}”有两列记录ID（第 {row} 行的 {first} 列和 {second} 列，表头为“{en}”）。请把不属于台账的那一列改名；本次未同步任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="108" />
+            <location filename="../../sync/workbook_read.py" line="111" />
             <source>cells {cells} are merged: the ledger's fields in them are not synced on those rows (changes here wait) until the cells are unmerged</source>
             <translation>单元格 {cells} 已合并：这些行中位于合并单元格的台账字段暂不同步（本机的修改先保留在本机），直到取消合并</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="113" />
+            <location filename="../../sync/workbook_read.py" line="116" />
             <source>the sheet has no “{en}” / “{zh}” column: that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>
         <message>
-            <location filename="../../sync/workbook_read.py" line="120" />
+            <location filename="../../sync/workbook_read.py" line="123" />
             <source>the sheet has no “{en}” / “{zh}” column (was it renamed? headers not known here: {unknown}): that field is not synced (changes to it wait here) until the column is back</source>
             <translation>工作表中没有“{en}”/“{zh}”列（是否被改名？本程序不认识的列标题：{unknown}）：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>

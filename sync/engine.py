@@ -70,6 +70,7 @@ from sync.workbook_read import (
     sheet_signatures,
 )
 from sync.xlsx_patch import (
+    NoRoomBelow,
     PatchError,
     PatchReport,
     SheetPatch,
@@ -108,6 +109,12 @@ CHANGED_UNDERNEATH = QT_TRANSLATE_NOOP(
     "Sync", "The workbook kept changing while it was being synced. Nothing was written; sync again later."
 )
 WRITE_FAILED = QT_TRANSLATE_NOOP("Sync", "The workbook could not be written ({detail}). Nothing was changed.")
+NO_ROOM_BELOW = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in "
+    "it, row {row} ({cells}), which is the sheet's end. Clear what is typed there and sync again. "
+    "Nothing was changed.",
+)
 FOLDER_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The workbook's folder {folder} cannot be used ({detail}). Nothing was written."
 )
@@ -349,6 +356,16 @@ def synchronise(
                     )
                 except InterruptedError:
                     raise SyncCancelled() from None
+                except NoRoomBelow as full:
+                    raise SyncFailed(
+                        NO_ROOM_BELOW,
+                        sheet=next(
+                            (name for name, part in plan.parts.items() if full.part == part), full.part
+                        ),
+                        count=str(full.rows),
+                        row=f"{full.last_row:,}",
+                        cells="、".join(full.cells[:5]),
+                    ) from None
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
                 _keep_formulas(plan, patch_report)

@@ -50,10 +50,12 @@ from sync.machine import processors
 __all__ = [
     "MAX_PART_BYTES",
     "CellValue",
+    "NoRoomBelow",
     "PatchError",
     "PatchReport",
     "SheetPatch",
     "date_styles",
+    "error_cells",
     "patch_workbook",
     "sheet_parts",
 ]
@@ -82,6 +84,15 @@ _EPOCH_1904 = date(1904, 1, 1)
 
 class PatchError(Exception):
     """The workbook cannot be patched; the message says why and names the part."""
+
+
+class NoRoomBelow(PatchError):
+    """New rows go below the last row with anything in it, and there is no room left there: something
+    typed far down a sheet (a stray cell at its last row)."""
+
+    def __init__(self, name: str, part: str, last_row: int, cells: list[str], rows: int) -> None:
+        super().__init__(f"{name}: {rows} new rows do not fit below row {last_row} ({', '.join(cells)})")
+        self.part, self.last_row, self.cells, self.rows = part, last_row, cells, rows
 
 
 @dataclass
@@ -1303,6 +1314,19 @@ class _Worksheet:
                 return self.row_numbers[index]
         return 0
 
+    def content_cells(self, number: int) -> list[str]:
+        """The cells of a row with a value or formula, as Excel names them ("AB1048576")."""
+        index = self.row_index(number)
+        if index is None:
+            return []
+        row = self.row_text(index)
+        tag_end = row.index(">") + 1
+        return [
+            f"{_column_letters(column)}{number}"
+            for column, match in self.cells(row, tag_end, len(row))
+            if match[2] and self.re.content.search(match[2].encode())
+        ]
+
     def cells(self, row: str, start: int, end: int) -> list[tuple[int, re.Match[str]]]:
         """(column, match) of the cells of a row's text between two offsets."""
         result: list[tuple[int, re.Match[str]]] = []
@@ -1557,7 +1581,8 @@ class _Worksheet:
         first_append = max([last_content, *updated_rows]) + 1
         appended = list(range(first_append, first_append + len(patch.appends)))
         if appended and appended[-1] > MAX_ROW:
-            raise PatchError(f"{self.name}: {len(appended)} appended rows pass the sheet's end")
+            last = first_append - 1
+            raise NoRoomBelow(self.name, self.part, last, self.content_cells(last), len(appended))
         style_cells, style_row_attrs = self.row_style_info(patch.style_row)
         fresh: list[tuple[int, dict[int, CellValue]]] = []  # appended after the sheet's last row element
         last_element = self.row_numbers[-1] if self.row_numbers else 0

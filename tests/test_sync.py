@@ -422,6 +422,32 @@ def test_a_cell_showing_an_error_is_an_issue_and_clears_nothing(database, store,
     assert report.total("issues") == 1  # the #REF! still there
 
 
+def test_a_stray_cell_at_the_sheets_end_is_named_when_new_rows_have_no_room(
+    database, store, bureau, workbook
+) -> None:
+    """Ctrl+Down and a typed x in head office's own column stopped every sync with new rows, saying
+    only "1 appended rows pass the sheet's end"."""
+    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["visits"]
+    stray = workbook.with_name("stray.xlsx")
+    patch_workbook(
+        workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(1_048_576, 30): "x"}, [])]
+    )
+    stray.replace(workbook)
+    store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert str(failed.value) == (
+        "The sheet 走访记录 has no room for 1 new rows: they go below the last row with anything in it, "
+        "row 1,048,576 (AD1048576), which is the sheet's end. Clear what is typed there and sync again. "
+        "Nothing was changed."
+    )
+    assert workbook.read_bytes() == before
+
+
 def _letter(data, ledger: str, key: str) -> str:
     from sync.workbook_read import column_letter
 

@@ -1323,112 +1323,117 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="89" />
+            <location filename="../../sync/engine.py" line="90" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="93" />
+            <location filename="../../sync/engine.py" line="94" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="98" />
+            <location filename="../../sync/engine.py" line="99" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="103" />
+            <location filename="../../sync/engine.py" line="104" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="104" />
+            <location filename="../../sync/engine.py" line="105" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="107" />
+            <location filename="../../sync/engine.py" line="108" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="110" />
+            <location filename="../../sync/engine.py" line="111" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="111" />
+            <location filename="../../sync/engine.py" line="112" />
+            <source>The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in it, row {row} ({cells}), which is the sheet's end. Clear what is typed there and sync again. Nothing was changed.</source>
+            <translation>工作表“{sheet}”放不下 {count} 行新记录：新记录要写在最后一行有内容的行之下，而那一行是第 {row} 行（{cells}），已是工作表末尾。请清除那里的内容后再同步。未做任何更改。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="118" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="114" />
+            <location filename="../../sync/engine.py" line="121" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="115" />
+            <location filename="../../sync/engine.py" line="122" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="120" />
+            <location filename="../../sync/engine.py" line="127" />
             <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the workbook since then, by head office, other laptops and this one. Nothing was written.</source>
             <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后同步到总表的修改（无论来自总部、其他电脑还是本机）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="126" />
+            <location filename="../../sync/engine.py" line="133" />
             <source>it refers to a record that is deleted: restore that record, or choose another one (here or in the workbook)</source>
             <translation>它引用的记录已被删除：请恢复该记录，或改选另一条（在本机或总表中均可）</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="132" />
+            <location filename="../../sync/engine.py" line="139" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="135" />
+            <location filename="../../sync/engine.py" line="142" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>总表已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="140" />
+            <location filename="../../sync/engine.py" line="147" />
             <source>the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：保留本机的值</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="143" />
+            <location filename="../../sync/engine.py" line="150" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="146" />
+            <location filename="../../sync/engine.py" line="153" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="147" />
+            <location filename="../../sync/engine.py" line="154" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="153" />
+            <location filename="../../sync/engine.py" line="160" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="158" />
+            <location filename="../../sync/engine.py" line="165" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="163" />
+            <location filename="../../sync/engine.py" line="170" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="168" />
+            <location filename="../../sync/engine.py" line="175" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1666,7 +1671,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="232" />
-            <location filename="../../sync/engine.py" line="173" />
+            <location filename="../../sync/engine.py" line="180" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

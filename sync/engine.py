@@ -541,21 +541,30 @@ IDENTIFIED_BY_NAME = ("teams", "enterprises", "leads", "projects")  # names that
 
 def _reattach_cleared_ids(plan: _Plan) -> None:
     """A row whose id head office cleared (by accident: a slip of Delete) reads as a new record, and
-    its record as removed there. When one such new row and one such record share a name, the record
-    is unchanged here (but for a deletion) and the row differs from it in one field at most, they are
-    one record: the row gets its id back instead of the record being deleted here and made again
-    (which left every visit and lead referring to the deleted one). Anything less alike stays a
-    removed row (a conflict if edited here) beside a new record, for a person to see."""
+    its record as removed there. When one such new row and one such record are plainly the same, the
+    record unchanged here (but for a deletion), the row gets its id back instead of the record being
+    deleted here and made again (which left every visit and lead referring to the deleted one, and
+    lost the record's history). Plainly the same: for a ledger whose records have names, the same
+    name and at most one field different; for trips and visits, which have none, every field equal.
+    Anything less alike stays a removed row (a conflict if edited here) beside a new record, for a
+    person to see."""
     if plan.new_workbook:
         return
     given: dict[str, str] = {}
-    for ledger in IDENTIFIED_BY_NAME:
+    for ledger in SYNC_ORDER:
         sheet = plan.workbook.sheets[ledger]
         if sheet.unread or not sheet.ids_to_write:
             continue
+        named = ledger in IDENTIFIED_BY_NAME
         fields = [name for name in merge_fields(ledger) if name != DELETED]
+
+        def key(record: Record, ledger: str = ledger, named: bool = named, fields: list[str] = fields) -> Any:
+            if named:
+                return normalise_name(_display_of(ledger, record))
+            return tuple(record.get(name) for name in fields)
+
         local, base = plan.snapshot.records[ledger], plan.snapshot.base.get(ledger, {})
-        gone: dict[str, list[str]] = {}
+        gone: dict[Any, list[str]] = {}
         for record_id, agreed in base.items():
             record = local.get(record_id)
             if (
@@ -566,18 +575,19 @@ def _reattach_cleared_ids(plan: _Plan) -> None:
                 or any(record.get(name) != agreed.get(name) for name in fields)
             ):
                 continue
-            gone.setdefault(normalise_name(_display_of(ledger, record)), []).append(record_id)
-        typed: dict[str, list[str]] = {}
+            gone.setdefault(key(record), []).append(record_id)
+        if not gone:
+            continue
+        typed: dict[Any, list[str]] = {}
         for record_id in sheet.ids_to_write:
             if record_id in sheet.records:
-                name = normalise_name(_display_of(ledger, sheet.records[record_id]))
-                typed.setdefault(name, []).append(record_id)
-        for name, new_ids in typed.items():
-            if not name or len(new_ids) != 1 or len(gone.get(name, ())) != 1:
+                typed.setdefault(key(sheet.records[record_id]), []).append(record_id)
+        for found, new_ids in typed.items():
+            if not found or len(new_ids) != 1 or len(gone.get(found, ())) != 1:
                 continue
-            new_id, record_id = new_ids[0], gone[name][0]
+            new_id, record_id = new_ids[0], gone[found][0]
             row, agreed = sheet.records[new_id], base[record_id] or {}
-            if sum(row.get(name) != agreed.get(name) for name in fields) <= 1:
+            if sum(row.get(name) != agreed.get(name) for name in fields) <= (1 if named else 0):
                 _give_id(sheet, new_id, record_id)
                 given[new_id] = record_id
     if given:

@@ -765,6 +765,48 @@ def test_an_id_cleared_by_accident_is_given_back_and_the_record_stays_one(
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_is_the_same(
+    database, store, bureau, workbook
+) -> None:
+    """Clearing the 记录ID column of the trips and visits sheets deleted every trip and visit here and
+    made them again under new ids, their history lost and the visits pointing at deleted trips."""
+    import openpyxl
+
+    trip = store.create(
+        "trips",
+        {
+            "team_id": bureau["team"],
+            "destination_city": "深圳",
+            "start_date": date(2024, 3, 18),
+            "end_date": date(2024, 3, 20),
+        },
+    )
+    store.update("visits", bureau["visit"], {"trip_id": trip})
+    second = store.create("visits", {**store.get("visits", bureau["visit"]), "summary": "回访"})
+    _sync(database, workbook)
+    data = read_workbook(workbook)
+    book = openpyxl.load_workbook(workbook)
+    for ledger in ("trips", "visits"):
+        sheet = data.sheets[ledger]
+        for row in sheet.rows.values():
+            book[sheet.sheet].cell(row, sheet.columns["id"]).value = None
+    visits_sheet = data.sheets["visits"]
+    edited_row = visits_sheet.rows[second]  # and one visit's summary retyped: not plainly the same
+    book[visits_sheet.sheet].cell(edited_row, visits_sheet.columns["summary"]).value = "回访，企业已决定"
+    book.save(workbook)
+
+    report = _sync(database, workbook)
+    assert (report.counts["trips"].added_here, report.counts["trips"].deleted_here) == (0, 0)
+    assert (report.counts["visits"].added_here, report.counts["visits"].deleted_here) == (1, 1)
+    assert not store.get("trips", trip)["deleted"] and not store.get("visits", bureau["visit"])["deleted"]
+    assert store.get("visits", bureau["visit"])["trip_id"] == trip
+    there = read_workbook(workbook)
+    assert there.sheets["trips"].rows[trip] == data.sheets["trips"].rows[trip]  # its id written back
+    assert there.sheets["visits"].rows[bureau["visit"]] == visits_sheet.rows[bureau["visit"]]
+    assert second not in there.sheets["visits"].rows or there.sheets["visits"].records[second][DELETED]
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
 @contextlib.contextmanager
 def _edited_parts(workbook: Path) -> Iterator[dict[str, bytes]]:
     """The package's parts by name, to change in place; written back as a new package after."""

@@ -144,6 +144,11 @@ DATABASE_FAILED_AFTER_REPLACE = QT_TRANSLATE_NOOP(
     "The workbook was synced, but this laptop's database {path} could not record it ({detail}). "
     "Sync again once it can: nothing is lost.",
 )
+NAME_BESIDE_ID = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the ID beside this name is “{name}”'s, so the record still refers to “{name}”: to refer to the "
+    "record named here, clear the ID cell (the name is then looked up); else put the name back",
+)
 SHOWS_AN_ERROR = QT_TRANSLATE_NOOP(
     "Sync", "the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept"
 )
@@ -533,6 +538,7 @@ def _plan(
     _hold_removals(plan, _check_local_changes(plan))
     _notice_same_enterprises(plan, database)
     _notice_deleted_references(plan, database)
+    _notice_names_beside(plan, database)
     return plan
 
 
@@ -784,6 +790,44 @@ def _notice_deleted_references(plan: _Plan, database: Database) -> None:
                         continue
                     issue = _field_issue(sheet, record_id, spec.name, value, REFERS_TO_DELETED, by_name=True)
                     plan.issues.append(issue)
+
+
+def _notice_names_beside(plan: _Plan, database: Database) -> None:
+    """A row whose id head office left while typing another record's name beside it (企业 changed,
+    企业ID not) keeps the id's record, which the sheet no longer shows: a person says which is meant.
+    The name may be the record's name here, in the workbook or as last agreed (a rename not written
+    into every row yet)."""
+    for ledger in SYNC_ORDER:
+        sheet = plan.workbook.sheets[ledger]
+        if not sheet.names_beside:
+            continue
+        refs = {f.name: f.ref for f in LEDGERS[ledger].fields if f.kind is Kind.REF and f.ref}
+        wanted: dict[str, set[str]] = {}
+        for (record_id, key), _typed in sheet.names_beside.items():
+            target = (sheet.records.get(record_id) or {}).get(key)
+            if target and key in refs:
+                wanted.setdefault(str(refs[key]), set()).add(str(target))
+        known: dict[tuple[str, str], set[str]] = {}
+        for target_ledger, ids in wanted.items():
+            here = display_names(database, target_ledger, ids)
+            there = plan.workbook.sheets[target_ledger].records
+            agreed = plan.snapshot.base.get(target_ledger, {})
+            for target in ids:
+                names = {here.get(target, "")}
+                for source in (there.get(target), agreed.get(target)):
+                    if source is not None:
+                        names.add(_display_of(target_ledger, source))
+                known[(target_ledger, target)] = {normalise_name(n) for n in names if n}
+        for (record_id, key), (_row, typed) in sheet.names_beside.items():
+            target = (sheet.records.get(record_id) or {}).get(key)
+            accepted = known.get((str(refs.get(key)), str(target)))
+            if not accepted or normalise_name(typed) in accepted:
+                continue  # a record not known anywhere is reported as such by the merge
+            name = display_names(database, str(refs[key]), [str(target)]).get(str(target), str(target))
+            issue = _field_issue(
+                sheet, record_id, key, typed, NAME_BESIDE_ID, (("name", name),), by_name=True
+            )
+            plan.issues.append(issue)
 
 
 def _field_issue(

@@ -156,6 +156,9 @@ class SheetData:
     unreadable: dict[str, set[str]] = field(default_factory=dict)
     ids_to_write: dict[str, int] = field(default_factory=dict)  # ids given to rows typed without one
     names_to_resolve: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    # (record id, reference field) -> (row, the name typed beside the id), for rows that changed since
+    # the last sync (not in a first read, where every row is read)
+    names_beside: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     fills: dict[str, Record] = field(default_factory=dict)  # values to write back (ids for typed names)
     last_row: int = 0
     unknown_headers: list[str] = field(default_factory=list)
@@ -362,6 +365,10 @@ def read_workbook(
     return WorkbookData(path, _language(book.sheet_names), sheets, issues, signatures)
 
 
+# The names beside the ids of rows read again are checked for this many references a sheet at most: a
+# sheet read whole again (a column inserted changes every row's digest) is not held in memory twice.
+NAMES_CHECKED_MAX = 20_000
+
 # A helper process costs a few tenths of a second to start: worth it only for this much sheet XML.
 PARALLEL_READ_BYTES = 48 << 20
 
@@ -451,7 +458,7 @@ def _read_ledgers(
                 start_column,
                 issues,
                 only.get(ledger) if only is not None else None,
-                settled.get(ledger, {}),
+                settled.get(ledger),  # None: a first read, not one since the last sync
                 tables.get(parts.get(found[ledger], ""), []),
                 calamine_sheet.merged_cell_ranges or (),
             )
@@ -653,6 +660,7 @@ def _read_sheet(
     holds = _merged_below_header(data, merged, header_row, {c.key for c in fields})
     merges_in_use: set[int] = set()
     digest = row_digests(positions)
+    check_names = settled is not None  # a row read again because it changed: is its id still named so?
     settled = settled or {}
     following = itertools.chain(first_rows[header_offset + 1 :], rows)
     for offset, cells in enumerate(following, start=header_offset + 1):
@@ -713,6 +721,13 @@ def _read_sheet(
                 name = cells[name_offset] if name_offset is not None and name_offset < width else ""
                 if str(name).strip():
                     data.names_to_resolve[(record_id, key)] = (row_number, str(name).strip())
+            elif name_offset is not None and name_offset != -1 and check_names and name_offset < width:
+                name = cells[name_offset]
+                if name not in ("", None) and str(name).strip():
+                    data.names_beside[(record_id, key)] = (row_number, _name_text(name))
+                    if len(data.names_beside) > NAMES_CHECKED_MAX:  # a sheet read again whole
+                        data.names_beside.clear()
+                        check_names = False
         status = cells[status_offset] if status_offset is not None and status_offset < len(cells) else ""
         deleted = False if status == "" else status_deleted(status, deleted_words, live_words)
         if deleted is None:  # 待定, 删?: a person says which; the record stays as it is meanwhile
@@ -759,6 +774,13 @@ def _deleted_words() -> frozenset[str]:
     from sync.columns import deleted_markers
 
     return deleted_markers()
+
+
+def _name_text(cell: Any) -> str:
+    """A name as typed: a team called 1 reads as the number 1.0."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def _live_words() -> frozenset[str]:

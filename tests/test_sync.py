@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -805,6 +806,37 @@ def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_
     assert there.sheets["visits"].rows[bureau["visit"]] == visits_sheet.rows[bureau["visit"]]
     assert second not in there.sheets["visits"].rows or there.sheets["visits"].records[second][DELETED]
     assert _sync(database, workbook).outcome is Outcome.SYNCED
+
+
+def test_another_name_typed_beside_a_kept_id_is_an_issue_and_a_rename_is_not(
+    database, store, bureau, workbook
+) -> None:
+    """Head office typed another firm into a visit's 企业 and left 企业ID: the laptop kept the id's
+    firm, the sheet showed the other, and nobody was told."""
+    other = store.create("enterprises", {"name": "东莞曼富电池部件有限公司"})
+    _sync(database, workbook)
+    hand_edit(workbook, "visits", {(bureau["visit"], "enterprise_id:name"): "东莞曼富电池部件有限公司"})
+    report = _sync(database, workbook)
+    assert report.counts["visits"].issues == 1
+    assert store.get("visits", bureau["visit"])["enterprise_id"] == bureau["enterprise"]
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+    data = read_workbook(workbook)
+    assert (issue.column, issue.raw) == (
+        _letter(data, "visits", "enterprise_id:name"),
+        "东莞曼富电池部件有限公司",
+    )
+    assert json.loads(issue.args)["name"] == "深圳氢蓝时代动力科技有限公司"
+    assert store.get("enterprises", other)["name"] == "东莞曼富电池部件有限公司"
+
+    hand_edit(workbook, "visits", {(bureau["visit"], "enterprise_id:name"): "深圳氢蓝时代动力科技有限公司"})
+    assert _sync(database, workbook).total("issues") == 0  # put back
+
+    # Head office renames the firm, and edits the visit before the sync writes the new name beside it
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "name"): "深圳氢蓝时代科技股份有限公司"})
+    hand_edit(workbook, "visits", {(bureau["visit"], "summary"): "总部补充：已签约"})
+    report = _sync(database, workbook)
+    assert report.total("issues") == 0 and report.counts["visits"].updated_here == 1
 
 
 @contextlib.contextmanager

@@ -710,3 +710,27 @@ def test_the_question_counts_only_live_records_outside_the_selection(store, bure
     store.set_deleted("visits", [visit], True)
     assert store.referring_counts("enterprises", [bureau["enterprise"]]) == {"leads": 1}
     assert store.referring_counts("leads", [bureau["lead"]]) == {}
+
+
+def test_undoing_a_delete_of_many_records_selects_them_at_once(
+    qtbot, database, settings, store, monkeypatch
+) -> None:
+    """Each record was selected on its own, each time reading it for the detail pane: undoing the
+    delete of a few thousand records took minutes."""
+    from ui.detail_pane import DetailPane
+
+    ids = [store.create("enterprises", {"name": f"肇庆第{n}号企业有限公司"}) for n in range(300)]
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    page.table.setFocus()
+    page.table.selectAll()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.rowCount() == 0
+
+    shown: list[object] = []
+    original = DetailPane.show_record
+    monkeypatch.setattr(DetailPane, "show_record", lambda pane, *a: shown.append(a) or original(pane, *a))
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 300
+    assert sorted(page.selected_ids()) == sorted(ids)
+    assert page.current_id() in ids and len(shown) <= 3

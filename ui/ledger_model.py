@@ -429,6 +429,29 @@ class LedgerTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
+    def rows_of(self, record_ids: list[str]) -> dict[str, int]:
+        """The rows of many records at once (one pass over the listing, not one per record)."""
+        found: dict[str, int] = {}
+        missing = list(record_ids)
+        if self._ends is not None:
+            for record_id in record_ids:
+                row = self._ends.row_of(record_id)
+                if row is not None:
+                    found[record_id] = row
+            missing = [record_id for record_id in record_ids if record_id not in found]
+            if not missing or not self._complete_listing():
+                return found
+        wanted = set(missing)
+        if not wanted:
+            return found
+        if len(wanted) == 1:
+            row_found = self.row_of(missing[0])
+            return found if row_found is None else {**found, missing[0]: row_found}
+        for row, record_id in enumerate(self._ids):
+            if record_id in wanted:
+                found[record_id] = row
+        return found
+
     # --- Qt model interface --------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -213,21 +213,37 @@ class LedgerPage(QWidget):
         self.table.scrollTo(index)
 
     def select_ids(self, record_ids: list[str]) -> bool:
+        """Select these records (the first one found current, in sight); False if none is listed.
+
+        One selection for all of them: a row at a time announced every row (and read its record for
+        the detail pane), which took minutes to undo the delete of a few thousand records."""
         selection = self.table.selectionModel()
-        selection.clearSelection()
-        found = False
-        for record_id in record_ids:
-            row = self.model.row_of(record_id)
-            if row is None:
-                continue
-            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-            if not found:
-                flags |= QItemSelectionModel.SelectionFlag.Current
-                self.table.scrollTo(self.model.index(row, 0))
-            selection.setCurrentIndex(self.model.index(row, 0), flags)
-            found = True
-        return found
+        rows = self.model.rows_of(record_ids)
+        if not rows:
+            selection.clearSelection()
+            return False
+        first = self.model.index(next(rows[rid] for rid in record_ids if rid in rows), 0)
+        items = QItemSelection()
+        for start, stop in _runs(sorted(set(rows.values()))):
+            items.select(self.model.index(start, 0), self.model.index(stop, 0))
+        self.table.scrollTo(first)
+        selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection.select(
+            items, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        return True
 
     def _selection_changed(self) -> None:
         self.detail.show_record(self.ledger.name, self.current_id())
         self.selection_changed.emit()
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) of each run of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

@@ -211,14 +211,18 @@ class LedgerStore:
 
     def set_deleted(self, ledger_name: str, record_ids: Iterable[str], deleted: bool) -> list[str]:
         """Soft-delete (or restore) records; returns the ids whose state actually changed."""
+        model = LEDGER_MODELS[ledger_name]
+        ids = list(dict.fromkeys(record_ids))
         changed = []
-        with self.database.session(self.user, writes=True) as session:
-            for record_id in record_ids:
-                record = session.get(LEDGER_MODELS[ledger_name], record_id)
-                if record is not None and record.deleted != deleted:
-                    record.deleted = deleted
-                    changed.append(record_id)
-        return changed
+        with self.database.session(self.user, writes=True) as session, session.no_autoflush:
+            for start in range(0, len(ids), _ID_CHUNK):  # thousands at once: one flush, not one each
+                chunk = ids[start : start + _ID_CHUNK]
+                for record in session.scalars(select(model).where(model.id.in_(chunk))):
+                    if record.deleted != deleted:
+                        record.deleted = deleted
+                        changed.append(record.id)
+        order = {record_id: index for index, record_id in enumerate(ids)}
+        return sorted(changed, key=order.__getitem__)
 
     def history(self, ledger_name: str, record_id: str) -> list[HistoryEntry]:
         statement = (

@@ -48,6 +48,9 @@ def next_version(session: Session) -> int:
     return int(result.scalar_one())
 
 
+DERIVED_FROM = frozenset({"name", "credit_code"})  # what _derive reads
+
+
 def _derive(record: LedgerRecord) -> None:
     if isinstance(record, Enterprise | Team):
         record.name_initials = pinyin_initials(record.name or "")
@@ -102,7 +105,8 @@ def _stamp_changes(session: Session, flush_context: object, instances: object) -
             )
         )
     for record, changes in edited:
-        _derive(record)
+        if any(name in DERIVED_FROM for name, _old, _new in changes):  # a delete has nothing to derive
+            _derive(record)
         record.updated_at, record.updated_by, record.row_version = now, user, version
         for name, old, new in changes:
             session.add(

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from models.queries import LedgerQuery, lookup
+from models.schema import Enterprise
 from models.store import LedgerStore
+from models.tracking import CREATED
 from models.validation import ValidationError
 
 
@@ -232,3 +234,19 @@ def test_enterprises_named_with_part_of_a_name(store: LedgerStore) -> None:
         1,
         [{"id": ids["广东肇庆高端材料有限公司"], "name": "广东肇庆高端材料有限公司"}],
     )
+
+
+def test_deleting_and_restoring_many_records_keeps_each_ones_history_and_names(database, store) -> None:
+    """Deleting records loads them in chunks and writes them in one go (a record at a time took 5 s for
+    5,700 enterprises on the GUI thread); each still gets its own history entry and keeps its name."""
+    ids = [store.create("enterprises", {"name": f"肇庆星光{n}号新材料有限公司"}) for n in range(1200)]
+    ids.append("no-such-record")
+    assert store.set_deleted("enterprises", list(reversed(ids)), True) == list(reversed(ids[:-1]))
+    assert store.set_deleted("enterprises", ids, True) == []  # already deleted: nothing changes
+    assert LedgerQuery(database, "enterprises").count() == 0
+    assert store.set_deleted("enterprises", ids, False) == ids[:-1]
+    assert [e.field for e in store.history("enterprises", ids[7])] == ["deleted", "deleted", CREATED]
+    assert ids[7] in LedgerQuery(database, "enterprises").ids("zqxg")  # its initials still found
+    with database.session() as session:
+        name_key = session.get(Enterprise, ids[7]).name_key
+    assert name_key and "星光7号" in name_key

@@ -490,27 +490,39 @@ def package_signature(path: Path) -> str | None:
 ZIP_START = b"PK\x03\x04"  # every .xlsx is a zip package and starts with a local file header
 
 
-def looks_like_a_workbook(path: Path) -> bool | None:
-    """None when the file is not there (a share offline, a moved file); False when something is there
-    that is not a zip package (an .xls, a .csv, an empty or password-protected file, a folder, a pipe);
-    True otherwise.
+@dataclass(frozen=True)
+class Look:
+    """What a quick look at the workbook found: ``there`` is None when it is not there (a share
+    offline, a moved file), False when something is there that is not a zip package (an .xls, a
+    .csv, an empty or password-protected file, a folder, a pipe), True otherwise."""
 
-    A quick look for the status bar, one read of four bytes: the sync checks the workbook properly. A
-    file that is there but cannot be read (locked by another program) counts as a workbook. Only a
-    regular file is opened: opening a named pipe would wait for a writer for ever.
+    there: bool | None
+    stamp: tuple[int, int] | None = None  # (modified time, size) of the file looked into
+
+
+def look_at_workbook(path: Path, last: Look | None = None) -> Look:
+    """A quick look for the status bar, asked every half minute: the sync checks the workbook properly.
+
+    Only a regular file is opened (opening a named pipe would wait for a writer for ever), and only
+    when it changed since ``last`` (an online-only file of a cloud folder is fetched when read). Four
+    bytes are read; a file there that cannot be read (locked by another program) counts as a workbook.
     """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return False
+        info = path.stat()
     except OSError:
-        return None
+        return Look(None)
+    if not stat.S_ISREG(info.st_mode):
+        return Look(False)
+    stamp = (info.st_mtime_ns, info.st_size)
+    if last is not None and last.stamp == stamp:
+        return last
     try:
         with path.open("rb") as file:
-            return file.read(len(ZIP_START)) == ZIP_START
+            return Look(file.read(len(ZIP_START)) == ZIP_START, stamp)
     except FileNotFoundError:  # gone meanwhile
-        return None
+        return Look(None)
     except OSError:
-        return True
+        return Look(True)
 
 
 def temp_path_beside(workbook: Path, suffix: str = ".tmp") -> Path:
@@ -615,15 +627,21 @@ def replace_with_backup(workbook: Path, new_file: Path, *, keep: int = 20) -> Pa
 
 
 def _keep_permissions(workbook: Path, new_file: Path) -> None:
-    """Give the new version the workbook's permission bits: a master shared by a group (rw-rw-r--) must
-    not become writable by this user alone because a sync wrote it. On Windows a new file gets the
-    folder's ACL and the bits are only a read-only flag, which would stop the replace: nothing to copy."""
+    """Give the new version the workbook's group and permission bits: a master shared by a group
+    (rw-rw-r--) must not become writable by this user alone because a sync wrote it. The bits are
+    copied only when the group is kept too (a member may give a file its group): on a file of this
+    user's own group, rw-rw---- would shut the old group out. The owner cannot be kept (the new
+    version is this user's). On Windows a new file gets the folder's ACL and the bits are only a
+    read-only flag, which would stop the replace: nothing is copied."""
     if os.name == "nt":
         return
     try:
+        old, new = workbook.stat(), new_file.stat()
+        if new.st_gid != old.st_gid:
+            os.chown(new_file, -1, old.st_gid)
         shutil.copymode(workbook, new_file)
-    except OSError as error:
-        log.info("Could not give %s the permissions of %s: %s", new_file, workbook, error)
+    except OSError as error:  # not a member of its group: the new version keeps the folder's defaults
+        log.info("Could not give %s the group and permissions of %s: %s", new_file, workbook, error)
 
 
 def _make_backup(workbook: Path) -> Path:

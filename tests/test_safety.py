@@ -510,7 +510,7 @@ def test_replace_with_backup_rejects_bad_arguments(workbook: Path) -> None:
 
 
 def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind_of_file(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workbook = tmp_path / "master.xlsx"
     with zipfile.ZipFile(workbook, "w") as package:
@@ -519,16 +519,24 @@ def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind
     empty.write_bytes(b"")
     old_format = tmp_path / "old.xls"
     old_format.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))  # an OLE2 file: .xls or encrypted
-    assert safety.looks_like_a_workbook(workbook) is True
-    assert safety.looks_like_a_workbook(empty) is False
-    assert safety.looks_like_a_workbook(old_format) is False
-    assert safety.looks_like_a_workbook(tmp_path / "gone.xlsx") is None
-    assert safety.looks_like_a_workbook(tmp_path / "missing-folder" / "master.xlsx") is None
-    assert safety.looks_like_a_workbook(tmp_path) is False  # a folder
+    looked = safety.look_at_workbook(workbook)
+    assert looked.there is True
+    assert safety.look_at_workbook(empty).there is False
+    assert safety.look_at_workbook(old_format).there is False
+    assert safety.look_at_workbook(tmp_path / "gone.xlsx").there is None
+    assert safety.look_at_workbook(tmp_path / "missing-folder" / "master.xlsx").there is None
+    assert safety.look_at_workbook(tmp_path).there is False  # a folder
     if hasattr(os, "mkfifo"):
         pipe = tmp_path / "pipe.xlsx"
         os.mkfifo(pipe)
-        assert safety.looks_like_a_workbook(pipe) is False  # not opened: that would wait for a writer
+        assert safety.look_at_workbook(pipe).there is False  # not opened: that would wait for a writer
+
+    opened: list[Path] = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    assert safety.look_at_workbook(workbook, looked) == looked and opened == []  # unchanged: not read
+    os.utime(workbook, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert safety.look_at_workbook(workbook, looked).there is True and opened == [workbook]
 
 
 @pytest.mark.skipif(os.name == "nt", reason="permission bits: Windows gives a new file its folder's ACL")
@@ -541,3 +549,28 @@ def test_the_new_version_keeps_the_workbooks_permissions(workbook: Path) -> None
     replace_with_backup(workbook, new_version)
     assert workbook.read_bytes() == b"new version"
     assert stat.S_IMODE(workbook.stat().st_mode) == 0o664
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0, reason="giving a file another group: root here")
+def test_the_new_version_keeps_the_workbooks_group_or_else_its_own_permissions(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rw-rw---- copied onto a file of the syncing user's own group shut head office's group out."""
+    os.chown(workbook, -1, 4321)  # head office's group
+    workbook.chmod(0o660)
+    new_version = workbook.with_name("new.xlsx")
+    new_version.write_bytes(b"new version")
+    new_version.chmod(0o644)
+    replace_with_backup(workbook, new_version)
+    assert (workbook.stat().st_gid, stat.S_IMODE(workbook.stat().st_mode)) == (4321, 0o660)
+
+    def refused(*_args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refused)  # a user not in that group
+    newer = workbook.with_name("newer.xlsx")
+    newer.write_bytes(b"newer version")
+    newer.chmod(0o644)
+    replace_with_backup(workbook, newer)
+    assert workbook.read_bytes() == b"newer version"
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o644  # readable as before, not shut to the group

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from sync.history import last_sync, open_counts
-from sync.safety import looks_like_a_workbook
+from sync.safety import Look, look_at_workbook
 from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
 from ui.services import Choice, DialogService
@@ -68,6 +68,8 @@ class SyncController(QObject):
         self.tasks = tasks
         self.reachable: bool | None = None
         self.not_a_workbook = False  # reachable, but not an .xlsx (an .xls, a .csv chosen by mistake)
+        self._look: Look | None = None  # the last look at the workbook, not read again until it changes
+        self._looked_at: Path | None = None
         self.running: BackgroundTask | None = None
         self._checking: BackgroundTask | None = None  # the reachability check under way, if one is
         self.progress: QProgressDialog | None = None
@@ -330,7 +332,8 @@ class SyncController(QObject):
             return None
         if self._checking is not None and self._checking.running:
             return self._checking
-        task = run_in_background(lambda _control: looks_like_a_workbook(workbook), self)
+        last = self._look if self._look is not None and self._looked_at == workbook else None
+        task = run_in_background(lambda _control: look_at_workbook(workbook, last), self)
         task.blocks_close = False
         self.tasks.append(task)
         self._checking = task
@@ -343,8 +346,10 @@ class SyncController(QObject):
             if workbook != self.workbook:  # another workbook was chosen meanwhile: check that one
                 self.check_reachable()
                 return
-            self.reachable = result is not None
-            self.not_a_workbook = result is False
+            look = result if isinstance(result, Look) else Look(None)
+            self._look, self._looked_at = look, workbook
+            self.reachable = look.there is not None
+            self.not_a_workbook = look.there is False
             self.refresh_status()
 
         task.finished.connect(lambda: done(task.result))

@@ -269,7 +269,9 @@ class LedgerStore:
                         statement = (
                             select(func.count())
                             .select_from(model)
-                            .where(model.deleted.is_(False), column.in_(chunk))
+                            # deleted through an expression: SQLite then searches the reference's index,
+                            # not the listing index of every live record (0.11 s a chunk at 100,000 visits)
+                            .where(func.coalesce(model.deleted, False).is_(False), column.in_(chunk))
                         )
                         total += session.execute(statement).scalar_one()
                 if total:

@@ -93,7 +93,9 @@ class DetailPane(QTextBrowser):
                 if value:
                     shown = f"<a href='record:{field.ref}/{value}'>{shown}</a>"
                 if reference.deleted:
-                    shown += f" <span style='color:#b00020'>{escape(tr('Detail', '(deleted)'))}</span>"
+                    mark = tr("Detail", "(deleted)")
+                    space = "" if mark.startswith("（") else " "  # a full-width bracket brings its own
+                    shown += f"{space}<span style='color:#b00020'>{escape(mark)}</span>"
             else:
                 shown = escape(format_value(field, value)).replace("\n", "<br>")
             rows.append(

@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
             "Main",
             "They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.",
         )
-        return self.services.confirm(self, tr("Main", "Delete a record in use?"), text, tr("Main", "Delete"))
+        return self.services.confirm(self, tr("Main", "Delete a record in use?"), text, tr("Main", "&Delete"))
 
     def restore_records(self) -> None:
         page = self.current_page()

@@ -302,37 +302,37 @@
             <translation>（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="112" />
+            <location filename="../../ui/detail_pane.py" line="114" />
             <source>History</source>
             <translation>修改记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="134" />
+            <location filename="../../ui/detail_pane.py" line="136" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="136" />
+            <location filename="../../ui/detail_pane.py" line="138" />
             <source>created the record</source>
             <translation>新建了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="139" />
+            <location filename="../../ui/detail_pane.py" line="141" />
             <source>deleted the record</source>
             <translation>删除了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="141" />
+            <location filename="../../ui/detail_pane.py" line="143" />
             <source>restored the record</source>
             <translation>恢复了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="147" />
+            <location filename="../../ui/detail_pane.py" line="149" />
             <source>changed {field}: {old} → {new}</source>
             <translation>修改了{field}：{old} → {new}</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="155" />
+            <location filename="../../ui/detail_pane.py" line="157" />
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
@@ -793,22 +793,22 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="462" />
+            <location filename="../../ui/ledger_model.py" line="485" />
             <source>{name} (deleted)</source>
             <translation>{name}（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="466" />
+            <location filename="../../ui/ledger_model.py" line="489" />
             <source>This record refers to one that was deleted (Ctrl+D shows deleted records).</source>
             <translation>此记录引用的记录已被删除（按 Ctrl+D 查看已删除的记录）。</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="481" />
+            <location filename="../../ui/ledger_model.py" line="504" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="487" />
+            <location filename="../../ui/ledger_model.py" line="510" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -852,6 +852,7 @@
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="105" />
+            <location filename="../../ui/main_window.py" line="419" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
@@ -1009,11 +1010,6 @@
             <location filename="../../ui/main_window.py" line="415" />
             <source>They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.</source>
             <translation>这些记录会保留，并把该名称标为已删除。仍要删除吗？按 Ctrl+Z 可撤销。</translation>
-        </message>
-        <message>
-            <location filename="../../ui/main_window.py" line="419" />
-            <source>Delete</source>
-            <translation>删除</translation>
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="419" />
@@ -1594,207 +1590,207 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="47" />
-            <location filename="../../ui/sync_controller.py" line="181" />
+            <location filename="../../ui/sync_controller.py" line="183" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="78" />
+            <location filename="../../ui/sync_controller.py" line="80" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="80" />
+            <location filename="../../ui/sync_controller.py" line="82" />
             <source>&amp;Choose master workbook…</source>
             <translation>选择总表(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="83" />
+            <location filename="../../ui/sync_controller.py" line="85" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="85" />
+            <location filename="../../ui/sync_controller.py" line="87" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="86" />
+            <location filename="../../ui/sync_controller.py" line="88" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="87" />
+            <location filename="../../ui/sync_controller.py" line="89" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="107" />
+            <location filename="../../ui/sync_controller.py" line="109" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="107" />
-            <location filename="../../ui/sync_controller.py" line="117" />
+            <location filename="../../ui/sync_controller.py" line="109" />
+            <location filename="../../ui/sync_controller.py" line="119" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="117" />
+            <location filename="../../ui/sync_controller.py" line="119" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="126" />
+            <location filename="../../ui/sync_controller.py" line="128" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="149" />
+            <location filename="../../ui/sync_controller.py" line="151" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="150" />
+            <location filename="../../ui/sync_controller.py" line="152" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="151" />
+            <location filename="../../ui/sync_controller.py" line="153" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="182" />
+            <location filename="../../ui/sync_controller.py" line="184" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="225" />
+            <location filename="../../ui/sync_controller.py" line="227" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="232" />
+            <location filename="../../ui/sync_controller.py" line="234" />
             <location filename="../../sync/engine.py" line="185" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="245" />
+            <location filename="../../ui/sync_controller.py" line="247" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="246" />
+            <location filename="../../ui/sync_controller.py" line="248" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="247" />
+            <location filename="../../ui/sync_controller.py" line="249" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="248" />
-            <location filename="../../ui/sync_controller.py" line="260" />
+            <location filename="../../ui/sync_controller.py" line="250" />
+            <location filename="../../ui/sync_controller.py" line="262" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="256" />
+            <location filename="../../ui/sync_controller.py" line="258" />
             <source>An older copy of the workbook</source>
             <translation>总表的旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="259" />
+            <location filename="../../ui/sync_controller.py" line="261" />
             <source>Sync it only if head office put this version back on purpose.</source>
             <translation>只有在总部有意放回这个版本时才同步它。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="261" />
+            <location filename="../../ui/sync_controller.py" line="263" />
             <source>Sync this older copy</source>
             <translation>同步这个旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="267" />
+            <location filename="../../ui/sync_controller.py" line="269" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="277" />
-            <location filename="../../ui/sync_controller.py" line="269" />
+            <location filename="../../ui/sync_controller.py" line="279" />
+            <location filename="../../ui/sync_controller.py" line="271" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="278" />
+            <location filename="../../ui/sync_controller.py" line="280" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="284" />
+            <location filename="../../ui/sync_controller.py" line="286" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="287" />
+            <location filename="../../ui/sync_controller.py" line="289" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="293" />
+            <location filename="../../ui/sync_controller.py" line="295" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="297" />
+            <location filename="../../ui/sync_controller.py" line="299" />
             <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
             <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="356" />
-            <location filename="../../ui/sync_controller.py" line="148" />
+            <location filename="../../ui/sync_controller.py" line="361" />
+            <location filename="../../ui/sync_controller.py" line="150" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="358" />
+            <location filename="../../ui/sync_controller.py" line="363" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="360" />
+            <location filename="../../ui/sync_controller.py" line="365" />
             <source>Workbook is not an .xlsx file</source>
             <translation>总表不是 .xlsx 文件</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="362" />
+            <location filename="../../ui/sync_controller.py" line="367" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="364" />
+            <location filename="../../ui/sync_controller.py" line="369" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="368" />
+            <location filename="../../ui/sync_controller.py" line="373" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="369" />
+            <location filename="../../ui/sync_controller.py" line="374" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="374" />
+            <location filename="../../ui/sync_controller.py" line="379" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="376" />
+            <location filename="../../ui/sync_controller.py" line="381" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -669,6 +669,21 @@ def test_ledger_view_in_english_with_title_and_references(database, store, proje
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
 
 
+def test_an_exported_view_marks_a_reference_to_a_deleted_record_as_the_table_does(
+    database, store, tmp_path
+) -> None:
+    team = store.create("teams", {"name": "四会市招商小分队"})
+    visit = store.create(
+        "visits", {"visit_date": date(2024, 3, 1), "kind": "promotion_event", "team_id": team}
+    )
+    store.set_deleted("teams", [team], True)
+    query = LedgerQuery(database, "visits")
+    for language, shown in (("zh", "四会市招商小分队（已删除）"), ("en", "四会市招商小分队 (deleted)")):
+        path = tmp_path / f"visits-{language}.xlsx"
+        export_ledger_view(query, [visit], ["team_id", "visit_date"], path, language)
+        assert _data(_sheet(path)) == [[shown, datetime(2024, 3, 1)]]
+
+
 # --- at demo scale --------------------------------------------------------------------------------------
 
 

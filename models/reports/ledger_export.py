@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from models import controlled
 from models.fields import Field, Kind
-from models.queries import LedgerQuery
+from models.queries import LedgerQuery, MarkedRow
 from models.reports import xlsx_style
 from models.types import utcnow
 
@@ -105,6 +105,13 @@ def _new_file_beside(path: Path) -> str:
         except FileExistsError:
             continue
         return str(name)
+
+
+def _marked(value: Any, field_name: str, row: MarkedRow, language: str) -> Any:
+    """A reference to a deleted record, marked as in the table it was exported from."""
+    if field_name not in row.deleted_references or value in (None, ""):
+        return value
+    return f"{value}（已删除）" if language.startswith("zh") else f"{value} (deleted)"
 
 
 def sheet_title(text: str) -> str:
@@ -220,9 +227,12 @@ def export_ledger_view(
         """(ids done so far, the rows of the next chunk) until every id has been looked up."""
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
-            found = query.rows(chunk)
+            found = query.marked_rows(chunk)
             rows = [
-                [convert(found[record_id][p]) for convert, p in zip(converters, positions, strict=True)]
+                [
+                    _marked(convert(found[record_id].values[p]), field.name, found[record_id], language)
+                    for convert, p, field in zip(converters, positions, fields, strict=True)
+                ]
                 for record_id in chunk
                 if record_id in found
             ]

@@ -12,6 +12,10 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+FIRST_YEAR, LAST_YEAR = 1950, 2099
+"""The years a ledger's dates can plausibly fall in (an outreach visit, a signing, a milestone): a date
+outside is a slip (1024年 for 2024年), refused when typed and reported when read from the workbook."""
+
 MAX_AMOUNT = Decimal(1_000_000_000)
 """The largest amount taken, in 万元 (10 trillion yuan, beyond any project): a larger one is a code or an
 id pasted into the cell, or yuan typed as 万元. The database could hold up to 9.2×10¹⁴ 万元."""

@@ -6,6 +6,7 @@ so nothing outlives its session and a worker thread can be handed a snapshot saf
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,6 +75,17 @@ def _refuse_second_conversion(session: Session, lead: Lead) -> None:
     ).first()
     if project is not None:
         raise ValidationError([Problem("lead_id", ALREADY_CONVERTED, {"project": project.name})])
+
+
+_UNSTORABLE = dict.fromkeys(map(ord, "\ufffe\uffff"))
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """Text without what no workbook can hold (U+FFFE, U+FFFF, half a surrogate pair: pasted junk)."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("", value.translate(_UNSTORABLE))
+    return value
 
 
 def _fields(ledger_name: str) -> list[str]:
@@ -160,7 +172,7 @@ class LedgerStore:
             return _as_dict(record, ledger_name)
 
     def create(self, ledger_name: str, values: Mapping[str, Any]) -> str:
-        clean = {name: values.get(name) for name in _fields(ledger_name) if name in values}
+        clean = {name: _storable(values.get(name)) for name in _fields(ledger_name) if name in values}
         problems = validate(ledger_name, clean)
         if problems:
             raise ValidationError(problems)
@@ -177,8 +189,8 @@ class LedgerStore:
 
         Returns (visit id, enterprise id). Either both are saved or neither.
         """
-        visit = {name: values.get(name) for name in _fields("visits") if name in values}
-        enterprise_values = {"name": new_enterprise} if new_enterprise else None
+        visit = {name: _storable(values.get(name)) for name in _fields("visits") if name in values}
+        enterprise_values = {"name": _storable(new_enterprise)} if new_enterprise else None
         problems = validate("visits", visit)
         if enterprise_values is not None:
             problems += validate("enterprises", enterprise_values)
@@ -200,6 +212,7 @@ class LedgerStore:
             record = session.get(LEDGER_MODELS[ledger_name], record_id)
             if record is None:
                 raise KeyError(record_id)
+            values = {name: _storable(value) for name, value in values.items()}
             merged = _as_dict(record, ledger_name)
             merged.update({k: v for k, v in values.items() if k in merged})
             problems = validate(ledger_name, merged)

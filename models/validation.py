@@ -18,7 +18,7 @@ from models import controlled
 from models.fields import LEDGERS, MILESTONES, Kind
 from models.i18n import QT_TRANSLATE_NOOP
 from models.normalize import credit_code_problem
-from models.parsing import MAX_AMOUNT
+from models.parsing import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ TOO_LARGE = QT_TRANSLATE_NOOP(
 )
 NOT_A_NUMBER = QT_TRANSLATE_NOOP("Validation", "“{value}” is not an amount.")
 NOT_A_DATE = QT_TRANSLATE_NOOP("Validation", "“{value}” is not a date.")
+IMPLAUSIBLE_DATE = QT_TRANSLATE_NOOP("Validation", "A date here lies between {first} and {last}.")
 BAD_CREDIT_CODE = QT_TRANSLATE_NOOP("Validation", "Credit code {reason}.")
 DATE_BEFORE = QT_TRANSLATE_NOOP("Validation", "This date cannot be before {other} ({other_date}).")
 TOO_LONG = QT_TRANSLATE_NOOP(
@@ -111,6 +112,10 @@ def validate(ledger_name: str, values: Mapping[str, Any]) -> list[Problem]:
                 problems.append(Problem(spec.name, TOO_LARGE, {"limit": f"{MAX_AMOUNT:,}"}))
         elif spec.kind is Kind.DATE and not isinstance(value, date):
             problems.append(Problem(spec.name, NOT_A_DATE, {"value": value}))
+        elif spec.kind is Kind.DATE and isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            problems.append(
+                Problem(spec.name, IMPLAUSIBLE_DATE, {"first": str(FIRST_YEAR), "last": str(LAST_YEAR)})
+            )
         elif isinstance(value, str) and len(value) > CELL_TEXT_LIMIT // 2:
             length = len(value.encode("utf-16-le")) // 2
             if length > CELL_TEXT_LIMIT:

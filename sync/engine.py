@@ -30,6 +30,7 @@ from models.database import Database
 from models.fields import LEDGERS, Field, Kind
 from models.i18n import QT_TRANSLATE_NOOP, database_reason, os_reason
 from models.normalize import normalise_name
+from models.parsing import parse_date
 from models.types import utcnow
 from models.validation import validate
 from sync import safety
@@ -112,8 +113,14 @@ WRITE_FAILED = QT_TRANSLATE_NOOP("Sync", "The workbook could not be written ({de
 NO_ROOM_BELOW = QT_TRANSLATE_NOOP(
     "Sync",
     "The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in "
-    "it, row {row} ({cells}), which is the sheet's end. Clear what is typed there and sync again. "
-    "Nothing was changed.",
+    "it, row {row} ({cells}), which is the sheet's end. The last record is on row {record_row}: clear "
+    "what is typed in the rows below it and sync again. Nothing was changed.",
+)
+NO_ROOM_AFTER_A_RECORD = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The sheet {sheet} has no room for {count} new rows: its last row, {row}, holds a record, put "
+    "there below something typed far down the sheet. Move the records at the sheet's end up under the "
+    "others, clear what is typed between, and sync again. Nothing was changed.",
 )
 FOLDER_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The workbook's folder {folder} cannot be used ({detail}). Nothing was written."
@@ -146,8 +153,8 @@ DATABASE_FAILED_AFTER_REPLACE = QT_TRANSLATE_NOOP(
 )
 NAME_BESIDE_ID = QT_TRANSLATE_NOOP(
     "Sync",
-    "the ID beside this name is “{name}”'s, so the record still refers to “{name}”: to refer to the "
-    "record named here, clear the ID cell (the name is then looked up); else put the name back",
+    "the ID beside this name is “{name}”'s, so the record refers to “{name}”: to refer to the record "
+    "named here, clear the ID cell (the name is then looked up); else put the name back",
 )
 SHOWS_AN_ERROR = QT_TRANSLATE_NOOP(
     "Sync", "the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept"
@@ -362,15 +369,7 @@ def synchronise(
                 except InterruptedError:
                     raise SyncCancelled() from None
                 except NoRoomBelow as full:
-                    raise SyncFailed(
-                        NO_ROOM_BELOW,
-                        sheet=next(
-                            (name for name, part in plan.parts.items() if full.part == part), full.part
-                        ),
-                        count=str(full.rows),
-                        row=f"{full.last_row:,}",
-                        cells="、".join(full.cells[:5]),
-                    ) from None
+                    raise _no_room(plan, full) from None
                 except (PatchError, OSError) as error:
                     raise SyncFailed(WRITE_FAILED, detail=error) from None
                 _keep_formulas(plan, patch_report)
@@ -407,7 +406,12 @@ def synchronise(
         raise SyncFailed(CHANGED_UNDERNEATH)
     except OSError as error:  # a file of the sync's own, or the workbook's share gone midway
         if replaced:
-            raise
+            raise SyncFailed(
+                DATABASE_FAILED_AFTER_REPLACE,
+                workbook_written=True,
+                path=database.path,
+                detail=os_reason(error),
+            ) from None
         raise SyncFailed(FILE_FAILED, file=error.filename or workbook, detail=os_reason(error)) from None
     except DBAPIError as error:  # the database locked by another program, its disk full…
         message = DATABASE_FAILED_AFTER_REPLACE if replaced else DATABASE_FAILED
@@ -429,6 +433,25 @@ def synchronise(
         if temp is not None:
             temp.unlink(missing_ok=True)
         lock.release()
+
+
+def _no_room(plan: _Plan, full: NoRoomBelow) -> SyncFailed:
+    """Why new rows do not fit: something typed at the sheet's end, or a record put there below it."""
+    sheet = next((s for s in plan.workbook.sheets.values() if plan.parts.get(s.sheet) == full.part), None)
+    if sheet is None:
+        return SyncFailed(WRITE_FAILED, detail=full)
+    if full.last_row in set(sheet.rows.values()):
+        return SyncFailed(
+            NO_ROOM_AFTER_A_RECORD, sheet=sheet.sheet, count=str(full.rows), row=f"{full.last_row:,}"
+        )
+    return SyncFailed(
+        NO_ROOM_BELOW,
+        sheet=sheet.sheet,
+        count=str(full.rows),
+        row=f"{full.last_row:,}",
+        cells="、".join(full.cells[:5]),
+        record_row=f"{sheet.last_row:,}",
+    )
 
 
 def _refuse_an_older_copy(workbook: Path, found: str, versions: list[tuple[str, str]]) -> None:
@@ -817,17 +840,27 @@ def _notice_names_beside(plan: _Plan, database: Database) -> None:
                 for source in (there.get(target), agreed.get(target)):
                     if source is not None:
                         names.add(_display_of(target_ledger, source))
-                known[(target_ledger, target)] = {normalise_name(n) for n in names if n}
+                known[(target_ledger, target)] = {_name_key(target_ledger, n) for n in names if n}
         for (record_id, key), (_row, typed) in sheet.names_beside.items():
             target = (sheet.records.get(record_id) or {}).get(key)
             accepted = known.get((str(refs.get(key)), str(target)))
-            if not accepted or normalise_name(typed) in accepted:
+            if not accepted or _name_key(str(refs.get(key)), typed) in accepted:
                 continue  # a record not known anywhere is reported as such by the merge
             name = display_names(database, str(refs[key]), [str(target)]).get(str(target), str(target))
             issue = _field_issue(
                 sheet, record_id, key, typed, NAME_BESIDE_ID, (("name", name),), by_name=True
             )
             plan.issues.append(issue)
+
+
+def _name_key(ledger: str, name: str) -> str:
+    """A name as compared: a trip's ("深圳 2024-03-18") with its date in any form head office types."""
+    if ledger == "trips":
+        place, _space, when = name.strip().rpartition(" ")
+        day = parse_date(when)
+        if day is not None:
+            return f"{normalise_name(place)} {day.isoformat()}"
+    return normalise_name(name)
 
 
 def _field_issue(
@@ -842,13 +875,14 @@ def _field_issue(
 ) -> CellIssue:
     """An issue about one field of a record's row (row 0: a row not written yet); ``by_name``: a
     reference pointed out in the column of the name head office reads, where there is one."""
-    column = (by_name and sheet.columns.get(f"{name}:name")) or sheet.columns.get(name)
+    key = f"{name}:name" if by_name and sheet.columns.get(f"{name}:name") else name
+    column = sheet.columns.get(key)
     return CellIssue(
         sheet.ledger,
         sheet.sheet,
         sheet.rows.get(record_id, 0),
         column_letter(column) if column else "",
-        layout(sheet.ledger).column(name).header("en"),
+        layout(sheet.ledger).column(key).header("en"),
         raw,
         message,
         record_id,
@@ -866,6 +900,11 @@ def _hold_error_cells(plan: _Plan) -> None:
     for ledger in SYNC_ORDER:
         sheet = data.sheets[ledger]
         bases, mine = plan.snapshot.base.get(ledger, {}), plan.snapshot.records[ledger]
+        # An empty cell reads as None, or as False (yes/no, and the record status: not deleted).
+        columns = {
+            name: sheet.columns.get(RECORD_STATUS if name == DELETED else name)
+            for name in merge_fields(ledger)
+        }
         cleared: list[tuple[str, str]] = []
         for record_id, record in sheet.records.items():
             known = bases.get(record_id) or mine.get(record_id)
@@ -874,7 +913,9 @@ def _hold_error_cells(plan: _Plan) -> None:
             cleared.extend(
                 (record_id, name)
                 for name, value in record.items()
-                if value is None and known.get(name) is not None and name in sheet.columns
+                if (value is None or value is False)
+                and known.get(name) not in (None, False)
+                and columns.get(name)
             )
         if not cleared:
             continue
@@ -885,10 +926,11 @@ def _hold_error_cells(plan: _Plan) -> None:
         except (PatchError, KeyError, OSError):
             continue  # the sync's own reads and checks say what is wrong with the part
         for record_id, name in cleared:
-            shown = errors.get((sheet.rows[record_id], sheet.columns[name]))
+            shown = errors.get((sheet.rows[record_id], columns[name] or 0))
             if shown is not None:
                 sheet.unreadable.setdefault(record_id, set()).add(name)
-                data.issues.append(_field_issue(sheet, record_id, name, shown, SHOWS_AN_ERROR))
+                where = RECORD_STATUS if name == DELETED else name
+                data.issues.append(_field_issue(sheet, record_id, where, shown, SHOWS_AN_ERROR))
 
 
 def _hold_duplicated(plan: _Plan) -> None:

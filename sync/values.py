@@ -17,12 +17,11 @@ from typing import Any
 from models import controlled
 from models.fields import Field, Kind
 from models.i18n import QT_TRANSLATE_NOOP
-from models.parsing import MAX_AMOUNT, parse_amount, parse_date
+from models.parsing import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, parse_amount, parse_date
 
 Canonical = str | bool | None
 
 EXCEL_EPOCH = date(1899, 12, 30)
-FIRST_YEAR, LAST_YEAR = 1950, 2099  # the dates a ledger can plausibly hold, typed or as serials
 SERIAL_1950 = (date(FIRST_YEAR, 1, 1) - EXCEL_EPOCH).days
 SERIAL_2100 = (date(LAST_YEAR + 1, 1, 1) - EXCEL_EPOCH).days
 _TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "x"}
@@ -72,10 +71,11 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
         return _text(raw) or None
     if kind is Kind.DATE:
-        if isinstance(raw, datetime):
-            return raw.date().isoformat()
-        if isinstance(raw, date):
-            return raw.isoformat()
+        if isinstance(raw, date):  # a date cell (a datetime is a date)
+            day = raw.date() if isinstance(raw, datetime) else raw
+            return (
+                day.isoformat() if FIRST_YEAR <= day.year <= LAST_YEAR else Unreadable(_text(raw), NOT_A_DATE)
+            )
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             # A date cell whose East-Asian format the reader did not recognise arrives as its serial
             # number; only 1950-2099 is plausible, so a typed year like 2024 is not taken for a date.
@@ -147,7 +147,7 @@ def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
         iso_text = Remembered(date.isoformat)
 
         def date_cell(raw: Any) -> Canonical | Unreadable:
-            if type(raw) is date:
+            if type(raw) is date and FIRST_YEAR <= raw.year <= LAST_YEAR:
                 return iso_text[raw]  # type: ignore[no-any-return]
             if raw == "" or raw is None:
                 return None

@@ -938,8 +938,8 @@ def _check_patch(patch: SheetPatch) -> None:
 
 
 _ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
-_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")  # no file holds these, and no escape brings them back
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # overlapping too: _x0041_x0042_
 # Text with any of & < > \r _ or a character XML does not allow: one negated class (the characters
 # allowed less those four) is scanned twice as fast as the two alternatives it replaces.
 _NEEDS_ESCAPING = re.compile(
@@ -951,13 +951,14 @@ def _text_xml(text: str) -> str:
     """Cell text as XML character data, as Excel writes it: literal ``_xHHHH_`` kept literal, and a
     character XML does not allow (a vertical tab from a pasted Word line break, a control character)
     escaped as ``_xHHHH_``, which every spreadsheet reader turns back into that character. A lone
-    surrogate, which no file can hold, is dropped."""
+    surrogate or U+FFFE/U+FFFF, which no file can hold, is dropped (the app never stores them:
+    ``models.store``)."""
     if len(text) <= MAX_CELL_TEXT // 2 and not _NEEDS_ESCAPING.search(text):
         return text  # most ledger text: nothing to drop, escape or measure
-    text = _LONE_SURROGATES.sub("", text)
+    text = _UNWRITABLE.sub("", text)
     if len(text) > MAX_CELL_TEXT and len(text.encode("utf-16-le")) > 2 * MAX_CELL_TEXT:
         raise ValueError(f"text longer than Excel's {MAX_CELL_TEXT:,} characters")
-    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    text = _OOXML_ESCAPE.sub("_x005F_", text)
     text = _ILLEGAL_XML_CHARS.sub(lambda found: f"_x{ord(found[0]):04X}_", text)
     return escape(text, {"\r": "&#13;"})
 

@@ -135,3 +135,12 @@ def test_an_amount_beyond_any_project_is_refused_before_it_reaches_the_database(
     assert not validate("leads", {**base, "planned_investment": Decimal(1_000_000_000)})
     (problem,) = validate("leads", {**base, "planned_investment": Decimal("913501001234567890")})
     assert problem.field == "planned_investment" and "over 1,000,000,000 万元" in problem.text()
+
+
+def test_a_date_outside_1950_to_2099_is_refused_as_the_sync_would_refuse_it() -> None:
+    """A visit dated 1899 was saved, written to the workbook as text, and then reported by every sync."""
+    base = {"visit_date": date(2024, 3, 19), "kind": "enterprise_visit", "team_id": "t", "staff": "张三"}
+    assert not validate("visits", base)
+    (problem,) = validate("visits", {**base, "visit_date": date(1899, 12, 1)})
+    assert problem.field == "visit_date" and problem.text() == "A date here lies between 1950 and 2099."
+    assert validate("visits", {**base, "visit_date": date(2100, 1, 1)})

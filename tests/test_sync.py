@@ -332,9 +332,11 @@ def test_an_amount_too_large_or_a_date_in_another_century_is_an_issue_not_a_fail
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
 
     hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "1" * 29})
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): date(1930, 3, 5)})  # a date cell
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.total("issues") == 2
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
+    assert store.get("visits", bureau["visit"])["visit_date"] == date(2024, 3, 19)
 
 
 def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_synced(
@@ -348,11 +350,21 @@ def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_
     def overflow(*_args: object, **_kwargs: object) -> None:
         raise OverflowError("Python int too large to convert to SQLite INTEGER")
 
+    def file_error(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/some/file")
+
     monkeypatch.setattr(sync.engine, "apply_local", overflow)
     with pytest.raises(SyncFailed) as failed:
         _sync(database, workbook)
     assert failed.value.workbook_written
     assert "The workbook was synced" in str(failed.value) and "OverflowError" in str(failed.value)
+    monkeypatch.undo()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    store.update("visits", bureau["visit"], {"outcome": "再次洽谈"})
+    monkeypatch.setattr(sync.engine, "apply_local", file_error)
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert failed.value.workbook_written and "The workbook was synced" in str(failed.value)
     monkeypatch.undo()
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
@@ -422,31 +434,19 @@ def test_a_cell_showing_an_error_is_an_issue_and_clears_nothing(database, store,
     assert store.get("leads", bureau["lead"])["planned_investment"] is None
     assert report.total("issues") == 1  # the #REF! still there
 
-
-def test_a_stray_cell_at_the_sheets_end_is_named_when_new_rows_have_no_room(
-    database, store, bureau, workbook
-) -> None:
-    """Ctrl+Down and a typed x in head office's own column stopped every sync with new rows, saying
-    only "1 appended rows pass the sheet's end"."""
-    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
-
+    # An empty yes/no cell reads as no, an empty record status as not deleted: an error in either too
+    store.set_deleted("projects", [bureau["project"]], True)
     _sync(database, workbook)
-    sheet = read_workbook(workbook).sheets["visits"]
-    stray = workbook.with_name("stray.xlsx")
-    patch_workbook(
-        workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(1_048_576, 30): "x"}, [])]
-    )
-    stray.replace(workbook)
-    store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
-    before = workbook.read_bytes()
-    with pytest.raises(SyncFailed) as failed:
-        _sync(database, workbook)
-    assert str(failed.value) == (
-        "The sheet 走访记录 has no room for 1 new rows: they go below the last row with anything in it, "
-        "row 1,048,576 (AD1048576), which is the sheet's end. Clear what is typed there and sync again. "
-        "Nothing was changed."
-    )
-    assert workbook.read_bytes() == before
+    _show_an_error(workbook, "leads", bureau["lead"], "effective", "#N/A")
+    _show_an_error(workbook, "projects", bureau["project"], "record_status", "#REF!")
+    report = _sync(database, workbook)
+    assert store.get("leads", bureau["lead"])["effective"] is True
+    assert store.get("projects", bureau["project"])["deleted"] is True
+    with database.session() as session:
+        raws = {(i.column, i.raw) for i in session.scalars(select(SyncIssue))}
+    data = read_workbook(workbook)
+    assert (_letter(data, "leads", "effective"), "#N/A") in raws
+    assert (_letter(data, "projects", "record_status"), "#REF!") in raws
 
 
 def _letter(data, ledger: str, key: str) -> str:

@@ -350,10 +350,12 @@ def test_text_is_escaped_as_excel_does_and_reads_back_as_it_was(master: Path, tm
     """Control characters (a Word line break pasted into a note is a vertical tab) were dropped, so the
     written copy never read back as intended and every sync stopped."""
     target = tmp_path / "patched.xlsx"
-    text = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> \ud800f \U0001f600"
-    _patch(master, target, SheetPatch(ENTERPRISES, {(4, 5): text}, []))
-    expected = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> f \U0001f600"  # only a lone surrogate cannot be kept
+    text = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> \ud800f \U0001f600\uffff"
+    overlapping = "编号_x0041_x0042_ and _x0043__x0044_"  # two escapes sharing an underscore
+    _patch(master, target, SheetPatch(ENTERPRISES, {(4, 5): text, (5, 5): overlapping}, []))
+    expected = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> f \U0001f600"  # only what no file can hold is lost
     assert _calamine_rows(target, "Enterprises")[3][4] == expected
+    assert _calamine_rows(target, "Enterprises")[4][4] == overlapping
     raw = _raw_cell(_sheet_xml(target, ENTERPRISES), "E4")
     assert "_x005F_x0041_" in raw  # Excel's escape for a literal _xHHHH_
     assert "c_x000B_d" in raw and "a_x0000_b_x0007_c" in raw  # and for a character XML cannot hold

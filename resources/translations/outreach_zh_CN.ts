@@ -1208,27 +1208,27 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="123" />
             <location filename="../../models/store.py" line="135" />
-            <location filename="../../models/store.py" line="140" />
+            <location filename="../../models/store.py" line="147" />
+            <location filename="../../models/store.py" line="152" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="124" />
             <location filename="../../models/store.py" line="136" />
+            <location filename="../../models/store.py" line="148" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="126" />
-            <location filename="../../models/store.py" line="137" />
-            <location filename="../../models/store.py" line="143" />
+            <location filename="../../models/store.py" line="138" />
+            <location filename="../../models/store.py" line="149" />
+            <location filename="../../models/store.py" line="155" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="134" />
+            <location filename="../../models/store.py" line="146" />
             <source>Trips</source>
             <translation>外出招商</translation>
         </message>
@@ -1319,147 +1319,152 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="90" />
+            <location filename="../../sync/engine.py" line="91" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="94" />
+            <location filename="../../sync/engine.py" line="95" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="99" />
+            <location filename="../../sync/engine.py" line="100" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="104" />
+            <location filename="../../sync/engine.py" line="105" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who} 正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="105" />
+            <location filename="../../sync/engine.py" line="106" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="108" />
+            <location filename="../../sync/engine.py" line="109" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="111" />
+            <location filename="../../sync/engine.py" line="112" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="112" />
-            <source>The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in it, row {row} ({cells}), which is the sheet's end. Clear what is typed there and sync again. Nothing was changed.</source>
-            <translation>工作表“{sheet}”放不下 {count} 行新记录：新记录要写在最后一行有内容的行之下，而那一行是第 {row} 行（{cells}），已是工作表末尾。请清除那里的内容后再同步。未做任何更改。</translation>
+            <location filename="../../sync/engine.py" line="113" />
+            <source>The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in it, row {row} ({cells}), which is the sheet's end. The last record is on row {record_row}: clear what is typed in the rows below it and sync again. Nothing was changed.</source>
+            <translation>工作表“{sheet}”放不下 {count} 行新记录：新记录要写在最后一行有内容的行之下，而那一行是第 {row} 行（{cells}），已是工作表末尾。最后一条记录在第 {record_row} 行：请清除其下各行中填写的内容后再同步。未做任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="118" />
+            <location filename="../../sync/engine.py" line="119" />
+            <source>The sheet {sheet} has no room for {count} new rows: its last row, {row}, holds a record, put there below something typed far down the sheet. Move the records at the sheet's end up under the others, clear what is typed between, and sync again. Nothing was changed.</source>
+            <translation>工作表“{sheet}”放不下 {count} 行新记录：最后一行（第 {row} 行）已有一条记录，它被写在表格远处误填的内容之下。请把表末的记录移到其他记录下方，清除中间误填的内容后再同步。未做任何更改。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="125" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="121" />
+            <location filename="../../sync/engine.py" line="128" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="122" />
+            <location filename="../../sync/engine.py" line="129" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="127" />
+            <location filename="../../sync/engine.py" line="134" />
             <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the workbook since then, by head office, other laptops and this one. Nothing was written.</source>
             <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后同步到总表的修改（无论来自总部、其他电脑还是本机）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="133" />
+            <location filename="../../sync/engine.py" line="140" />
             <source>it refers to a record that is deleted: restore that record, or choose another one (here or in the workbook)</source>
             <translation>它引用的记录已被删除：请恢复该记录，或改选另一条（在本机或总表中均可）</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="139" />
+            <location filename="../../sync/engine.py" line="146" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="142" />
+            <location filename="../../sync/engine.py" line="149" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>总表已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="147" />
-            <source>the ID beside this name is “{name}”'s, so the record still refers to “{name}”: to refer to the record named here, clear the ID cell (the name is then looked up); else put the name back</source>
-            <translation>旁边的ID属于“{name}”，所以该记录仍指向“{name}”：如要指向这里填写的名称，请清空ID单元格（将按名称查找）；否则请把名称改回</translation>
+            <location filename="../../sync/engine.py" line="154" />
+            <source>the ID beside this name is “{name}”'s, so the record refers to “{name}”: to refer to the record named here, clear the ID cell (the name is then looked up); else put the name back</source>
+            <translation>旁边的ID属于“{name}”，所以该记录指向“{name}”：如要指向这里填写的名称，请清空ID单元格（将按名称查找）；否则请把名称改回</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="152" />
+            <location filename="../../sync/engine.py" line="159" />
             <source>the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：保留本机的值</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="155" />
+            <location filename="../../sync/engine.py" line="162" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="158" />
+            <location filename="../../sync/engine.py" line="165" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="159" />
+            <location filename="../../sync/engine.py" line="166" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="165" />
+            <location filename="../../sync/engine.py" line="172" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="170" />
+            <location filename="../../sync/engine.py" line="177" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="175" />
+            <location filename="../../sync/engine.py" line="182" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="180" />
+            <location filename="../../sync/engine.py" line="187" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="31" />
+            <location filename="../../sync/values.py" line="30" />
             <source>not a date</source>
             <translation>不是有效的日期</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="32" />
+            <location filename="../../sync/values.py" line="31" />
             <source>not an amount</source>
             <translation>不是有效的金额</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="33" />
+            <location filename="../../sync/values.py" line="32" />
             <source>over 1,000,000,000 万元: in yuan rather than 万元, or a code pasted here?</source>
             <translation>超过 1,000,000,000 万元：是否按“元”填写了，或粘贴了代码？</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="36" />
+            <location filename="../../sync/values.py" line="35" />
             <source>not yes or no</source>
             <translation>不是“是”或“否”</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="37" />
+            <location filename="../../sync/values.py" line="36" />
             <source>not one of the allowed values</source>
             <translation>不在可选值范围内</translation>
         </message>
@@ -1672,7 +1677,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="234" />
-            <location filename="../../sync/engine.py" line="185" />
+            <location filename="../../sync/engine.py" line="192" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
@@ -1941,12 +1946,12 @@
     <context>
         <name>Validation</name>
         <message>
-            <location filename="../../models/store.py" line="38" />
+            <location filename="../../models/store.py" line="39" />
             <source>The project has already reached its last stage.</source>
             <translation>该项目已处于最后阶段。</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="39" />
+            <location filename="../../models/store.py" line="40" />
             <source>This lead has already become the project “{project}”.</source>
             <translation>该线索已转为项目“{project}”。</translation>
         </message>
@@ -1977,31 +1982,36 @@
         </message>
         <message>
             <location filename="../../models/validation.py" line="48" />
+            <source>A date here lies between {first} and {last}.</source>
+            <translation>此处的日期应在 {first} 年至 {last} 年之间。</translation>
+        </message>
+        <message>
+            <location filename="../../models/validation.py" line="49" />
             <source>Credit code {reason}.</source>
             <translation>统一社会信用代码{reason}。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="49" />
+            <location filename="../../models/validation.py" line="50" />
             <source>This date cannot be before {other} ({other_date}).</source>
             <translation>该日期不能早于{other}（{other_date}）。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="50" />
+            <location filename="../../models/validation.py" line="51" />
             <source>This text is {length} characters long; a workbook cell holds at most {limit}.</source>
             <translation>该文本有 {length} 个字符，工作簿的一个单元格最多容纳 {limit} 个字符。</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="59" />
+            <location filename="../../models/validation.py" line="60" />
             <source>must be 18 characters</source>
             <translation>应为 18 位</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="60" />
+            <location filename="../../models/validation.py" line="61" />
             <source>contains a character not allowed in a credit code</source>
             <translation>含有不允许的字符</translation>
         </message>
         <message>
-            <location filename="../../models/validation.py" line="61" />
+            <location filename="../../models/validation.py" line="62" />
             <source>check digit does not match</source>
             <translation>校验码不符</translation>
         </message>

@@ -1,0 +1,89 @@
+"""Where new rows go when a sheet has no room left below its last row with anything in it.
+
+Kept apart from test_sync.py, whose scenarios run three ways: a sheet reaching row 1,048,576 takes
+seconds to read (every row down to it is read), and one way of checking the written copy is enough.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sync_helpers import new_workbook, small_bureau
+
+from models.database import Database
+from models.store import LedgerStore
+from sync.engine import SyncFailed, synchronise
+from sync.workbook_read import read_workbook
+from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+
+@pytest.fixture
+def bureau(store: LedgerStore) -> dict[str, str]:
+    return small_bureau(store)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    return new_workbook(tmp_path / "shared")
+
+
+def _sync(database: Database, workbook: Path):
+    return synchronise(database, workbook, "张三")
+
+
+def _type_far_down(workbook: Path, row: int) -> None:
+    """Head office's Ctrl+Down, then an x typed in a column of its own."""
+    sheet = read_workbook(workbook).sheets["visits"]
+    stray = workbook.with_name("stray.xlsx")
+    patch_workbook(workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(row, 30): "x"}, [])])
+    stray.replace(workbook)
+
+
+def test_a_stray_cell_at_the_sheets_end_is_named_when_new_rows_have_no_room(
+    database, store, bureau, workbook
+) -> None:
+    """Ctrl+Down and a typed x in head office's own column stopped every sync with new rows, saying
+    only "1 appended rows pass the sheet's end"."""
+    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["visits"]
+    stray = workbook.with_name("stray.xlsx")
+    patch_workbook(
+        workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(1_048_576, 30): "x"}, [])]
+    )
+    stray.replace(workbook)
+    store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    last_record = read_workbook(workbook).sheets["visits"].last_row
+    assert str(failed.value) == (
+        "The sheet 走访记录 has no room for 1 new rows: they go below the last row with anything in it, "
+        f"row 1,048,576 (AD1048576), which is the sheet's end. The last record is on row {last_record}: "
+        "clear what is typed in the rows below it and sync again. Nothing was changed."
+    )
+    assert workbook.read_bytes() == before
+
+
+def test_a_record_at_the_sheets_end_is_not_taken_for_a_stray_cell(database, store, bureau, workbook) -> None:
+    """With a stray cell one row above the end, a new record went on the last row; the next new record
+    was refused with "clear what is typed there" naming that record's own cells."""
+    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
+
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["visits"]
+    stray = workbook.with_name("stray.xlsx")
+    patch_workbook(
+        workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(1_048_575, 30): "x"}, [])]
+    )
+    stray.replace(workbook)
+    first, _ = store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
+    _sync(database, workbook)
+    assert read_workbook(workbook).sheets["visits"].rows[first] == 1_048_576
+    store.log_visit({**store.get("visits", bureau["visit"]), "summary": "第三次拜访"})
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "its last row, 1,048,576, holds a record" in str(failed.value)
+    assert "Clear what is typed there" not in str(failed.value)

@@ -766,6 +766,21 @@ def test_an_id_cleared_by_accident_is_given_back_and_the_record_stays_one(
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def test_a_trip_named_with_its_date_in_another_form_beside_its_id_is_the_same_trip(
+    database, store, bureau, workbook
+) -> None:
+    trip = store.create(
+        "trips",
+        {"team_id": bureau["team"], "destination_city": "深圳", "start_date": date(2024, 3, 18)},
+    )
+    store.update("visits", bureau["visit"], {"trip_id": trip})
+    _sync(database, workbook)
+    hand_edit(workbook, "visits", {(bureau["visit"], "trip_id:name"): "深圳 2024年3月18日"})
+    assert _sync(database, workbook).total("issues") == 0
+    hand_edit(workbook, "visits", {(bureau["visit"], "trip_id:name"): "深圳 2024/3/19"})  # another day
+    assert _sync(database, workbook).counts["visits"].issues == 1
+
+
 def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_is_the_same(
     database, store, bureau, workbook
 ) -> None:

@@ -160,7 +160,7 @@ def _add_newest_visit(database: Database) -> str:
     with database.engine.connect() as connection:
         enterprise = connection.execute(select(LEDGER_MODELS["enterprises"].id).limit(1)).scalar_one()
         team = connection.execute(select(LEDGER_MODELS["teams"].id).limit(1)).scalar_one()
-    fields = {"visit_date": date(2100, 1, 1), "kind": "enterprise_visit", "enterprise_id": enterprise}
+    fields = {"visit_date": date(2099, 12, 31), "kind": "enterprise_visit", "enterprise_id": enterprise}
     return LedgerStore(database, "Tester").create("visits", {**fields, "team_id": team})
 
 

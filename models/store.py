@@ -401,7 +401,11 @@ class LedgerStore:
             if lead is None:
                 raise KeyError(lead_id)
             _refuse_second_conversion(session, lead)
-            clean = {name: project_values.get(name) for name in _fields("projects") if name in project_values}
+            clean = {
+                name: _storable(project_values.get(name))
+                for name in _fields("projects")
+                if name in project_values
+            }
             problems = validate("projects", clean)
             if problems:
                 raise ValidationError(problems)

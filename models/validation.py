@@ -92,7 +92,10 @@ def _latest_before(values: Mapping[str, Any], order: tuple[tuple[str, str], ...]
     return candidate
 
 
-def validate(ledger_name: str, values: Mapping[str, Any]) -> list[Problem]:
+def validate(ledger_name: str, values: Mapping[str, Any], *, typed: bool = True) -> list[Problem]:
+    """The problems of a record's values. ``typed``: values a person enters here, whose dates must lie
+    in 1950-2099 (a slip of the year); a sync passes False for what a workbook's date cells hold, any
+    year (a record from before that rule reads back as it was written)."""
     ledger = LEDGERS[ledger_name]
     problems: list[Problem] = []
     for spec in ledger.fields:
@@ -112,7 +115,12 @@ def validate(ledger_name: str, values: Mapping[str, Any]) -> list[Problem]:
                 problems.append(Problem(spec.name, TOO_LARGE, {"limit": f"{MAX_AMOUNT:,}"}))
         elif spec.kind is Kind.DATE and not isinstance(value, date):
             problems.append(Problem(spec.name, NOT_A_DATE, {"value": value}))
-        elif spec.kind is Kind.DATE and isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        elif (
+            typed
+            and spec.kind is Kind.DATE
+            and isinstance(value, date)
+            and not FIRST_YEAR <= value.year <= LAST_YEAR
+        ):
             problems.append(
                 Problem(spec.name, IMPLAUSIBLE_DATE, {"first": str(FIRST_YEAR), "last": str(LAST_YEAR)})
             )

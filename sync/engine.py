@@ -440,7 +440,8 @@ def _no_room(plan: _Plan, full: NoRoomBelow) -> SyncFailed:
     sheet = next((s for s in plan.workbook.sheets.values() if plan.parts.get(s.sheet) == full.part), None)
     if sheet is None:
         return SyncFailed(WRITE_FAILED, detail=full)
-    if full.last_row in set(sheet.rows.values()):
+    record_rows = {row for record_id, row in sheet.rows.items() if record_id not in sheet.typed_without_id}
+    if full.last_row in record_rows:  # a record with an id (not a row typed there without one)
         return SyncFailed(
             NO_ROOM_AFTER_A_RECORD, sheet=sheet.sheet, count=str(full.rows), row=f"{full.last_row:,}"
         )
@@ -450,7 +451,7 @@ def _no_room(plan: _Plan, full: NoRoomBelow) -> SyncFailed:
         count=str(full.rows),
         row=f"{full.last_row:,}",
         cells="、".join(full.cells[:5]),
-        record_row=f"{sheet.last_row:,}",
+        record_row=f"{max(record_rows, default=sheet.header_row):,}",
     )
 
 
@@ -1000,7 +1001,7 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
             # (field, reason template, its arguments): translated when shown, not here
             problems: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
                 (p.field, p.message, tuple((k, str(v)) for k, v in p.args.items()))
-                for p in validate(ledger, values)
+                for p in validate(ledger, values, typed=False)
             ]
             for name, spec in fields.items():
                 target = merged.get(name)

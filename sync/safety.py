@@ -630,18 +630,27 @@ def _keep_permissions(workbook: Path, new_file: Path) -> None:
     """Give the new version the workbook's group and permission bits: a master shared by a group
     (rw-rw-r--) must not become writable by this user alone because a sync wrote it. The bits are
     copied only when the group is kept too (a member may give a file its group): on a file of this
-    user's own group, rw-rw---- would shut the old group out. The owner cannot be kept (the new
+    user's own group, rw-rw---- would shut the old group out; then what the old version gave everyone
+    is given. The owner cannot be kept (the new
     version is this user's). On Windows a new file gets the folder's ACL and the bits are only a
     read-only flag, which would stop the replace: nothing is copied."""
     if os.name == "nt":
         return
     try:
         old, new = workbook.stat(), new_file.stat()
+    except OSError:
+        return
+    try:
         if new.st_gid != old.st_gid:
             os.chown(new_file, -1, old.st_gid)
         shutil.copymode(workbook, new_file)
-    except OSError as error:  # not a member of its group: the new version keeps the folder's defaults
-        log.info("Could not give %s the group and permissions of %s: %s", new_file, workbook, error)
+    except OSError as error:
+        # Not a member of its group: the old group are "others" now. The new version keeps this
+        # folder's defaults, and what the old one gave everyone (rw-rw-rw- stays writable by all).
+        log.info("Could not give %s the group of %s: %s", new_file, workbook, error)
+        with contextlib.suppress(OSError):
+            everyone = stat.S_IMODE(old.st_mode) & 0o007
+            os.chmod(new_file, stat.S_IMODE(new.st_mode) | everyone | everyone << 3)
 
 
 def _make_backup(workbook: Path) -> Path:

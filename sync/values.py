@@ -71,11 +71,10 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
         return _text(raw) or None
     if kind is Kind.DATE:
-        if isinstance(raw, date):  # a date cell (a datetime is a date)
-            day = raw.date() if isinstance(raw, datetime) else raw
-            return (
-                day.isoformat() if FIRST_YEAR <= day.year <= LAST_YEAR else Unreadable(_text(raw), NOT_A_DATE)
-            )
+        if isinstance(raw, datetime):
+            return raw.date().isoformat()
+        if isinstance(raw, date):  # a date cell, any year: one written from here reads back as written
+            return raw.isoformat()
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             # A date cell whose East-Asian format the reader did not recognise arrives as its serial
             # number; only 1950-2099 is plausible, so a typed year like 2024 is not taken for a date.
@@ -147,7 +146,7 @@ def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
         iso_text = Remembered(date.isoformat)
 
         def date_cell(raw: Any) -> Canonical | Unreadable:
-            if type(raw) is date and FIRST_YEAR <= raw.year <= LAST_YEAR:
+            if type(raw) is date:
                 return iso_text[raw]  # type: ignore[no-any-return]
             if raw == "" or raw is None:
                 return None

@@ -155,6 +155,7 @@ class SheetData:
     digests: dict[str, int] = field(default_factory=dict)
     unreadable: dict[str, set[str]] = field(default_factory=dict)
     ids_to_write: dict[str, int] = field(default_factory=dict)  # ids given to rows typed without one
+    typed_without_id: set[str] = field(default_factory=set)  # the ids made up here for such rows
     names_to_resolve: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     # (record id, reference field) -> (row, the name typed beside the id), for rows that changed since
     # the last sync (not in a first read, where every row is read)
@@ -690,6 +691,7 @@ def _read_sheet(
                 continue
             record_id = str(uuid.uuid4())
             data.ids_to_write[record_id] = row_number
+            data.typed_without_id.add(record_id)
         elif record_id in data.rows:
             issue(row_number, "id", raw_id, DUPLICATE_ID, record_id, first=str(data.rows[record_id]))
             data.duplicated.add(record_id)

@@ -939,7 +939,9 @@ def _check_patch(patch: SheetPatch) -> None:
 
 _ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")  # no file holds these, and no escape brings them back
-_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # overlapping too: _x0041_x0042_
+# An underscore that would start an escape in what is written: before _ (overlapping ones too:
+# _x0041_x0042_) or before a character that is itself written as an escape (_x0041 then \x0b).
+_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}(?:_|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]))")
 # Text with any of & < > \r _ or a character XML does not allow: one negated class (the characters
 # allowed less those four) is scanned twice as fast as the two alternatives it replaces.
 _NEEDS_ESCAPING = re.compile(

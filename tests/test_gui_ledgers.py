@@ -734,3 +734,16 @@ def test_undoing_a_delete_of_many_records_selects_them_at_once(
     assert page.model.rowCount() == 300
     assert sorted(page.selected_ids()) == sorted(ids)
     assert page.current_id() in ids and len(shown) <= 3
+
+
+def test_selecting_the_same_records_with_another_first_shows_that_one(
+    qtbot, database, settings, store
+) -> None:
+    first = store.create("enterprises", {"name": "肇庆甲企业有限公司"})
+    second = store.create("enterprises", {"name": "肇庆乙企业有限公司"})
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    assert page.select_ids([first, second])
+    assert page.current_id() == first and "肇庆甲企业有限公司" in page.detail.toPlainText()
+    assert page.select_ids([second, first])  # the same selection: no change announced by Qt
+    assert page.current_id() == second and "肇庆乙企业有限公司" in page.detail.toPlainText()

@@ -574,3 +574,10 @@ def test_the_new_version_keeps_the_workbooks_group_or_else_its_own_permissions(
     replace_with_backup(workbook, newer)
     assert workbook.read_bytes() == b"newer version"
     assert stat.S_IMODE(workbook.stat().st_mode) == 0o644  # readable as before, not shut to the group
+
+    workbook.chmod(0o666)  # a master everyone may save
+    newest = workbook.with_name("newest.xlsx")
+    newest.write_bytes(b"newest version")
+    newest.chmod(0o644)
+    replace_with_backup(workbook, newest)
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o666  # still everyone's, group or not

@@ -259,3 +259,9 @@ def test_text_no_workbook_can_hold_is_not_stored(store) -> None:
     assert store.get("enterprises", enterprise)["name"] == "肇庆星光新材料有限公司"
     store.update("enterprises", enterprise, {"notes": "前\ufffe后\x0b另起一行"})
     assert store.get("enterprises", enterprise)["notes"] == "前后\x0b另起一行"  # a control character is kept
+
+
+def test_a_project_made_from_a_lead_stores_no_text_a_workbook_cannot_hold(store, bureau) -> None:
+    values = store.project_from_lead(bureau["lead"], date(2024, 4, 1))
+    project = store.convert_lead(bureau["lead"], date(2024, 4, 1), {**values, "name": "曼富\ufffe电池项目"})
+    assert store.get("projects", project)["name"] == "曼富电池项目"

@@ -332,11 +332,16 @@ def test_an_amount_too_large_or_a_date_in_another_century_is_an_issue_not_a_fail
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
 
     hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "1" * 29})
-    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): date(1930, 3, 5)})  # a date cell
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.total("issues") == 2
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
-    assert store.get("visits", bureau["visit"])["visit_date"] == date(2024, 3, 19)
+
+    # A date cell is taken in any year: one written from here (a visit of 1949 kept from before the
+    # dialogs refused it) reads back as written, and a fix made here goes out.
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): date(1949, 10, 1)})
+    report = _sync(database, workbook)
+    assert store.get("visits", bureau["visit"])["visit_date"] == date(1949, 10, 1)
+    assert report.counts["visits"].issues == 0
 
 
 def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_synced(

@@ -14,7 +14,7 @@ from sync_helpers import new_workbook, small_bureau
 from models.database import Database
 from models.store import LedgerStore
 from sync.engine import SyncFailed, synchronise
-from sync.workbook_read import read_workbook
+from sync.workbook_read import column_letter, read_workbook
 from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
 
 
@@ -32,36 +32,33 @@ def _sync(database: Database, workbook: Path):
     return synchronise(database, workbook, "张三")
 
 
-def _type_far_down(workbook: Path, row: int) -> None:
-    """Head office's Ctrl+Down, then an x typed in a column of its own."""
+def _type_far_down(workbook: Path, row: int, also: str | None = None) -> None:
+    """Head office's Ctrl+Down, then an x typed in a column of its own (and in a ledger column)."""
     sheet = read_workbook(workbook).sheets["visits"]
+    cells = {(row, 30): "x"} | ({(row, sheet.columns[also]): "x"} if also else {})
     stray = workbook.with_name("stray.xlsx")
-    patch_workbook(workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(row, 30): "x"}, [])])
+    patch_workbook(workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], cells, [])])
     stray.replace(workbook)
 
 
 def test_a_stray_cell_at_the_sheets_end_is_named_when_new_rows_have_no_room(
     database, store, bureau, workbook
 ) -> None:
-    """Ctrl+Down and a typed x in head office's own column stopped every sync with new rows, saying
-    only "1 appended rows pass the sheet's end"."""
-    from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
-
+    """Ctrl+Down and a typed x stopped every sync with new rows, saying only "1 appended rows pass the
+    sheet's end". An x in a ledger column makes the row look like a record typed without an id: it
+    is still named as something to clear, not as a record."""
     _sync(database, workbook)
-    sheet = read_workbook(workbook).sheets["visits"]
-    stray = workbook.with_name("stray.xlsx")
-    patch_workbook(
-        workbook, stray, [SheetPatch(sheet_parts(workbook)[sheet.sheet], {(1_048_576, 30): "x"}, [])]
-    )
-    stray.replace(workbook)
+    last_record = read_workbook(workbook).sheets["visits"].last_row
+    _type_far_down(workbook, 1_048_576, also="staff")
+    staff = read_workbook(workbook).sheets["visits"].columns["staff"]
     store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
     before = workbook.read_bytes()
     with pytest.raises(SyncFailed) as failed:
         _sync(database, workbook)
-    last_record = read_workbook(workbook).sheets["visits"].last_row
+    cells = "、".join(f"{column_letter(c)}1048576" for c in sorted({staff, 30}))
     assert str(failed.value) == (
         "The sheet 走访记录 has no room for 1 new rows: they go below the last row with anything in it, "
-        f"row 1,048,576 (AD1048576), which is the sheet's end. The last record is on row {last_record}: "
+        f"row 1,048,576 ({cells}), which is the sheet's end. The last record is on row {last_record}: "
         "clear what is typed in the rows below it and sync again. Nothing was changed."
     )
     assert workbook.read_bytes() == before

@@ -351,7 +351,7 @@ def test_text_is_escaped_as_excel_does_and_reads_back_as_it_was(master: Path, tm
     written copy never read back as intended and every sync stopped."""
     target = tmp_path / "patched.xlsx"
     text = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> \ud800f \U0001f600\uffff"
-    overlapping = "编号_x0041_x0042_ and _x0043__x0044_"  # two escapes sharing an underscore
+    overlapping = "编号_x0041_x0042_ and _x0043__x0044_ and 代码_x0041\x0b"  # sharing an underscore
     _patch(master, target, SheetPatch(ENTERPRISES, {(4, 5): text, (5, 5): overlapping}, []))
     expected = "a\x00b\x07c\x0bd\r\ne _x0041_ ]]> f \U0001f600"  # only what no file can hold is lost
     assert _calamine_rows(target, "Enterprises")[3][4] == expected

@@ -91,6 +91,7 @@ class LedgerPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = DetailPane(store)
+        self._detail_for: str | None = None  # the record the detail pane shows
         self.splitter = QSplitter()
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -231,10 +232,13 @@ class LedgerPage(QWidget):
         selection.select(
             items, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
+        if self._detail_for != self.current_id():  # the same rows selected, another one current
+            self._selection_changed()
         return True
 
     def _selection_changed(self) -> None:
-        self.detail.show_record(self.ledger.name, self.current_id())
+        self._detail_for = self.current_id()
+        self.detail.show_record(self.ledger.name, self._detail_for)
         self.selection_changed.emit()
 
 

@@ -823,7 +823,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="176" />
+            <location filename="../../ui/ledger_page.py" line="177" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>

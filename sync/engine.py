@@ -56,7 +56,7 @@ from sync.local import (
 from sync.memory import release_freed_memory
 from sync.merge import DELETED, MergeResult, Record, merge
 from sync.row_xml import RowXmlError, SharedString, read_row
-from sync.values import Canonical, Remembered, canonical, to_model
+from sync.values import OUT_OF_RANGE, Canonical, Remembered, canonical, to_model
 from sync.workbook_read import (
     UNKNOWN_REFERENCE,
     CellIssue,
@@ -440,8 +440,11 @@ def _no_room(plan: _Plan, full: NoRoomBelow) -> SyncFailed:
     sheet = next((s for s in plan.workbook.sheets.values() if plan.parts.get(s.sheet) == full.part), None)
     if sheet is None:
         return SyncFailed(WRITE_FAILED, detail=full)
-    record_rows = {row for record_id, row in sheet.rows.items() if record_id not in sheet.typed_without_id}
-    if full.last_row in record_rows:  # a record with an id (not a row typed there without one)
+    # A row typed without an id is a record when it is a valid one (it keeps the id given it); else
+    # it is something typed by mistake, to clear.
+    mistakes = sheet.typed_without_id - sheet.ids_to_write.keys()
+    record_rows = {row for record_id, row in sheet.rows.items() if record_id not in mistakes}
+    if full.last_row in record_rows:
         return SyncFailed(
             NO_ROOM_AFTER_A_RECORD, sheet=sheet.sheet, count=str(full.rows), row=f"{full.last_row:,}"
         )
@@ -542,6 +545,7 @@ def _plan(
     _reattach_cleared_ids(plan)
     resolve_references(data, names)
     _hold_error_cells(plan)
+    _take_agreed_dates(plan)
     plan.issues = list(data.issues)
     refills = _refills(plan)
     for ledger in SYNC_ORDER:
@@ -932,6 +936,35 @@ def _hold_error_cells(plan: _Plan) -> None:
                 sheet.unreadable.setdefault(record_id, set()).add(name)
                 where = RECORD_STATUS if name == DELETED else name
                 data.issues.append(_field_issue(sheet, record_id, where, shown, SHOWS_AN_ERROR))
+
+
+def _take_agreed_dates(plan: _Plan) -> None:
+    """A date cell outside 1950-2099 is reported (2024 typed into it reads as 1905-07-16), unless it
+    is the date already agreed, or the one here: a record from before the app held entries to those
+    years reads back as it was written, and a fix made here goes out."""
+    data = plan.workbook
+    taken: set[tuple[str, str, str]] = set()
+    for ledger in SYNC_ORDER:
+        sheet = data.sheets[ledger]
+        if not sheet.out_of_range:
+            continue
+        bases, mine = plan.snapshot.base.get(ledger, {}), plan.snapshot.records[ledger]
+        for (record_id, name), meant in sheet.out_of_range.items():
+            agreed, here = bases.get(record_id) or {}, mine.get(record_id) or {}
+            if meant not in (agreed.get(name), here.get(name)) or record_id not in sheet.records:
+                continue
+            sheet.records[record_id][name] = meant
+            held = sheet.unreadable.get(record_id, set())
+            held.discard(name)
+            if not held:
+                sheet.unreadable.pop(record_id, None)
+            taken.add((sheet.sheet, record_id, column_letter(sheet.columns[name])))
+    if taken:
+        data.issues = [
+            issue
+            for issue in data.issues
+            if issue.message != OUT_OF_RANGE or (issue.sheet, issue.record_id, issue.column) not in taken
+        ]
 
 
 def _hold_duplicated(plan: _Plan) -> None:

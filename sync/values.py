@@ -34,6 +34,9 @@ TOO_LARGE_AN_AMOUNT = QT_TRANSLATE_NOOP(
 )
 NOT_YES_NO = QT_TRANSLATE_NOOP("Sync", "not yes or no")
 NOT_IN_LIST = QT_TRANSLATE_NOOP("Sync", "not one of the allowed values")
+OUT_OF_RANGE = QT_TRANSLATE_NOOP(
+    "Sync", "not a date of 1950 to 2099 (a year typed into a date cell, or a slip of the year?)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Unreadable:
 
     raw: str
     reason: str
+    meant: str | None = None  # a date outside 1950-2099: the one it would be (taken if already agreed)
 
 
 def _text(raw: Any) -> str:
@@ -63,6 +67,15 @@ def excel_serial_to_date(serial: float) -> date:
     return EXCEL_EPOCH + timedelta(days=math.floor(serial))
 
 
+def _plausible(day: date, raw: str) -> Canonical | Unreadable:
+    """A date of 1950-2099, or an issue: 2024 typed into a date cell reads as 1905-07-16, 1024年 is a
+    slip. The sync still takes such a date where it is the one already agreed (a record from before
+    the app held entries to these years reads back as written)."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return day.isoformat()
+    return Unreadable(raw, OUT_OF_RANGE, day.isoformat())
+
+
 def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     """The comparable form of ``raw`` for ``field``; None for an empty cell."""
     kind = field.kind
@@ -71,10 +84,8 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
     if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
         return _text(raw) or None
     if kind is Kind.DATE:
-        if isinstance(raw, datetime):
-            return raw.date().isoformat()
-        if isinstance(raw, date):  # a date cell, any year: one written from here reads back as written
-            return raw.isoformat()
+        if isinstance(raw, date):  # a date cell (a datetime is a date)
+            return _plausible(raw.date() if isinstance(raw, datetime) else raw, _text(raw))
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             # A date cell whose East-Asian format the reader did not recognise arrives as its serial
             # number; only 1950-2099 is plausible, so a typed year like 2024 is not taken for a date.
@@ -82,9 +93,7 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
                 return excel_serial_to_date(float(raw)).isoformat()
             return Unreadable(_text(raw), NOT_A_DATE)
         parsed = parse_date(str(raw))
-        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # 1024年3月5日: a slip
-            return Unreadable(_text(raw), NOT_A_DATE)
-        return parsed.isoformat()
+        return Unreadable(_text(raw), NOT_A_DATE) if parsed is None else _plausible(parsed, _text(raw))
     if kind is Kind.MONEY:
         if isinstance(raw, bool):
             return Unreadable(_text(raw), NOT_AN_AMOUNT)
@@ -146,7 +155,7 @@ def converter(field: Field) -> Callable[[Any], Canonical | Unreadable]:
         iso_text = Remembered(date.isoformat)
 
         def date_cell(raw: Any) -> Canonical | Unreadable:
-            if type(raw) is date:
+            if type(raw) is date and FIRST_YEAR <= raw.year <= LAST_YEAR:
                 return iso_text[raw]  # type: ignore[no-any-return]
             if raw == "" or raw is None:
                 return None

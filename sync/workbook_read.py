@@ -156,6 +156,8 @@ class SheetData:
     unreadable: dict[str, set[str]] = field(default_factory=dict)
     ids_to_write: dict[str, int] = field(default_factory=dict)  # ids given to rows typed without one
     typed_without_id: set[str] = field(default_factory=set)  # the ids made up here for such rows
+    # (record id, field) -> the date outside 1950-2099 its cell holds (reported unless already agreed)
+    out_of_range: dict[tuple[str, str], str] = field(default_factory=dict)
     names_to_resolve: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     # (record id, reference field) -> (row, the name typed beside the id), for rows that changed since
     # the last sync (not in a first read, where every row is read)
@@ -717,6 +719,8 @@ def _read_sheet(
             if isinstance(value, Unreadable):
                 issue(row_number, key, value.raw, value.reason, record_id)
                 bad.add(key)
+                if value.meant is not None:
+                    data.out_of_range[(record_id, key)] = value.meant
                 value = None
             record[key] = value
             if value is None and name_offset != -1 and key not in bad:  # a reference left empty: named?

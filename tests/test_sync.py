@@ -26,13 +26,13 @@ from sync_helpers import (
 
 import main
 from models.database import Database
-from models.schema import SyncBase, SyncConflict, SyncIssue, SyncRun, Visit
+from models.schema import Project, SyncBase, SyncConflict, SyncIssue, SyncRun, Visit
 from models.store import LedgerStore
 from sync import safety, workbook_read
 from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
-from sync.values import NOT_A_DATE, TOO_LARGE_AN_AMOUNT
+from sync.values import OUT_OF_RANGE, TOO_LARGE_AN_AMOUNT
 from sync.workbook_read import read_workbook
 
 
@@ -328,7 +328,7 @@ def test_an_amount_too_large_or_a_date_in_another_century_is_an_issue_not_a_fail
     data = read_workbook(workbook)
     as_stored = str(int(float(913501001234567890)))  # a cell holds a double: 913501001234567936
     assert (_letter(data, "leads", "planned_investment"), as_stored, TOO_LARGE_AN_AMOUNT) in issues
-    assert (_letter(data, "visits", "visit_date"), "1024年3月5日", NOT_A_DATE) in issues
+    assert (_letter(data, "visits", "visit_date"), "1024年3月5日", OUT_OF_RANGE) in issues
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
 
     hand_edit(workbook, "leads", {(bureau["lead"], "planned_investment"): "1" * 29})
@@ -336,12 +336,28 @@ def test_an_amount_too_large_or_a_date_in_another_century_is_an_issue_not_a_fail
     assert report.outcome is Outcome.OPEN and report.total("issues") == 2
     assert store.get("leads", bureau["lead"])["planned_investment"] == Decimal(100000)
 
-    # A date cell is taken in any year: one written from here (a visit of 1949 kept from before the
-    # dialogs refused it) reads back as written, and a fix made here goes out.
-    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): date(1949, 10, 1)})
+
+def test_a_year_typed_into_a_date_cell_is_an_issue_but_an_agreed_old_date_syncs_as_written(
+    database, store, bureau, workbook
+) -> None:
+    """2024 typed into a date-formatted cell reads as 1905-07-16 and was taken silently; a visit of 1949
+    kept from before the dialogs refused such dates was then reported every sync, its fix never sent."""
+    project = bureau["project"]
+    with database.session(writes=True) as session:  # from before: no dialog lets this in now
+        session.get(Project, project).signed_on = date(1949, 10, 1)
+    _sync(database, workbook)
+    hand_edit(workbook, "visits", {(bureau["visit"], "visit_date"): date(1905, 7, 16)})
     report = _sync(database, workbook)
-    assert store.get("visits", bureau["visit"])["visit_date"] == date(1949, 10, 1)
-    assert report.counts["visits"].issues == 0
+    assert report.total("issues") == 1 and report.counts["visits"].issues == 1
+    assert store.get("visits", bureau["visit"])["visit_date"] == date(2024, 3, 19)
+    assert workbook_records(workbook, "projects")[project]["signed_on"] is None  # read as unplausible
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+    assert (issue.raw, issue.message) == ("1905-07-16", OUT_OF_RANGE)
+
+    store.update("projects", project, {"signed_on": date(2019, 10, 1)})  # fixed here: goes out
+    assert _sync(database, workbook).counts["projects"].updated_there == 1
+    assert workbook_records(workbook, "projects")[project]["signed_on"] == "2019-10-01"
 
 
 def test_a_failure_of_ours_after_the_workbook_was_replaced_says_the_workbook_is_synced(

@@ -84,3 +84,28 @@ def test_a_record_at_the_sheets_end_is_not_taken_for_a_stray_cell(database, stor
         _sync(database, workbook)
     assert "its last row, 1,048,576, holds a record" in str(failed.value)
     assert "Clear what is typed there" not in str(failed.value)
+
+
+def test_a_new_record_head_office_typed_on_the_last_row_is_not_named_as_something_to_clear(
+    database, store, bureau, workbook
+) -> None:
+    """A complete visit typed without an id on the sheet's last row was named as stray cells to clear:
+    doing as told would have lost head office's visit."""
+    from datetime import date
+
+    _sync(database, workbook)
+    sheet = read_workbook(workbook).sheets["visits"]
+    typed = {
+        (1_048_576, sheet.columns["visit_date"]): date(2024, 3, 20),
+        (1_048_576, sheet.columns["kind"]): "走访企业",
+        (1_048_576, sheet.columns["team_id:name"]): "端州区招商一组",
+        (1_048_576, sheet.columns["staff"]): "李四",
+    }
+    edited = workbook.with_name("typed.xlsx")
+    patch_workbook(workbook, edited, [SheetPatch(sheet_parts(workbook)[sheet.sheet], typed, [])])
+    edited.replace(workbook)
+    store.log_visit({**store.get("visits", bureau["visit"]), "summary": "再次拜访"})
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert "its last row, 1,048,576, holds a record" in str(failed.value)
+    assert "clear what is typed in the rows below it" not in str(failed.value)

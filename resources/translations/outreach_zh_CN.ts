@@ -1469,6 +1469,11 @@
             <translation>不在可选值范围内</translation>
         </message>
         <message>
+            <location filename="../../sync/values.py" line="37" />
+            <source>not a date of 1950 to 2099 (a year typed into a date cell, or a slip of the year?)</source>
+            <translation>不是 1950 至 2099 年间的日期（是否在日期单元格中只填了年份，或年份填错了？）</translation>
+        </message>
+        <message>
             <location filename="../../sync/workbook_read.py" line="65" />
             <source>The workbook {path} does not exist or cannot be reached.</source>
             <translation>总表 {path} 不存在或无法访问。</translation>

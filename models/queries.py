@@ -6,7 +6,7 @@ for the display values of the few hundred rows on screen, by id. Nothing here kn
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,12 @@ from models.fields import LEDGERS, Field, Kind
 from models.schema import LEDGER_MODELS
 
 _PAGE_CHUNK = 500
+
+
+def id_chunks(ids: Sequence[str], size: int = _PAGE_CHUNK) -> Iterator[list[str]]:
+    """``ids`` in lists short enough for one ``IN (…)`` each."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
 
 
 def display_expression(ledger_name: str, table: Any) -> ColumnElement[Any]:
@@ -189,8 +195,7 @@ class LedgerQuery:
         references = [(c.field.name, c.target_deleted) for c in self.columns if c.target_deleted is not None]
         width = len(expressions) + 1
         with self.database.engine.connect() as connection:
-            for start in range(0, len(ids), _PAGE_CHUNK):
-                chunk = list(ids[start : start + _PAGE_CHUNK])
+            for chunk in id_chunks(ids):
                 statement = (
                     select(self.model.id, *expressions, *(deleted for _name, deleted in references))
                     .select_from(self.source)
@@ -245,4 +250,4 @@ def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> 
         return [(row[0], row[1] or "") for row in connection.execute(statement.limit(limit))]
 
 
-__all__ = ["LedgerQuery", "MarkedRow", "TableColumn", "display_expression", "lookup"]
+__all__ = ["LedgerQuery", "MarkedRow", "TableColumn", "display_expression", "id_chunks", "lookup"]

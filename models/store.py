@@ -21,7 +21,7 @@ from models.database import Database
 from models.fields import LEDGERS, MILESTONES, Kind
 from models.i18n import QT_TRANSLATE_NOOP
 from models.normalize import normalise_credit_code, normalise_name
-from models.queries import display_expression
+from models.queries import display_expression, id_chunks
 from models.schema import (
     LEDGER_MODELS,
     ChangeEntry,
@@ -105,7 +105,6 @@ def _as_dict(record: LedgerRecord, ledger_name: str) -> dict[str, Any]:
 
 
 _RELATED_LIMIT = 200
-_ID_CHUNK = 500
 
 
 def _plain(value: Any) -> str:
@@ -228,8 +227,7 @@ class LedgerStore:
         ids = list(dict.fromkeys(record_ids))
         changed = []
         with self.database.session(self.user, writes=True) as session, session.no_autoflush:
-            for start in range(0, len(ids), _ID_CHUNK):  # thousands at once: one flush, not one each
-                chunk = ids[start : start + _ID_CHUNK]
+            for chunk in id_chunks(ids):  # thousands at once: one flush, not one each
                 for record in session.scalars(select(model).where(model.id.in_(chunk))):
                     if record.deleted != deleted:
                         record.deleted = deleted
@@ -277,8 +275,7 @@ class LedgerStore:
                 column = getattr(model, field.name)
                 total = 0
                 with self.database.session(self.user) as session:
-                    for start in range(0, len(ids), _ID_CHUNK):
-                        chunk = ids[start : start + _ID_CHUNK]
+                    for chunk in id_chunks(ids):
                         statement = (
                             select(func.count())
                             .select_from(model)

@@ -836,8 +836,10 @@ def _notice_names_beside(plan: _Plan, database: Database) -> None:
             if target and key in refs:
                 wanted.setdefault(str(refs[key]), set()).add(str(target))
         known: dict[tuple[str, str], set[str]] = {}
+        named_here: dict[tuple[str, str], str] = {}
         for target_ledger, ids in wanted.items():
             here = display_names(database, target_ledger, ids)
+            named_here.update(((target_ledger, target), name) for target, name in here.items())
             there = plan.workbook.sheets[target_ledger].records
             agreed = plan.snapshot.base.get(target_ledger, {})
             for target in ids:
@@ -851,7 +853,7 @@ def _notice_names_beside(plan: _Plan, database: Database) -> None:
             accepted = known.get((str(refs.get(key)), str(target)))
             if not accepted or _name_key(str(refs.get(key)), typed) in accepted:
                 continue  # a record not known anywhere is reported as such by the merge
-            name = display_names(database, str(refs[key]), [str(target)]).get(str(target), str(target))
+            name = named_here.get((str(refs[key]), str(target)), str(target))  # as named here
             issue = _field_issue(
                 sheet, record_id, key, typed, NAME_BESIDE_ID, (("name", name),), by_name=True
             )

@@ -647,19 +647,21 @@ def test_tab_leaves_a_ledger_table_for_the_records_links(qtbot, database, settin
     assert QApplication.focusWidget() is not page.table
 
 
+def _visit_to_the_enterprise(store: LedgerStore, bureau: dict[str, str]) -> str:
+    values = {
+        "visit_date": date(2024, 3, 20),
+        "kind": "enterprise_visit",
+        "enterprise_id": bureau["enterprise"],
+        "team_id": bureau["team"],
+        "staff": "王五",
+    }
+    return store.create("visits", values)
+
+
 def test_deleting_an_enterprise_in_use_asks_first_and_its_visits_show_it_as_deleted(
     qtbot, database, settings, store, bureau
 ) -> None:
-    visit = store.create(
-        "visits",
-        {
-            "visit_date": date(2024, 3, 20),
-            "kind": "enterprise_visit",
-            "enterprise_id": bureau["enterprise"],
-            "team_id": bureau["team"],
-            "staff": "王五",
-        },
-    )
+    visit = _visit_to_the_enterprise(store, bureau)
     unused = store.create("enterprises", {"name": "肇庆未拜访企业有限公司"})
     dialogs = ScriptedDialogs(answers=[Choice.CANCEL, Choice.PRIMARY])
     window = _window(qtbot, database, settings, dialogs)
@@ -695,16 +697,7 @@ def test_deleting_an_enterprise_in_use_asks_first_and_its_visits_show_it_as_dele
 
 
 def test_the_question_counts_only_live_records_outside_the_selection(store, bureau) -> None:
-    visit = store.create(
-        "visits",
-        {
-            "visit_date": date(2024, 3, 20),
-            "kind": "enterprise_visit",
-            "enterprise_id": bureau["enterprise"],
-            "team_id": bureau["team"],
-            "staff": "王五",
-        },
-    )
+    visit = _visit_to_the_enterprise(store, bureau)
     assert store.referring_counts("teams", [bureau["team"]]) == {"visits": 1, "leads": 1}
     assert store.referring_counts("enterprises", [bureau["enterprise"]]) == {"visits": 1, "leads": 1}
     store.set_deleted("visits", [visit], True)

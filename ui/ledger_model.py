@@ -444,9 +444,6 @@ class LedgerTableModel(QAbstractTableModel):
         wanted = set(missing)
         if not wanted:
             return found
-        if len(wanted) == 1:
-            row_found = self.row_of(missing[0])
-            return found if row_found is None else {**found, missing[0]: row_found}
         for row, record_id in enumerate(self._ids):
             if record_id in wanted:
                 found[record_id] = row

@@ -35,7 +35,7 @@ from models.database import Database
 from models.i18n import QT_TRANSLATE_NOOP
 from models.reports.figures import PeriodReport, period_report
 from models.reports.periods import Period, PeriodKind, latest_full, period_phrase
-from ui.text import error_text, language, tr, typed_period
+from ui.text import error_text, language, space_before, tr, typed_period
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
 HEADLINES = (
@@ -178,9 +178,10 @@ class Dashboard(QDialog):
     def _say_problem(self, text: str) -> None:
         """A period that cannot be shown: said, with which period the figures still on screen are of."""
         if self.report is not None:
-            text += " " + tr("Dashboard", "(Still showing {period}.)").format(
+            note = tr("Dashboard", "(Still showing {period}.)").format(
                 period=period_phrase(self.report.period, language())
             )
+            text += space_before(note) + note
         self.status.setText(text)
 
     def refresh(self) -> BackgroundTask | None:

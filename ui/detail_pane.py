@@ -13,7 +13,7 @@ from models.fields import LEDGERS, Field, Kind
 from models.parsing import parse_amount, parse_date
 from models.store import LedgerStore
 from models.tracking import CREATED
-from ui.text import author_text, field_label, format_value, tr
+from ui.text import author_text, field_label, format_value, space_before, tr
 
 
 def _history_value(field: Field | None, text: str | None) -> str:
@@ -94,8 +94,7 @@ class DetailPane(QTextBrowser):
                     shown = f"<a href='record:{field.ref}/{value}'>{shown}</a>"
                 if reference.deleted:
                     mark = tr("Detail", "(deleted)")
-                    space = "" if mark.startswith("（") else " "  # a full-width bracket brings its own
-                    shown += f"{space}<span style='color:#b00020'>{escape(mark)}</span>"
+                    shown += f"{space_before(mark)}<span style='color:#b00020'>{escape(mark)}</span>"
             else:
                 shown = escape(format_value(field, value)).replace("\n", "<br>")
             rows.append(

@@ -21,6 +21,12 @@ def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) 
     return QCoreApplication.translate(context, text, disambiguation, n)
 
 
+def space_before(note: str) -> str:
+    """The space between a text and a bracketed note after it: none before a full-width bracket,
+    which brings its own (名称（已删除）, not 名称 （已删除）)."""
+    return "" if note.startswith("（") else " "
+
+
 def language() -> str:
     """The language of the controlled-list labels: follows the UI language."""
     return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"

@@ -630,10 +630,9 @@ def _keep_permissions(workbook: Path, new_file: Path) -> None:
     """Give the new version the workbook's group and permission bits: a master shared by a group
     (rw-rw-r--) must not become writable by this user alone because a sync wrote it. The bits are
     copied only when the group is kept too (a member may give a file its group): on a file of this
-    user's own group, rw-rw---- would shut the old group out; then what the old version gave everyone
-    is given. The owner cannot be kept (the new
-    version is this user's). On Windows a new file gets the folder's ACL and the bits are only a
-    read-only flag, which would stop the replace: nothing is copied."""
+    user's own group, rw-rw---- would shut the old group out (see ``_mode_without_the_group``). The
+    owner cannot be kept (the new version is this user's). On Windows a new file gets the folder's
+    ACL and the bits are only a read-only flag, which would stop the replace: nothing is copied."""
     if os.name == "nt":
         return
     try:
@@ -645,12 +644,21 @@ def _keep_permissions(workbook: Path, new_file: Path) -> None:
             os.chown(new_file, -1, old.st_gid)
         shutil.copymode(workbook, new_file)
     except OSError as error:
-        # Not a member of its group: the old group are "others" now. The new version keeps this
-        # folder's defaults, and what the old one gave everyone (rw-rw-rw- stays writable by all).
         log.info("Could not give %s the group of %s: %s", new_file, workbook, error)
         with contextlib.suppress(OSError):
-            everyone = stat.S_IMODE(old.st_mode) & 0o007
-            os.chmod(new_file, stat.S_IMODE(new.st_mode) | everyone | everyone << 3)
+            os.chmod(new_file, _mode_without_the_group(stat.S_IMODE(old.st_mode), stat.S_IMODE(new.st_mode)))
+
+
+def _mode_without_the_group(old: int, default: int) -> int:
+    """The new version's mode when the old one's group cannot be given to it (this user is not in it):
+    the old group are "others" now. This folder's defaults, but no wider than the old version was to
+    anyone (a private rw------- master must not become readable by all), and what the old one gave
+    everyone (rw-rw-rw- stays writable by all)."""
+    everyone = old & 0o007
+    widest = (old >> 3 | old) & 0o007  # what the old group or everyone had
+    group = (default >> 3 & widest | everyone) << 3
+    others = default & widest | everyone
+    return default & 0o700 | group | others
 
 
 def _make_backup(workbook: Path) -> Path:

@@ -567,6 +567,7 @@ def test_the_new_version_keeps_the_workbooks_group_or_else_its_own_permissions(
     def refused(*_args: object) -> None:
         raise PermissionError(1, "Operation not permitted")
 
+    give_group = os.chown
     monkeypatch.setattr(os, "chown", refused)  # a user not in that group
     newer = workbook.with_name("newer.xlsx")
     newer.write_bytes(b"newer version")
@@ -581,3 +582,19 @@ def test_the_new_version_keeps_the_workbooks_group_or_else_its_own_permissions(
     newest.chmod(0o644)
     replace_with_backup(workbook, newest)
     assert stat.S_IMODE(workbook.stat().st_mode) == 0o666  # still everyone's, group or not
+
+    give_group(workbook, -1, 4321)
+    workbook.chmod(0o600)  # a master private to its owner, in a folder whose new files all may read
+    private = workbook.with_name("private.xlsx")
+    private.write_bytes(b"private version")
+    private.chmod(0o644)
+    replace_with_backup(workbook, private)
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o600  # not opened to everyone by a sync
+
+
+def test_a_version_that_cannot_keep_the_group_is_no_wider_than_the_old_one() -> None:
+    """A private master (rw-------) of a group its owner is not in became rw-r--r-- after a sync."""
+    assert safety._mode_without_the_group(0o600, default=0o644) == 0o600
+    assert safety._mode_without_the_group(0o640, default=0o600) == 0o600  # the folder's defaults hold
+    assert safety._mode_without_the_group(0o660, default=0o644) == 0o644  # the old group may still read
+    assert safety._mode_without_the_group(0o666, default=0o644) == 0o666

@@ -368,10 +368,6 @@ def read_workbook(
     return WorkbookData(path, _language(book.sheet_names), sheets, issues, signatures)
 
 
-# The names beside the ids of rows read again are checked for this many references a sheet at most: a
-# sheet read whole again (a column inserted changes every row's digest) is not held in memory twice.
-NAMES_CHECKED_MAX = 20_000
-
 # A helper process costs a few tenths of a second to start: worth it only for this much sheet XML.
 PARALLEL_READ_BYTES = 48 << 20
 
@@ -731,9 +727,6 @@ def _read_sheet(
                 name = cells[name_offset]
                 if name not in ("", None) and str(name).strip():
                     data.names_beside[(record_id, key)] = (row_number, _name_text(name))
-                    if len(data.names_beside) > NAMES_CHECKED_MAX:  # a sheet read again whole
-                        data.names_beside.clear()
-                        check_names = False
         status = cells[status_offset] if status_offset is not None and status_offset < len(cells) else ""
         deleted = False if status == "" else status_deleted(status, deleted_words, live_words)
         if deleted is None:  # 待定, 删?: a person says which; the record stays as it is meanwhile

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 from models.database import Database
 from models.queries import LedgerQuery
+from models.schema import Project
 from models.store import LedgerStore
 from ui.ledger_model import OVERDUE_BACKGROUND
 from ui.main_window import MainWindow
@@ -294,6 +295,23 @@ def test_convert_a_lead_then_move_the_project_through_its_stages(qtbot, database
         )
     assert _cell(projects, project_id, "stage") == "Up to standard"
     assert not window.advance_action.isEnabled()  # the last stage: nothing to advance to
+
+
+def test_a_project_that_cannot_advance_names_the_field_at_fault(
+    qtbot, database, settings, store, bureau
+) -> None:
+    """A project whose signing date came from before the app held dates to 1950-2099 could not
+    advance, and the message did not say which of its dates was wrong."""
+    project_id = store.convert_lead(bureau["lead"], date(2024, 3, 1))
+    with database.session() as session:
+        session.get(Project, project_id).signed_on = date(1949, 10, 1)  # as an old workbook had it
+    dialogs = ScriptedDialogs()
+    window = _window(qtbot, database, settings, dialogs)
+    projects = window.show_ledger("projects")
+    projects.select_ids([project_id])
+    window.advance_stage()
+    assert dialogs.errors and dialogs.errors[-1][1].startswith("Signed on: ")
+    assert _cell(projects, project_id, "stage") == "Signed"
 
 
 def test_milestones_past_their_planned_date_are_highlighted(qtbot, database, settings, store, bureau) -> None:

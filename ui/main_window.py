@@ -23,7 +23,7 @@ from ui.reports_controller import ReportsController
 from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_controller import SyncController
-from ui.text import problem_text, reason_text, tr
+from ui.text import problems_text, reason_text, tr
 from ui.undo import SetDeletedCommand
 from ui.visit_dialog import VisitDialog
 from ui.worker import BackgroundTask, TaskControl, run_in_background
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
             self.services.error(
                 self,
                 tr("Main", "Cannot convert the lead"),
-                "\n".join(problem_text(p) for p in error.problems),
+                problems_text(page.ledger, error.problems),
             )
             return
         dialog = ConvertLeadDialog(self.store, lead_id, values, services=self.services, parent=self)
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
             self.services.error(
                 self,
                 tr("Main", "Cannot advance the project"),
-                "\n".join(problem_text(p) for p in error.problems),
+                problems_text(page.ledger, error.problems),
             )
             return
         self.refresh_ledger("projects", [project_id])

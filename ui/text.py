@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCollator, QCoreApplication, QLocale
 
 from models import controlled
-from models.fields import Field, Kind
+from models.fields import Field, Kind, Ledger
 from models.i18n import os_reason
 from models.reports.periods import Period, parse_period
 from models.validation import Problem
@@ -52,6 +53,20 @@ def problem_text(problem: Problem) -> str:
     if "reason" in args:
         args["reason"] = tr("Validation", str(args["reason"]))
     return tr("Validation", problem.message).format(**args)
+
+
+def problems_text(ledger: Ledger, problems: Iterable[Problem]) -> str:
+    """Problems for a message box, one a line, each after its field's label when it is about one of
+    ``ledger``'s fields (a dialog shows them beside the fields; a message box must name them)."""
+    names = {field.name: field for field in ledger.fields}
+    return "\n".join(
+        tr("Validation", "{field}: {problem}").format(
+            field=field_label(names[p.field]), problem=problem_text(p)
+        )
+        if p.field in names
+        else problem_text(p)
+        for p in problems
+    )
 
 
 def reason_text(detail: str) -> str:

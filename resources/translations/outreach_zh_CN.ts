@@ -201,32 +201,32 @@
             <translation>（仍显示{period}的数据。）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="199" />
+            <location filename="../../ui/dashboard.py" line="200" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="216" />
+            <location filename="../../ui/dashboard.py" line="217" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="224" />
+            <location filename="../../ui/dashboard.py" line="225" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="237" />
+            <location filename="../../ui/dashboard.py" line="238" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="259" />
+            <location filename="../../ui/dashboard.py" line="260" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="261" />
+            <location filename="../../ui/dashboard.py" line="262" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
         </message>
@@ -302,42 +302,42 @@
             <translation>（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="114" />
+            <location filename="../../ui/detail_pane.py" line="113" />
             <source>History</source>
             <translation>修改记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="136" />
+            <location filename="../../ui/detail_pane.py" line="135" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="138" />
+            <location filename="../../ui/detail_pane.py" line="137" />
             <source>created the record</source>
             <translation>新建了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="141" />
+            <location filename="../../ui/detail_pane.py" line="140" />
             <source>deleted the record</source>
             <translation>删除了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="143" />
+            <location filename="../../ui/detail_pane.py" line="142" />
             <source>restored the record</source>
             <translation>恢复了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="149" />
+            <location filename="../../ui/detail_pane.py" line="148" />
             <source>changed {field}: {old} → {new}</source>
             <translation>修改了{field}：{old} → {new}</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="157" />
+            <location filename="../../ui/detail_pane.py" line="156" />
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="82" />
+            <location filename="../../ui/text.py" line="103" />
             <source>{name} (workbook)</source>
             <translation>{name}（总表）</translation>
         </message>
@@ -793,22 +793,22 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="485" />
+            <location filename="../../ui/ledger_model.py" line="482" />
             <source>{name} (deleted)</source>
             <translation>{name}（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="489" />
+            <location filename="../../ui/ledger_model.py" line="486" />
             <source>This record refers to one that was deleted (Ctrl+D shows deleted records).</source>
             <translation>此记录引用的记录已被删除（按 Ctrl+D 查看已删除的记录）。</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="504" />
+            <location filename="../../ui/ledger_model.py" line="501" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="510" />
+            <location filename="../../ui/ledger_model.py" line="507" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
@@ -1208,27 +1208,27 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="135" />
-            <location filename="../../models/store.py" line="147" />
-            <location filename="../../models/store.py" line="152" />
+            <location filename="../../models/store.py" line="134" />
+            <location filename="../../models/store.py" line="146" />
+            <location filename="../../models/store.py" line="151" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="136" />
-            <location filename="../../models/store.py" line="148" />
+            <location filename="../../models/store.py" line="135" />
+            <location filename="../../models/store.py" line="147" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="138" />
-            <location filename="../../models/store.py" line="149" />
-            <location filename="../../models/store.py" line="155" />
+            <location filename="../../models/store.py" line="137" />
+            <location filename="../../models/store.py" line="148" />
+            <location filename="../../models/store.py" line="154" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="146" />
+            <location filename="../../models/store.py" line="145" />
             <source>Trips</source>
             <translation>外出招商</translation>
         </message>
@@ -1306,12 +1306,12 @@
             <translation>导出当前视图</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="69" />
+            <location filename="../../ui/text.py" line="90" />
             <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="73" />
+            <location filename="../../ui/text.py" line="94" />
             <source>{period} has not begun yet: it starts on {first}.</source>
             <translation>{period} 尚未开始：从 {first} 起。</translation>
         </message>
@@ -2031,16 +2031,21 @@
             <source>No record is named “{value}”. Pick one from the list.</source>
             <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
         </message>
+        <message>
+            <location filename="../../ui/text.py" line="63" />
+            <source>{field}: {problem}</source>
+            <translation>{field}：{problem}</translation>
+        </message>
     </context>
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="101" />
+            <location filename="../../ui/text.py" line="122" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="101" />
+            <location filename="../../ui/text.py" line="122" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

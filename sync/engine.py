@@ -579,7 +579,8 @@ def _reattach_cleared_ids(plan: _Plan) -> None:
     record unchanged here (but for a deletion), the row gets its id back instead of the record being
     deleted here and made again (which left every visit and lead referring to the deleted one, and
     lost the record's history). Plainly the same: for a ledger whose records have names, the same
-    name and at most one field different; for trips and visits, which have none, every field equal.
+    name and at most one field different; for trips and visits, which have none, every field equal
+    (rows alike in every field each take one of the ids of records alike so).
     Anything less alike stays a removed row (a conflict if edited here) beside a new record, for a
     person to see."""
     if plan.new_workbook:
@@ -617,13 +618,17 @@ def _reattach_cleared_ids(plan: _Plan) -> None:
             if record_id in sheet.records:
                 typed.setdefault(key(sheet.records[record_id]), []).append(record_id)
         for found, new_ids in typed.items():
-            if not found or len(new_ids) != 1 or len(gone.get(found, ())) != 1:
+            if not found or found not in gone:
                 continue
-            new_id, record_id = new_ids[0], gone[found][0]
-            row, agreed = sheet.records[new_id], base[record_id] or {}
-            if sum(row.get(name) != agreed.get(name) for name in fields) <= (1 if named else 0):
-                _give_id(sheet, new_id, record_id)
-                given[new_id] = record_id
+            if named and (len(new_ids) != 1 or len(gone[found]) != 1):
+                continue  # two firms of one name: which row is which is for a person to say
+            # Trips or visits alike in every field (one visit logged twice) are interchangeable: each
+            # row gets one of their ids (which one does not show), rather than all made again.
+            for new_id, record_id in zip(new_ids, sorted(gone[found]), strict=False):
+                row, agreed = sheet.records[new_id], base[record_id] or {}
+                if sum(row.get(name) != agreed.get(name) for name in fields) <= (1 if named else 0):
+                    _give_id(sheet, new_id, record_id)
+                    given[new_id] = record_id
     if given:
         plan.workbook.issues = [
             replace(issue, record_id=given[issue.record_id]) if issue.record_id in given else issue

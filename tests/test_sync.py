@@ -820,6 +820,7 @@ def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_
     )
     store.update("visits", bureau["visit"], {"trip_id": trip})
     second = store.create("visits", {**store.get("visits", bureau["visit"]), "summary": "回访"})
+    twin = store.create("visits", store.get("visits", bureau["visit"]))  # the same visit logged twice
     _sync(database, workbook)
     data = read_workbook(workbook)
     book = openpyxl.load_workbook(workbook)
@@ -836,6 +837,7 @@ def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_
     assert (report.counts["trips"].added_here, report.counts["trips"].deleted_here) == (0, 0)
     assert (report.counts["visits"].added_here, report.counts["visits"].deleted_here) == (1, 1)
     assert not store.get("trips", trip)["deleted"] and not store.get("visits", bureau["visit"])["deleted"]
+    assert not store.get("visits", twin)["deleted"]  # alike in every field: each row took one id back
     assert store.get("visits", bureau["visit"])["trip_id"] == trip
     there = read_workbook(workbook)
     assert there.sheets["trips"].rows[trip] == data.sheets["trips"].rows[trip]  # its id written back

@@ -758,3 +758,23 @@ def test_selecting_the_same_records_with_another_first_shows_that_one(
     assert page.current_id() == first and "肇庆甲企业有限公司" in page.detail.toPlainText()
     assert page.select_ids([second, first])  # the same selection: no change announced by Qt
     assert page.current_id() == second and "肇庆乙企业有限公司" in page.detail.toPlainText()
+
+
+def test_a_refresh_shows_the_record_read_anew_once(qtbot, database, settings, store, monkeypatch) -> None:
+    """After an edit the detail pane read and drew the same record twice."""
+    from ui.detail_pane import DetailPane
+
+    firm = store.create("enterprises", {"name": "肇庆甲企业有限公司"})
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    assert page.select_ids([firm])
+    shown: list[object] = []
+    original = DetailPane.show_record
+    monkeypatch.setattr(DetailPane, "show_record", lambda pane, *a: shown.append(a) or original(pane, *a))
+    store.update("enterprises", firm, {"name": "肇庆乙企业有限公司"})
+    page.refresh()
+    assert shown == [("enterprises", firm)] and "肇庆乙企业有限公司" in page.detail.toPlainText()
+
+    store.set_deleted("enterprises", [firm], True)
+    page.refresh()  # nothing left to select: the pane is emptied, once
+    assert shown[1:] == [("enterprises", None)] and "肇庆乙企业有限公司" not in page.detail.toPlainText()

@@ -92,6 +92,7 @@ class LedgerPage(QWidget):
 
         self.detail = DetailPane(store)
         self._detail_for: str | None = None  # the record the detail pane shows
+        self._details_shown = 0  # times the detail pane was given a record to show
         self.splitter = QSplitter()
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -138,8 +139,10 @@ class LedgerPage(QWidget):
         self._stale = False
         keep = keep if keep is not None else self.selected_ids()
         self.model.refresh()
+        shown = self._details_shown
         self.select_ids(keep)
-        self._selection_changed()
+        if self._details_shown == shown:  # selecting them again did not show the record read anew
+            self._selection_changed()
 
     def _apply_search(self) -> None:
         self.model.set_search(self.search.text())
@@ -237,6 +240,7 @@ class LedgerPage(QWidget):
         return True
 
     def _selection_changed(self) -> None:
+        self._details_shown += 1
         self._detail_for = self.current_id()
         self.detail.show_record(self.ledger.name, self._detail_for)
         self.selection_changed.emit()

@@ -778,3 +778,31 @@ def test_a_refresh_shows_the_record_read_anew_once(qtbot, database, settings, st
     store.set_deleted("enterprises", [firm], True)
     page.refresh()  # nothing left to select: the pane is emptied, once
     assert shown[1:] == [("enterprises", None)] and "肇庆乙企业有限公司" not in page.detail.toPlainText()
+
+
+def test_sorting_by_a_column_keeps_the_selected_records(qtbot, database, settings, store) -> None:
+    """A click on a column header dropped the selection without a word: the detail pane still
+    showed the record, Edit and Delete stayed enabled and then did nothing."""
+    firms = [
+        store.create("enterprises", {"name": f"肇庆第{n}号企业有限公司", "city": city})
+        for n, city in enumerate(["广州", "深圳", "佛山", "东莞", "珠海"])
+    ]
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("enterprises")
+    assert page.select_ids([firms[3], firms[1]])
+    city = next(i for i, f in enumerate(page.model.fields) if f.name == "city")
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(city) + 5, 5)
+    )
+    assert page.model.headerData(city, Qt.Orientation.Horizontal) and header.sortIndicatorSection() == city
+    assert page.current_id() == firms[3] and sorted(page.selected_ids()) == sorted([firms[1], firms[3]])
+    assert "肇庆第3号企业有限公司" in page.detail.toPlainText() and window.edit_action.isEnabled()
+
+    page.table.clearSelection()
+    page.search.setText("第2号")
+    page.apply_search_now()
+    page.select_ids([firms[2]])
+    page.search.setText("第")
+    page.apply_search_now()  # a new search shows its results from the top, none selected
+    assert page.selected_ids() == [] and not window.edit_action.isEnabled()

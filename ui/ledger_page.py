@@ -114,6 +114,11 @@ class LedgerPage(QWidget):
         self.search.installEventFilter(self)  # ↓ goes from the search box into the results
         self.show_deleted.toggled.connect(self._toggle_deleted)
         self.model.modelReset.connect(self._update_count)
+        # A reset (a sort by a column header, a refresh) drops the selection without a word from Qt:
+        # the records selected before are selected again after it, or the pane and actions follow.
+        self._keep_after_reset: list[str] | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._select_again)
         self.model.relist_needed.connect(lambda: self.refresh())  # the data moved: keep the selection
         # Lay the rows out at once, not at the next event: a table scrolled below the end of a shorter
         # result would otherwise paint with the old scroll offset, and its row header then reads the
@@ -137,16 +142,27 @@ class LedgerPage(QWidget):
     def refresh(self, keep: list[str] | None = None) -> None:
         """Re-run the query, keeping the given records (or the current ones) selected."""
         self._stale = False
-        keep = keep if keep is not None else self.selected_ids()
+        self._keep_after_reset = keep
         self.model.refresh()
+
+    def _remember_selection(self) -> None:
+        if self._keep_after_reset is None:
+            current = self.current_id()
+            self._keep_after_reset = (
+                [current, *(i for i in self.selected_ids() if i != current)] if current else []
+            )
+
+    def _select_again(self) -> None:
+        keep, self._keep_after_reset = self._keep_after_reset or [], None
         shown = self._details_shown
         self.select_ids(keep)
         if self._details_shown == shown:  # selecting them again did not show the record read anew
             self._selection_changed()
 
     def _apply_search(self) -> None:
+        self._keep_after_reset = []  # the results are shown from their top, none selected
         self.model.set_search(self.search.text())
-        self._selection_changed()
+        self._keep_after_reset = None  # the same search: nothing was reset
 
     def apply_search_now(self) -> None:
         """Filter by the search box's text without waiting for the typing pause."""
@@ -173,8 +189,8 @@ class LedgerPage(QWidget):
         self.select_row(0)
 
     def _toggle_deleted(self, deleted: bool) -> None:
+        self._keep_after_reset = []  # the other records: none of those selected is among them
         self.model.set_query(ledger_query(self.database, self.ledger.name, deleted=deleted))
-        self._selection_changed()
 
     def _update_count(self) -> None:
         self.count_label.setText(tr("Ledger", "Records: {count}").format(count=self.model.rowCount()))

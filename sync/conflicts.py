@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from models.database import Database
 from models.fields import LEDGERS
 from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
+from models.tracking import next_version
 from sync.merge import DELETED, Conflict, ConflictKind, FieldConflict, resolve
 from sync.values import Canonical, to_model
 
@@ -100,6 +101,10 @@ def resolve_conflict(
             for name, value in local.items():
                 model_value: Any = bool(value) if name == DELETED else to_model(fields[name], value)
                 setattr(record, name, model_value)
+            if new_base is None or any(value != new_base.get(name) for name, value in local.items()):
+                # Something goes out with the next sync: counted as waiting, as an edit is (keeping
+                # one's own value changes nothing here, and the status bar said 0 waiting).
+                record.row_version = next_version(session)
         if new_base is None:
             if base_row is not None:
                 session.delete(base_row)

@@ -187,9 +187,28 @@ def test_a_conflict_is_kept_listed_and_resolved_with_the_next_sync(database, sto
     assert field.mine_by == "Tester"
     resolve_conflict(database, "王五", conflicts[0], {"phone": "0758-333"})
     assert load_conflicts(database) == []
+    assert store.pending_changes() == 1
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED
     assert workbook_records(workbook, "enterprises")[bureau["enterprise"]]["phone"] == "0758-333"
+
+
+def test_keeping_ones_own_value_in_a_conflict_waits_to_be_synced(database, store, bureau, workbook) -> None:
+    """Resolved with "keep mine", nothing here changed: the status bar said 0 changes waiting while
+    the next sync had the value to send to head office."""
+    from sync.conflicts import load_conflicts, resolve_conflict
+
+    _sync(database, workbook)
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111"})
+    hand_edit(workbook, "enterprises", {(bureau["enterprise"], "phone"): "0758-222"})
+    _sync(database, workbook)
+    assert store.pending_changes() == 0
+    (conflict,) = load_conflicts(database)
+    resolve_conflict(database, "张三", conflict, {"phone": "0758-111"})
+    assert store.pending_changes() == 1
+    report = _sync(database, workbook)
+    assert report.counts["enterprises"].updated_there == 1 and store.pending_changes() == 0
+    assert workbook_records(workbook, "enterprises")[bureau["enterprise"]]["phone"] == "0758-111"
 
 
 def test_edit_here_and_delete_there_keeps_the_record_as_a_conflict(database, store, bureau, workbook) -> None:

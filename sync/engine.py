@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -210,14 +210,22 @@ class SyncFailed(Exception):
         stale_lock: bool = False,
         older_copy: bool = False,
         workbook_written: bool = False,
+        holder: tuple[str, Mapping[str, str]] | None = None,
         **args: Any,
     ) -> None:
         self.message = message
         self.args_ = {k: str(v) for k, v in args.items()}
+        # {who}: a lock's holder, a message of its own ("{owner} on {machine}…") and its arguments
+        self.who_message: str | None = None
+        english = dict(self.args_)
+        if holder is not None:
+            self.who_message = holder[0]
+            self.args_.update(holder[1])
+            english = {**self.args_, "who": holder[0].format(**holder[1])}
         self.stale_lock = stale_lock
         self.older_copy = older_copy  # a sync with accept_older_copy goes ahead
         self.workbook_written = workbook_written
-        super().__init__(message.format(**self.args_))
+        super().__init__(message.format(**english))
 
 
 class SyncCancelled(SyncFailed):
@@ -492,11 +500,11 @@ def _acquire(lock: safety.SyncLock, break_stale: bool) -> None:
         lock.acquire()
     except safety.StaleLock as stale:
         if not break_stale:
-            raise SyncFailed(LOCK_STALE, stale_lock=True, who=stale.info.describe()) from None
+            raise SyncFailed(LOCK_STALE, stale_lock=True, holder=stale.info.who()) from None
         lock.break_stale()
         _acquire(lock, False)
     except safety.LockHeld as held:
-        raise SyncFailed(LOCK_HELD, who=held.info.describe()) from None
+        raise SyncFailed(LOCK_HELD, holder=held.info.who()) from None
     except OSError as error:  # the folder is gone (a network drive disconnected) or not writable
         raise SyncFailed(FOLDER_FAILED, folder=lock.workbook.parent, detail=os_reason(error)) from None
 

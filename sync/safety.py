@@ -35,6 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
+from models.i18n import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 BACKUP_FOLDER = ".outreach-backups"
@@ -67,11 +69,22 @@ class LockInfo:
     pid: int
     since: datetime  # aware, UTC
 
+    def who(self) -> tuple[str, dict[str, str]]:
+        """Who holds the lock, as a message (English source, context Sync) and its arguments: a
+        message that names the holder translates this one too."""
+        since = _local_time(self.since)
+        if self.owner == UNKNOWN and self.machine == UNKNOWN:
+            return HELD_BY_UNKNOWN, {"since": since}
+        return HELD_BY, {"owner": self.owner, "machine": self.machine, "pid": str(self.pid), "since": since}
+
     def describe(self) -> str:
         """``"陈七 on PC-1 (process 4242) since 2024-03-19 18:00"``, the time in local time."""
-        if self.owner == UNKNOWN and self.machine == UNKNOWN:
-            return f"an unknown user (unreadable lock file, last changed {_local_time(self.since)})"
-        return f"{self.owner} on {self.machine} (process {self.pid}) since {_local_time(self.since)}"
+        message, args = self.who()
+        return message.format(**args)
+
+
+HELD_BY = QT_TRANSLATE_NOOP("Sync", "{owner} on {machine} (process {pid}) since {since}")
+HELD_BY_UNKNOWN = QT_TRANSLATE_NOOP("Sync", "an unknown user (unreadable lock file, last changed {since})")
 
 
 class LockError(Exception):

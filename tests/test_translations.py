@@ -402,6 +402,30 @@ def test_why_a_file_could_not_be_used_is_said_in_chinese(
     assert not re.search("[A-Za-z]{3}", shown.replace(str(tmp_path), ""))
 
 
+def test_who_holds_the_sync_lock_is_said_in_chinese(
+    qtbot, chinese, database: Database, bureau, settings: Settings, tmp_path
+) -> None:
+    """钱七 on PC-QIAN (process 1234) since … 正在同步总表: the holder was described in English."""
+    from datetime import timedelta
+
+    from gui_helpers import open_main_window
+    from sync_helpers import new_workbook
+
+    from sync import safety
+
+    workbook = new_workbook(tmp_path / "shared")
+    settings.workbook_path = str(workbook)
+    lock = safety.SyncLock(workbook, "钱七", stale_after=timedelta(hours=1))
+    lock.acquire()
+    dialogs = ScriptedDialogs()
+    window = open_main_window(qtbot, database, settings, dialogs)
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.running is None and bool(dialogs.errors), timeout=30_000)
+    shown = dialogs.errors[-1][1]
+    assert "钱七" in shown and "进程" in shown and "正在同步总表" in shown
+    assert not re.search("[A-Za-z]{3}", shown.replace(safety._machine(), ""))
+
+
 def test_a_report_that_cannot_be_written_says_which_file_and_why_in_chinese(chinese) -> None:
     from ui.text import error_text
 

@@ -240,6 +240,8 @@ class SyncController(QObject):
                 args["ledger"] = tr("Ledger", args["ledger"])
             if "detail" in args:
                 args["detail"] = reason_text(args["detail"])
+            if error.who_message is not None:
+                args["who"] = tr("Sync", error.who_message).format(**args)
             text = tr("Sync", error.message).format(**args)
             if error.stale_lock:
                 answer = self.services.choose(

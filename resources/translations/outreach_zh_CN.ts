@@ -823,7 +823,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="177" />
+            <location filename="../../ui/ledger_page.py" line="196" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -1336,12 +1336,12 @@
         <message>
             <location filename="../../sync/engine.py" line="105" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
-            <translation>{who} 正在同步总表，未写入任何内容。</translation>
+            <translation>{who}正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
             <location filename="../../sync/engine.py" line="106" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
-            <translation>总表上留有 {who} 的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
+            <translation>总表上留有{who}的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
             <location filename="../../sync/engine.py" line="109" />
@@ -1442,6 +1442,16 @@
             <location filename="../../sync/engine.py" line="187" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
+        </message>
+        <message>
+            <location filename="../../sync/safety.py" line="86" />
+            <source>{owner} on {machine} (process {pid}) since {since}</source>
+            <translation>{owner}（{machine}，进程 {pid}，自 {since} 起）</translation>
+        </message>
+        <message>
+            <location filename="../../sync/safety.py" line="87" />
+            <source>an unknown user (unreadable lock file, last changed {since})</source>
+            <translation>未知用户（锁文件无法读取，最后修改于 {since}）</translation>
         </message>
         <message>
             <location filename="../../sync/values.py" line="30" />
@@ -1687,120 +1697,120 @@
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="247" />
+            <location filename="../../ui/sync_controller.py" line="249" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="248" />
+            <location filename="../../ui/sync_controller.py" line="250" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="249" />
+            <location filename="../../ui/sync_controller.py" line="251" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="250" />
-            <location filename="../../ui/sync_controller.py" line="262" />
+            <location filename="../../ui/sync_controller.py" line="252" />
+            <location filename="../../ui/sync_controller.py" line="264" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="258" />
+            <location filename="../../ui/sync_controller.py" line="260" />
             <source>An older copy of the workbook</source>
             <translation>总表的旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="261" />
+            <location filename="../../ui/sync_controller.py" line="263" />
             <source>Sync it only if head office put this version back on purpose.</source>
             <translation>只有在总部有意放回这个版本时才同步它。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="263" />
+            <location filename="../../ui/sync_controller.py" line="265" />
             <source>Sync this older copy</source>
             <translation>同步这个旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="269" />
+            <location filename="../../ui/sync_controller.py" line="271" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="279" />
-            <location filename="../../ui/sync_controller.py" line="271" />
+            <location filename="../../ui/sync_controller.py" line="281" />
+            <location filename="../../ui/sync_controller.py" line="273" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="280" />
+            <location filename="../../ui/sync_controller.py" line="282" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="286" />
+            <location filename="../../ui/sync_controller.py" line="288" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="289" />
+            <location filename="../../ui/sync_controller.py" line="291" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="295" />
+            <location filename="../../ui/sync_controller.py" line="297" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="299" />
+            <location filename="../../ui/sync_controller.py" line="301" />
             <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
             <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="361" />
+            <location filename="../../ui/sync_controller.py" line="363" />
             <location filename="../../ui/sync_controller.py" line="150" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="363" />
+            <location filename="../../ui/sync_controller.py" line="365" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="365" />
+            <location filename="../../ui/sync_controller.py" line="367" />
             <source>Workbook is not an .xlsx file</source>
             <translation>总表不是 .xlsx 文件</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="367" />
+            <location filename="../../ui/sync_controller.py" line="369" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="369" />
+            <location filename="../../ui/sync_controller.py" line="371" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="373" />
+            <location filename="../../ui/sync_controller.py" line="375" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="374" />
+            <location filename="../../ui/sync_controller.py" line="376" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="379" />
+            <location filename="../../ui/sync_controller.py" line="381" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="381" />
+            <location filename="../../ui/sync_controller.py" line="383" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window
-from PySide6.QtCharts import QHorizontalBarSeries, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import Qt
 
 from models.reports.figures import period_report
@@ -84,6 +84,22 @@ def test_the_dashboard_shows_the_report_figures_for_the_same_period(qtbot, datab
     assert values.min() == 0 and values.max() > highest  # the peak does not touch the frame
     (bars,) = dashboard.industry_chart.chart().series()
     assert isinstance(bars, QHorizontalBarSeries)  # names beside the bars, not cut below them
+
+
+def test_a_years_dashboard_names_its_months_so_they_fit(qtbot, database, bureau) -> None:
+    """Twelve labels "2024-01"… did not fit the chart and were each cut to "2…"; a card's value in
+    hundred million yuan made the window wider than a laptop's screen."""
+    dashboard = Dashboard(database, today=date(2025, 2, 1))
+    qtbot.addWidget(dashboard)
+    dashboard.period_text.setText("2024")
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=10_000)
+    (months,) = [a for a in dashboard.trend_chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert months.categories() == [str(month) for month in range(1, 13)]
+    assert months.titleText() == "2024, by month"
+    for card in dashboard.cards.values():
+        card.value.setText("1,399.74 hundred million yuan")
+    assert dashboard.minimumSizeHint().width() <= 1280
 
 
 def test_a_typed_period_sets_the_kind_shown_beside_it(qtbot, database, bureau) -> None:

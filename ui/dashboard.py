@@ -92,6 +92,7 @@ class Card(QFrame):
         self.value = QLabel()
         self.value.setObjectName("value")
         self.value.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.value.setWordWrap(True)  # "1,399.74 hundred million yuan" would widen the window past a screen
         self.change = QLabel()
         self.change.setObjectName("change")
         layout = QVBoxLayout(self)
@@ -264,10 +265,17 @@ class Dashboard(QDialog):
         labels = []
         for number, row in enumerate(report.monthly):
             series.append(QPointF(number, float(row.planned) / 10000))
-            labels.append(f"{row.year}-{row.month:02d}")
+            # The month's number, its year under the axis: twelve 2025-01 labels (or even 1月, Jan)
+            # did not fit a year's chart and were each cut to "2…".
+            labels.append(str(row.month))
+        if len(set(labels)) < len(labels):  # more than a year: a category axis takes each label once
+            labels = [f"{row.year}-{row.month:02d}" for row in report.monthly]
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append(labels)
+        years = sorted({row.year for row in report.monthly})
+        span = "–".join(str(year) for year in years[:: max(len(years) - 1, 1)])
+        axis_x.setTitleText(tr("Dashboard", "{years}, by month").format(years=span))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = _value_axis(max((float(r.planned) / 10000 for r in report.monthly), default=0.0))

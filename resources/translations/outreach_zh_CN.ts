@@ -181,54 +181,59 @@
             <translation>{amount} 亿元</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="115" />
+            <location filename="../../ui/dashboard.py" line="116" />
             <source>Dashboard</source>
             <translation>工作看板</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="129" />
+            <location filename="../../ui/dashboard.py" line="130" />
             <source>Show</source>
             <translation>查看</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="133" />
+            <location filename="../../ui/dashboard.py" line="134" />
             <source>Period:</source>
             <translation>统计期间：</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="181" />
+            <location filename="../../ui/dashboard.py" line="182" />
             <source>(Still showing {period}.)</source>
             <translation>（仍显示{period}的数据。）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="200" />
+            <location filename="../../ui/dashboard.py" line="201" />
             <source>Computing…</source>
             <translation>正在统计…</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="217" />
+            <location filename="../../ui/dashboard.py" line="218" />
             <source>The figures could not be computed: {error}</source>
             <translation>无法完成统计：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="225" />
+            <location filename="../../ui/dashboard.py" line="226" />
             <source>{period}, compared with {earlier}</source>
             <translation>{period}，对比{earlier}</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="238" />
+            <location filename="../../ui/dashboard.py" line="239" />
             <source>Planned investment by industry (100 million yuan)</source>
             <translation>分产业计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="260" />
+            <location filename="../../ui/dashboard.py" line="261" />
             <source>Monthly planned investment (100 million yuan)</source>
             <translation>逐月计划投资（亿元）</translation>
         </message>
         <message>
-            <location filename="../../ui/dashboard.py" line="262" />
+            <location filename="../../ui/dashboard.py" line="263" />
             <source>Planned investment</source>
             <translation>计划投资</translation>
+        </message>
+        <message>
+            <location filename="../../ui/dashboard.py" line="278" />
+            <source>{years}, by month</source>
+            <translation>{years}年（按月）</translation>
         </message>
     </context>
     <context>

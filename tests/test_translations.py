@@ -13,7 +13,7 @@ import pytest
 from gui_helpers import ScriptedDialogs
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMenuBar,
     QTabWidget,
+    QToolBar,
     QWidget,
 )
 
@@ -255,6 +257,53 @@ def test_the_main_window_is_in_chinese(
     assert "计划投资（万元）" in headers
     assert "洽谈中" in [page.model.index(0, c).data() for c in range(page.model.columnCount())]
     _assert_no_english(window, tmp_path, "main_window")
+
+
+def _access_keys_used_twice(menu_bar: QMenuBar) -> list[str]:
+    """Menus (and the menu bar) in which one Alt letter opens two things: it then only cycles."""
+
+    def letter(text: str) -> str | None:
+        found = re.search(r"&([^&])", text.replace("&&", ""))
+        return found.group(1).lower() if found else None
+
+    twice = []
+    menus = [menu_bar, *(a.menu() for a in menu_bar.actions() if a.menu() is not None)]
+    for menu in menus:
+        letters = [letter(a.text()) for a in menu.actions() if not a.isSeparator() and a.isVisible()]
+        twice += [
+            f"{menu.title() if isinstance(menu, QMenu) else 'menu bar'}: {k}"
+            for k in set(letters)
+            if k and letters.count(k) > 1
+        ]
+    return sorted(twice)
+
+
+def test_no_alt_letter_is_used_twice_in_a_menu(qtbot, database: Database, settings, bureau) -> None:
+    """Edit had &Redo and &Restore, Sync &Conflicts… and &Choose master workbook…, in both languages."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(database, settings, ScriptedDialogs())
+    qtbot.addWidget(window)
+    assert _access_keys_used_twice(window.menuBar()) == []
+    assert window.undo_action.text().startswith("&Undo")
+
+
+def test_no_alt_letter_is_used_twice_in_a_chinese_menu(
+    qtbot, chinese, database: Database, settings, bureau
+) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(database, settings, ScriptedDialogs())
+    qtbot.addWidget(window)
+    assert _access_keys_used_twice(window.menuBar()) == []
+    window.undo_stack.push(QUndoCommand("删除记录（3 条）"))
+    assert (
+        window.undo_action.text() == "撤销 删除记录（3 条）(&U)"
+    )  # the letter at the end, as 撤销(&U) alone
+    assert "(U)" not in window.undo_action.toolTip() and "&" not in window.undo_action.toolTip()
+    (toolbar,) = window.findChildren(QToolBar)
+    buttons = [a.iconText() for a in toolbar.actions() if not a.isSeparator()]
+    assert "撤销 删除记录（3 条）" in buttons and "登记走访" in buttons  # not 登记走访(L)
 
 
 def test_the_language_menu_stores_the_choice_and_says_it_needs_a_restart(

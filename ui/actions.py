@@ -17,6 +17,7 @@ def make_action(
 ) -> QAction:
     """An action owned by ``window`` and added to it, so its shortcut works anywhere in the window."""
     action = QAction(text, window)
+    action.setIconText(button_text(text))
     action.setObjectName(name)
     if isinstance(shortcut, QKeySequence.StandardKey):
         action.setShortcuts(shortcut)  # every binding of the platform (Redo: Ctrl+Y and Ctrl+Shift+Z)
@@ -25,3 +26,13 @@ def make_action(
     action.triggered.connect(lambda _checked=False: slot())
     window.addAction(action)
     return action
+
+
+def button_text(text: str) -> str:
+    """An action's text on a toolbar button or in a tooltip: no access key, no trailing "…" ("&Undo"
+    as "Undo", "撤销(&U)" as "撤销": Qt left 撤销(U) there)."""
+    for marked in ("(&", "（&"):
+        at = text.find(marked)
+        if at != -1 and text[at + 3 : at + 4] in (")", "）"):
+            text = text[:at] + text[at + 4 :]
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…").removesuffix("...")

@@ -24,7 +24,7 @@ from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_controller import SyncController
 from ui.text import problems_text, reason_text, tr
-from ui.undo import SetDeletedCommand
+from ui.undo import SetDeletedCommand, stack_actions
 from ui.visit_dialog import VisitDialog
 from ui.worker import BackgroundTask, TaskControl, run_in_background
 
@@ -104,11 +104,8 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(
             tr("Main", "&Delete"), self.delete_records, QKeySequence.StandardKey.Delete, "delete"
         )
-        self.restore_action = self._action(tr("Main", "&Restore"), self.restore_records, "Ctrl+R", "restore")
-        self.undo_action = self.undo_stack.createUndoAction(self, tr("Main", "&Undo"))
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, tr("Main", "&Redo"))
-        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.restore_action = self._action(tr("Main", "Res&tore"), self.restore_records, "Ctrl+R", "restore")
+        self.undo_action, self.redo_action = stack_actions(self, self.undo_stack)
         self.find_action = self._action(
             tr("Main", "&Find"), self.focus_search, QKeySequence.StandardKey.Find, "find"
         )

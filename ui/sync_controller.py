@@ -79,7 +79,7 @@ class SyncController(QObject):
 
         self.sync_action = action(tr("Sync", "&Sync now"), lambda: self.sync_now(), "F5", "sync_now")
         self.choose_action = action(
-            tr("Sync", "&Choose master workbook…"), self.choose_workbook, None, "choose_workbook"
+            tr("Sync", "Choose &master workbook…"), self.choose_workbook, None, "choose_workbook"
         )
         self.new_action = action(
             tr("Sync", "Create a &new master workbook…"), self.new_workbook, None, "new_workbook"

@@ -1,14 +1,16 @@
-"""Undoable record operations: soft delete and restore."""
+"""Undoable record operations (soft delete and restore), and the Undo and Redo actions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.i18n import database_reason
 from models.store import LedgerStore
+from ui.actions import button_text
 from ui.text import reason_text, tr
 
 
@@ -94,3 +96,53 @@ class SetDeletedCommand(QUndoCommand):
         else:
             text = tr("Main", "Delete undone: {count} restored.")
         self.announce(text.format(count=count))
+
+
+def stack_actions(window: QWidget, stack: QUndoStack) -> tuple[QAction, QAction]:
+    """Undo and Redo, named after the step they take ("Undo Delete 3 records"). QUndoStack's own put
+    its text after the menu's, so a Chinese one read 撤销(U) 删除记录（3 条）: the access key belongs at
+    the end (撤销 删除记录（3 条）(&U)), and a toolbar button or tooltip shows no access key at all."""
+    undo = _StepAction(window, tr("Main", "&Undo"), tr("Main", "&Undo {step}"), tr("Main", "Undo {step}"))
+    redo = _StepAction(window, tr("Main", "&Redo"), tr("Main", "&Redo {step}"), tr("Main", "Redo {step}"))
+    for action, name, keys, take, named, possible, step, can in (
+        (
+            undo,
+            "undo",
+            QKeySequence.StandardKey.Undo,
+            stack.undo,
+            stack.undoTextChanged,
+            stack.canUndoChanged,
+            stack.undoText(),
+            stack.canUndo(),
+        ),
+        (
+            redo,
+            "redo",
+            QKeySequence.StandardKey.Redo,
+            stack.redo,
+            stack.redoTextChanged,
+            stack.canRedoChanged,
+            stack.redoText(),
+            stack.canRedo(),
+        ),
+    ):
+        action.setObjectName(name)
+        action.setShortcuts(keys)
+        window.addAction(action)  # its shortcut works anywhere in the window
+        action.triggered.connect(take)
+        named.connect(action.show_step)  # slots of the action: let go of when it goes
+        possible.connect(action.setEnabled)
+        action.show_step(step)
+        action.setEnabled(can)
+    return undo, redo
+
+
+class _StepAction(QAction):
+    def __init__(self, window: QWidget, alone: str, named: str, tip: str) -> None:
+        super().__init__(window)
+        self._alone, self._named, self._tip = alone, named, tip
+
+    def show_step(self, step: str) -> None:
+        self.setText(self._named.format(step=step) if step else self._alone)
+        self.setIconText(self._tip.format(step=step) if step else button_text(self._alone))
+        self.setToolTip(self.iconText())

@@ -274,17 +274,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="491" />
+            <location filename="../../ui/main_window.py" line="488" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="513" />
+            <location filename="../../ui/main_window.py" line="510" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="516" />
+            <location filename="../../ui/main_window.py" line="513" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -857,259 +857,279 @@
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="105" />
-            <location filename="../../ui/main_window.py" line="419" />
+            <location filename="../../ui/main_window.py" line="416" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="107" />
-            <source>&amp;Restore</source>
-            <translation>恢复(&amp;R)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/main_window.py" line="108" />
-            <source>&amp;Undo</source>
-            <translation>撤销(&amp;U)</translation>
+            <source>Res&amp;tore</source>
+            <translation>恢复(&amp;T)</translation>
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="110" />
-            <source>&amp;Redo</source>
-            <translation>重做(&amp;R)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/main_window.py" line="113" />
             <source>&amp;Find</source>
             <translation>查找(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="116" />
+            <location filename="../../ui/main_window.py" line="113" />
             <source>Show &amp;deleted records</source>
             <translation>显示已删除的记录(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="119" />
+            <location filename="../../ui/main_window.py" line="116" />
             <source>&amp;Convert lead to project…</source>
             <translation>线索转为签约项目(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="122" />
+            <location filename="../../ui/main_window.py" line="119" />
             <source>&amp;Advance to next stage</source>
             <translation>推进到下一阶段(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="124" />
+            <location filename="../../ui/main_window.py" line="121" />
             <source>Fill with &amp;demo data…</source>
             <translation>填充演示数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="126" />
+            <location filename="../../ui/main_window.py" line="123" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="139" />
+            <location filename="../../ui/main_window.py" line="136" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="145" />
+            <location filename="../../ui/main_window.py" line="142" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="151" />
+            <location filename="../../ui/main_window.py" line="148" />
             <source>&amp;View</source>
             <translation>查看(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="156" />
+            <location filename="../../ui/main_window.py" line="153" />
             <source>&amp;Language</source>
             <translation>界面语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="159" />
+            <location filename="../../ui/main_window.py" line="156" />
             <source>Follow the system</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="167" />
+            <location filename="../../ui/main_window.py" line="164" />
             <source>&amp;Record</source>
             <translation>记录(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="169" />
+            <location filename="../../ui/main_window.py" line="166" />
             <source>Re&amp;ports</source>
             <translation>报表(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="177" />
+            <location filename="../../ui/main_window.py" line="174" />
             <source>&amp;Sync</source>
             <translation>同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="184" />
+            <location filename="../../ui/main_window.py" line="181" />
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="204" />
+            <location filename="../../ui/main_window.py" line="201" />
             <source>User: {user}</source>
             <translation>用户：{user}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="205" />
+            <location filename="../../ui/main_window.py" line="202" />
             <source>Team: {team}</source>
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="236" />
+            <location filename="../../ui/main_window.py" line="233" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="237" />
+            <location filename="../../ui/main_window.py" line="234" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="257" />
+            <location filename="../../ui/main_window.py" line="254" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="258" />
+            <location filename="../../ui/main_window.py" line="255" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商外勤台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="341" />
+            <location filename="../../ui/main_window.py" line="338" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="396" />
+            <location filename="../../ui/main_window.py" line="393" />
             <source>Nothing was deleted: the database could not be read ({detail}).</source>
             <translation>未删除任何记录：无法读取数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="403" />
+            <location filename="../../ui/main_window.py" line="400" />
             <source>, </source>
             <translation>，</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="404" />
+            <location filename="../../ui/main_window.py" line="401" />
             <source>{ledger}: {count}</source>
             <translation>{ledger} {count} 条</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="408" />
+            <location filename="../../ui/main_window.py" line="405" />
             <source>Other records refer to “{name}” ({referring}).</source>
             <translation>有其他记录引用“{name}”（{referring}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="412" />
+            <location filename="../../ui/main_window.py" line="409" />
             <source>Other records refer to the {count} records selected ({referring}).</source>
             <translation>有其他记录引用所选的 {count} 条记录（{referring}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="415" />
+            <location filename="../../ui/main_window.py" line="412" />
             <source>They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.</source>
             <translation>这些记录会保留，并把该名称标为已删除。仍要删除吗？按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="419" />
+            <location filename="../../ui/main_window.py" line="416" />
             <source>Delete a record in use?</source>
             <translation>删除仍被引用的记录？</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="437" />
+            <location filename="../../ui/main_window.py" line="434" />
             <source>Not saved</source>
             <translation>未保存</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="453" />
+            <location filename="../../ui/main_window.py" line="450" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="466" />
+            <location filename="../../ui/main_window.py" line="463" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="478" />
+            <location filename="../../ui/main_window.py" line="475" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="532" />
+            <location filename="../../ui/main_window.py" line="529" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="533" />
+            <location filename="../../ui/main_window.py" line="530" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="538" />
+            <location filename="../../ui/main_window.py" line="535" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="539" />
+            <location filename="../../ui/main_window.py" line="536" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="545" />
+            <location filename="../../ui/main_window.py" line="542" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="545" />
+            <location filename="../../ui/main_window.py" line="542" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="571" />
+            <location filename="../../ui/main_window.py" line="568" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="572" />
+            <location filename="../../ui/main_window.py" line="569" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="75" />
+            <location filename="../../ui/undo.py" line="77" />
             <source>Nothing was deleted: the database could not be written ({detail}).</source>
             <translation>未删除任何记录：无法写入数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="77" />
+            <location filename="../../ui/undo.py" line="79" />
             <source>Nothing was restored: the database could not be written ({detail}).</source>
             <translation>未恢复任何记录：无法写入数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="89" />
+            <location filename="../../ui/undo.py" line="91" />
             <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
             <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="91" />
+            <location filename="../../ui/undo.py" line="93" />
             <source>Restore undone: {count} deleted again.</source>
             <translation>已撤销恢复，{count} 条重新删除。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="93" />
+            <location filename="../../ui/undo.py" line="95" />
             <source>Restored: {count}. Press Ctrl+Z to undo.</source>
             <translation>已恢复 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="95" />
+            <location filename="../../ui/undo.py" line="97" />
             <source>Delete undone: {count} restored.</source>
             <translation>已撤销删除，恢复 {count} 条。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="108" />
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="108" />
+            <source>&amp;Undo {step}</source>
+            <translation>撤销 {step}(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="108" />
+            <source>Undo {step}</source>
+            <translation>撤销 {step}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="109" />
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="109" />
+            <source>&amp;Redo {step}</source>
+            <translation>重做 {step}(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="109" />
+            <source>Redo {step}</source>
+            <translation>重做 {step}</translation>
         </message>
     </context>
     <context>
@@ -1626,8 +1646,8 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="82" />
-            <source>&amp;Choose master workbook…</source>
-            <translation>选择总表(&amp;C)…</translation>
+            <source>Choose &amp;master workbook…</source>
+            <translation>选择总表(&amp;M)…</translation>
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="85" />
@@ -1953,12 +1973,12 @@
     <context>
         <name>Undo</name>
         <message>
-            <location filename="../../ui/undo.py" line="34" />
+            <location filename="../../ui/undo.py" line="36" />
             <source>Delete records ({count})</source>
             <translation>删除记录（{count} 条）</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="36" />
+            <location filename="../../ui/undo.py" line="38" />
             <source>Restore records ({count})</source>
             <translation>恢复记录（{count} 条）</translation>
         </message>

@@ -511,6 +511,7 @@ class Look:
 
     there: bool | None
     stamp: tuple[int, int] | None = None  # (modified time, size) of the file looked into
+    gone: bool = False  # not there, though its folder is: moved or deleted, not a share offline
 
 
 def look_at_workbook(path: Path, last: Look | None = None) -> Look:
@@ -522,6 +523,8 @@ def look_at_workbook(path: Path, last: Look | None = None) -> Look:
     """
     try:
         info = path.stat()
+    except FileNotFoundError:
+        return Look(None, gone=path.parent.is_dir())
     except OSError:
         return Look(None)
     if not stat.S_ISREG(info.st_mode):
@@ -533,7 +536,7 @@ def look_at_workbook(path: Path, last: Look | None = None) -> Look:
         with path.open("rb") as file:
             return Look(file.read(len(ZIP_START)) == ZIP_START, stamp)
     except FileNotFoundError:  # gone meanwhile
-        return Look(None)
+        return Look(None, gone=path.parent.is_dir())
     except OSError:
         return Look(True)
 

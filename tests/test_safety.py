@@ -523,8 +523,8 @@ def test_a_quick_look_tells_a_workbook_from_a_missing_file_and_from_another_kind
     assert looked.there is True
     assert safety.look_at_workbook(empty).there is False
     assert safety.look_at_workbook(old_format).there is False
-    assert safety.look_at_workbook(tmp_path / "gone.xlsx").there is None
-    assert safety.look_at_workbook(tmp_path / "missing-folder" / "master.xlsx").there is None
+    assert safety.look_at_workbook(tmp_path / "gone.xlsx") == safety.Look(None, gone=True)
+    assert safety.look_at_workbook(tmp_path / "missing-folder" / "master.xlsx") == safety.Look(None)
     assert safety.look_at_workbook(tmp_path).there is False  # a folder
     if hasattr(os, "mkfifo"):
         pipe = tmp_path / "pipe.xlsx"

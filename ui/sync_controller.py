@@ -68,6 +68,7 @@ class SyncController(QObject):
         self.tasks = tasks
         self.reachable: bool | None = None
         self.not_a_workbook = False  # reachable, but not an .xlsx (an .xls, a .csv chosen by mistake)
+        self.gone = False  # not there though its folder is: moved or deleted, not a share offline
         self._look: Look | None = None  # the last look at the workbook, not read again until it changes
         self._looked_at: Path | None = None
         self.running: BackgroundTask | None = None
@@ -221,7 +222,7 @@ class SyncController(QObject):
 
     def _finished(self, task: BackgroundTask, report: SyncReport) -> None:
         self._done(task)
-        self.reachable, self.not_a_workbook = True, False
+        self.reachable, self.not_a_workbook, self.gone = True, False, False
         self.refresh_status()
         self.synced.emit(report)
         self.services.info(self.window, tr("Sync", "Sync finished"), self.summary(report))
@@ -352,6 +353,7 @@ class SyncController(QObject):
             self._look, self._looked_at = look, workbook
             self.reachable = look.there is not None
             self.not_a_workbook = look.there is False
+            self.gone = look.gone
             self.refresh_status()
 
         task.finished.connect(lambda: done(task.result))
@@ -367,6 +369,8 @@ class SyncController(QObject):
             where = tr("Sync", "Workbook is not an .xlsx file")
         elif self.reachable:
             where = tr("Sync", "Workbook reachable")
+        elif self.gone:
+            where = tr("Sync", "Workbook not found in its folder (moved or deleted?)")
         else:
             where = tr("Sync", "Workbook not reachable (offline)")
         when = last_sync(self.database)

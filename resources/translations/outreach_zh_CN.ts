@@ -1102,32 +1102,32 @@
             <translation>已撤销删除，恢复 {count} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="108" />
+            <location filename="../../ui/undo.py" line="105" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="108" />
+            <location filename="../../ui/undo.py" line="105" />
             <source>&amp;Undo {step}</source>
             <translation>撤销 {step}(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="108" />
+            <location filename="../../ui/undo.py" line="105" />
             <source>Undo {step}</source>
             <translation>撤销 {step}</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="109" />
+            <location filename="../../ui/undo.py" line="106" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="109" />
+            <location filename="../../ui/undo.py" line="106" />
             <source>&amp;Redo {step}</source>
             <translation>重做 {step}(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="109" />
+            <location filename="../../ui/undo.py" line="106" />
             <source>Redo {step}</source>
             <translation>重做 {step}</translation>
         </message>
@@ -1635,207 +1635,212 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="47" />
-            <location filename="../../ui/sync_controller.py" line="183" />
+            <location filename="../../ui/sync_controller.py" line="184" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="80" />
+            <location filename="../../ui/sync_controller.py" line="81" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="82" />
+            <location filename="../../ui/sync_controller.py" line="83" />
             <source>Choose &amp;master workbook…</source>
             <translation>选择总表(&amp;M)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="85" />
+            <location filename="../../ui/sync_controller.py" line="86" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="87" />
+            <location filename="../../ui/sync_controller.py" line="88" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="88" />
+            <location filename="../../ui/sync_controller.py" line="89" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="89" />
+            <location filename="../../ui/sync_controller.py" line="90" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="109" />
+            <location filename="../../ui/sync_controller.py" line="110" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="109" />
-            <location filename="../../ui/sync_controller.py" line="119" />
+            <location filename="../../ui/sync_controller.py" line="110" />
+            <location filename="../../ui/sync_controller.py" line="120" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="119" />
+            <location filename="../../ui/sync_controller.py" line="120" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="128" />
+            <location filename="../../ui/sync_controller.py" line="129" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="151" />
+            <location filename="../../ui/sync_controller.py" line="152" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="152" />
+            <location filename="../../ui/sync_controller.py" line="153" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="153" />
+            <location filename="../../ui/sync_controller.py" line="154" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="184" />
+            <location filename="../../ui/sync_controller.py" line="185" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="227" />
+            <location filename="../../ui/sync_controller.py" line="228" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="234" />
+            <location filename="../../ui/sync_controller.py" line="235" />
             <location filename="../../sync/engine.py" line="192" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="249" />
+            <location filename="../../ui/sync_controller.py" line="250" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="250" />
+            <location filename="../../ui/sync_controller.py" line="251" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="251" />
+            <location filename="../../ui/sync_controller.py" line="252" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="252" />
-            <location filename="../../ui/sync_controller.py" line="264" />
+            <location filename="../../ui/sync_controller.py" line="253" />
+            <location filename="../../ui/sync_controller.py" line="265" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="260" />
+            <location filename="../../ui/sync_controller.py" line="261" />
             <source>An older copy of the workbook</source>
             <translation>总表的旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="263" />
+            <location filename="../../ui/sync_controller.py" line="264" />
             <source>Sync it only if head office put this version back on purpose.</source>
             <translation>只有在总部有意放回这个版本时才同步它。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="265" />
+            <location filename="../../ui/sync_controller.py" line="266" />
             <source>Sync this older copy</source>
             <translation>同步这个旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="271" />
+            <location filename="../../ui/sync_controller.py" line="272" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="281" />
-            <location filename="../../ui/sync_controller.py" line="273" />
+            <location filename="../../ui/sync_controller.py" line="282" />
+            <location filename="../../ui/sync_controller.py" line="274" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="282" />
+            <location filename="../../ui/sync_controller.py" line="283" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="288" />
+            <location filename="../../ui/sync_controller.py" line="289" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="291" />
+            <location filename="../../ui/sync_controller.py" line="292" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="297" />
+            <location filename="../../ui/sync_controller.py" line="298" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="301" />
+            <location filename="../../ui/sync_controller.py" line="302" />
             <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
             <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="363" />
-            <location filename="../../ui/sync_controller.py" line="150" />
+            <location filename="../../ui/sync_controller.py" line="365" />
+            <location filename="../../ui/sync_controller.py" line="151" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="365" />
+            <location filename="../../ui/sync_controller.py" line="367" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="367" />
+            <location filename="../../ui/sync_controller.py" line="369" />
             <source>Workbook is not an .xlsx file</source>
             <translation>总表不是 .xlsx 文件</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="369" />
+            <location filename="../../ui/sync_controller.py" line="371" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="371" />
+            <location filename="../../ui/sync_controller.py" line="373" />
+            <source>Workbook not found in its folder (moved or deleted?)</source>
+            <translation>总表不在原文件夹中（已移动或删除？）</translation>
+        </message>
+        <message>
+            <location filename="../../ui/sync_controller.py" line="375" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="375" />
+            <location filename="../../ui/sync_controller.py" line="379" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="376" />
+            <location filename="../../ui/sync_controller.py" line="380" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="381" />
+            <location filename="../../ui/sync_controller.py" line="385" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="383" />
+            <location filename="../../ui/sync_controller.py" line="387" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -121,7 +121,9 @@ class ReportsController(QObject):
             self.services.error(
                 self.window,
                 title,
-                tr("Reports", "{path} was not written: {error}").format(path=path, error=error_text(error)),
+                tr("Reports", "{path} was not written: {error}").format(
+                    path=path, error=error_text(error, named=path)
+                ),
             )
 
         task.finished.connect(finished)

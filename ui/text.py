@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCollator, QCoreApplication, QLocale
@@ -74,11 +76,14 @@ def reason_text(detail: str) -> str:
     return tr("Reason", detail)
 
 
-def error_text(error: object) -> str:
-    """An exception for a message: a file's error says which file and why, in the screen's language."""
+def error_text(error: object, named: Path | None = None) -> str:
+    """An exception for a message: a file's error says which file and why, in the screen's language
+    (only why, when the file is ``named`` in the message already)."""
     if isinstance(error, OSError):
         reason = reason_text(os_reason(error))
-        return f"{error.filename}: {reason}" if error.filename else reason
+        if not error.filename or (named is not None and Path(os.fsdecode(error.filename)) == named):
+            return reason
+        return f"{error.filename}: {reason}"
     return str(error)
 
 

@@ -443,6 +443,32 @@ def test_window_layout_is_remembered(qtbot, database, settings) -> None:
     assert again.current_page() is again.pages["projects"] and again.pages["projects"].model.loaded
 
 
+def test_columns_can_be_hidden_from_the_view_menu_and_stay_hidden(qtbot, database, settings) -> None:
+    """The README promised an export of the visible columns, and no column could be hidden."""
+    from PySide6.QtWidgets import QMenu
+
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("visits")
+    columns = window.findChild(QMenu, "columns_menu")  # View ▸ Columns, as the header's own menu
+
+    def choices() -> list:
+        columns.aboutToShow.emit()
+        return columns.actions()
+
+    staff = next(a for a in choices() if a.text() == "Staff")
+    assert staff.isChecked()
+    staff.trigger()
+    assert "staff" not in page.visible_fields() and "visit_date" in page.visible_fields()
+    for action in choices():  # hide them all: the last one shown stays
+        if action.isChecked():
+            action.trigger()
+    assert page.visible_fields() == ["next_action_date"]
+    assert not next(a for a in choices() if a.isChecked()).isEnabled()
+    window.close()
+    again = _window(qtbot, database, settings)
+    assert again.pages["visits"].visible_fields() == ["next_action_date"]
+
+
 def test_background_work_reports_progress_and_result_on_the_gui_thread(qtbot) -> None:
     seen: list[tuple[int, int]] = []
 

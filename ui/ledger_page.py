@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -23,7 +24,7 @@ from models.queries import LedgerQuery
 from models.store import LedgerStore
 from ui.detail_pane import DetailPane
 from ui.ledger_model import LedgerTableModel
-from ui.text import label_order, tr
+from ui.text import field_label, label_order, tr
 
 SEARCH_DELAY_MS = 150
 
@@ -81,6 +82,8 @@ class LedgerPage(QWidget):
         )
         self.table.setSortingEnabled(True)  # after the indicator, so the first sort is the ledger's own
         header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)  # hide or show columns
         # A long header elides at its end ("Construction start (pl…"), never cut at both sides.
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         for column, field in enumerate(self.model.fields):
@@ -191,6 +194,31 @@ class LedgerPage(QWidget):
     def _toggle_deleted(self, deleted: bool) -> None:
         self._keep_after_reset = []  # the other records: none of those selected is among them
         self.model.set_query(ledger_query(self.database, self.ledger.name, deleted=deleted))
+
+    def fill_column_menu(self, menu: QMenu) -> None:
+        """A check for each column: shown or hidden (a hidden one is left out of an export too, and
+        stays hidden at the next start). The last one shown cannot be hidden."""
+        menu.clear()
+        header = self.table.horizontalHeader()
+        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
+        for column, field in enumerate(self.model.fields):
+            action = menu.addAction(field_label(field))
+            action.setCheckable(True)
+            action.setChecked(column in shown)
+            action.setEnabled(shown != [column])
+            action.toggled.connect(lambda on, column=column: self._show_column(column, on))
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        header = self.table.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return  # a table with no column left would show nothing to choose
+        header.setSectionHidden(column, not shown)
+
+    def _column_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        self.fill_column_menu(menu)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+        menu.deleteLater()
 
     def _update_count(self) -> None:
         self.count_label.setText(tr("Ledger", "Records: {count}").format(count=self.model.rowCount()))

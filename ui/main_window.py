@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()
         view_menu.addAction(self.deleted_action)
+        columns_menu = view_menu.addMenu(tr("Main", "&Columns"))  # also the column header's own menu
+        columns_menu.setObjectName("columns_menu")
+        columns_menu.aboutToShow.connect(lambda: self.current_page().fill_column_menu(columns_menu))
         view_menu.addSeparator()
         language_menu = view_menu.addMenu(tr("Main", "&Language"))
         language_menu.setObjectName("language_menu")

@@ -274,17 +274,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="488" />
+            <location filename="../../ui/main_window.py" line="491" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="510" />
+            <location filename="../../ui/main_window.py" line="513" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="513" />
+            <location filename="../../ui/main_window.py" line="516" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -342,7 +342,7 @@
             <translation>暂无修改记录。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="103" />
+            <location filename="../../ui/text.py" line="108" />
             <source>{name} (workbook)</source>
             <translation>{name}（总表）</translation>
         </message>
@@ -818,17 +818,17 @@
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="54" />
+            <location filename="../../ui/ledger_page.py" line="55" />
             <source>Search {ledger}… (Ctrl+F)</source>
             <translation>搜索{ledger}…（Ctrl+F）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="56" />
+            <location filename="../../ui/ledger_page.py" line="57" />
             <source>Deleted records</source>
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="196" />
+            <location filename="../../ui/ledger_page.py" line="224" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -857,7 +857,7 @@
         </message>
         <message>
             <location filename="../../ui/main_window.py" line="105" />
-            <location filename="../../ui/main_window.py" line="416" />
+            <location filename="../../ui/main_window.py" line="419" />
             <source>&amp;Delete</source>
             <translation>删除(&amp;D)</translation>
         </message>
@@ -912,162 +912,167 @@
             <translation>查看(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="153" />
+            <location filename="../../ui/main_window.py" line="152" />
+            <source>&amp;Columns</source>
+            <translation>显示列(&amp;C)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="156" />
             <source>&amp;Language</source>
             <translation>界面语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="156" />
+            <location filename="../../ui/main_window.py" line="159" />
             <source>Follow the system</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="164" />
+            <location filename="../../ui/main_window.py" line="167" />
             <source>&amp;Record</source>
             <translation>记录(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="166" />
+            <location filename="../../ui/main_window.py" line="169" />
             <source>Re&amp;ports</source>
             <translation>报表(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="174" />
+            <location filename="../../ui/main_window.py" line="177" />
             <source>&amp;Sync</source>
             <translation>同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="181" />
+            <location filename="../../ui/main_window.py" line="184" />
             <source>Main</source>
             <translation>主工具栏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="201" />
+            <location filename="../../ui/main_window.py" line="204" />
             <source>User: {user}</source>
             <translation>用户：{user}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="202" />
+            <location filename="../../ui/main_window.py" line="205" />
             <source>Team: {team}</source>
             <translation>工作组：{team}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="233" />
+            <location filename="../../ui/main_window.py" line="236" />
             <source>Please wait</source>
             <translation>请稍候</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="234" />
+            <location filename="../../ui/main_window.py" line="237" />
             <source>Background work is still running. Cancel it or wait for it to end.</source>
             <translation>后台任务仍在运行，请取消或等待其完成。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="254" />
+            <location filename="../../ui/main_window.py" line="257" />
             <source>Language</source>
             <translation>界面语言</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="255" />
+            <location filename="../../ui/main_window.py" line="258" />
             <source>The new language takes effect when you restart Outreach Ledger.</source>
             <translation>新的界面语言将在重新启动招商外勤台账后生效。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="338" />
+            <location filename="../../ui/main_window.py" line="341" />
             <source>Not yet synced: {count}</source>
             <translation>待同步：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="393" />
+            <location filename="../../ui/main_window.py" line="396" />
             <source>Nothing was deleted: the database could not be read ({detail}).</source>
             <translation>未删除任何记录：无法读取数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="400" />
+            <location filename="../../ui/main_window.py" line="403" />
             <source>, </source>
             <translation>，</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="401" />
+            <location filename="../../ui/main_window.py" line="404" />
             <source>{ledger}: {count}</source>
             <translation>{ledger} {count} 条</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="405" />
+            <location filename="../../ui/main_window.py" line="408" />
             <source>Other records refer to “{name}” ({referring}).</source>
             <translation>有其他记录引用“{name}”（{referring}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="409" />
+            <location filename="../../ui/main_window.py" line="412" />
             <source>Other records refer to the {count} records selected ({referring}).</source>
             <translation>有其他记录引用所选的 {count} 条记录（{referring}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="412" />
+            <location filename="../../ui/main_window.py" line="415" />
             <source>They are kept, and show the name marked as deleted. Delete anyway? Ctrl+Z undoes it.</source>
             <translation>这些记录会保留，并把该名称标为已删除。仍要删除吗？按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="416" />
+            <location filename="../../ui/main_window.py" line="419" />
             <source>Delete a record in use?</source>
             <translation>删除仍被引用的记录？</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="434" />
+            <location filename="../../ui/main_window.py" line="437" />
             <source>Not saved</source>
             <translation>未保存</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="450" />
+            <location filename="../../ui/main_window.py" line="453" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="463" />
+            <location filename="../../ui/main_window.py" line="466" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="475" />
+            <location filename="../../ui/main_window.py" line="478" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="529" />
+            <location filename="../../ui/main_window.py" line="532" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="530" />
+            <location filename="../../ui/main_window.py" line="533" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="535" />
+            <location filename="../../ui/main_window.py" line="538" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="536" />
+            <location filename="../../ui/main_window.py" line="539" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="542" />
+            <location filename="../../ui/main_window.py" line="545" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="542" />
+            <location filename="../../ui/main_window.py" line="545" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="568" />
+            <location filename="../../ui/main_window.py" line="571" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="569" />
+            <location filename="../../ui/main_window.py" line="572" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -1311,32 +1316,32 @@
             <translation>未能生成 {path}：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="132" />
+            <location filename="../../ui/reports_controller.py" line="134" />
             <source>Period report</source>
             <translation>阶段工作报表</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="148" />
+            <location filename="../../ui/reports_controller.py" line="150" />
             <source>Team ranking</source>
             <translation>工作组排名</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="163" />
+            <location filename="../../ui/reports_controller.py" line="165" />
             <source>Supervision list</source>
             <translation>督办清单</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="178" />
+            <location filename="../../ui/reports_controller.py" line="180" />
             <source>Export this view</source>
             <translation>导出当前视图</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="90" />
+            <location filename="../../ui/text.py" line="95" />
             <source>“{text}” is not a period: use 2024, 2024Q1, 2024-03 or 2024W12.</source>
             <translation>“{text}”不是有效的统计期间，请按 2024、2024Q1、2024-03 或 2024W12 的格式输入。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="94" />
+            <location filename="../../ui/text.py" line="99" />
             <source>{period} has not begun yet: it starts on {first}.</source>
             <translation>{period} 尚未开始：从 {first} 起。</translation>
         </message>
@@ -2072,7 +2077,7 @@
             <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="63" />
+            <location filename="../../ui/text.py" line="65" />
             <source>{field}: {problem}</source>
             <translation>{field}：{problem}</translation>
         </message>
@@ -2080,12 +2085,12 @@
     <context>
         <name>Value</name>
         <message>
-            <location filename="../../ui/text.py" line="122" />
+            <location filename="../../ui/text.py" line="127" />
             <source>No</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../ui/text.py" line="122" />
+            <location filename="../../ui/text.py" line="127" />
             <source>Yes</source>
             <translation>是</translation>
         </message>

@@ -711,3 +711,17 @@ def test_a_report_is_readable_by_whoever_may_read_new_files_there(tmp_path: Path
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
     assert stat.S_IMODE(shared.stat().st_mode) == 0o664
     assert load_workbook(shared).sheetnames == load_workbook(fresh).sheetnames
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("２０２４Ｑ１", "2024Q1"),
+        ("２０２４－０３", "2024-03"),
+        ("２０２４年３月", "2024-03"),
+        ("２０２４Ｗ１２", "2024W12"),
+    ],
+)
+def test_a_period_typed_in_full_width_characters_is_understood(typed: str, meant: str) -> None:
+    """Dates and amounts took full-width digits (a Chinese input method's), periods did not."""
+    assert parse_period(typed) == parse_period(meant)

@@ -8,6 +8,7 @@ reported up to a day (:meth:`Period.up_to`), and compared with the same days a y
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -121,7 +122,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Period]], ...]
 
 def parse_period(text: str) -> Period:
     """``2024``, ``2024Q1``, ``2024-03`` (or 2024年3月), ``2024W12``; ValueError names what was wrong."""
-    cleaned = text.strip()
+    cleaned = unicodedata.normalize("NFKC", text).strip()  # ２０２４Ｑ１ typed with a Chinese input method
     for pattern, build in _PATTERNS:
         match = pattern.match(cleaned)
         if match:

@@ -18,7 +18,8 @@ from models.database import Database
 from models.fields import LEDGERS
 from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
 from models.tracking import next_version
-from sync.merge import DELETED, Conflict, ConflictKind, FieldConflict, resolve
+from sync.local import merge_fields
+from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, resolve
 from sync.values import Canonical, to_model
 
 
@@ -94,7 +95,11 @@ def resolve_conflict(
     fields = {f.name: f for f in LEDGERS[conflict.ledger].fields}
     with database.session(user, writes=True) as session:
         base_row = session.get(SyncBase, (conflict.ledger, conflict.record_id))
-        base = json.loads(base_row.snapshot) if base_row else None
+        # No base: nothing of it was agreed yet (found comparing two-way); deciding agrees the fields
+        # decided, the rest stay compared two-way.
+        base = (
+            json.loads(base_row.snapshot) if base_row else {UNAGREED: ",".join(merge_fields(conflict.ledger))}
+        )
         local, new_base = resolve(merge_conflict, base, chosen)
         record = session.get(LEDGER_MODELS[conflict.ledger], conflict.record_id)
         if record is not None:
@@ -110,6 +115,14 @@ def resolve_conflict(
                 session.delete(base_row)
         elif base_row is not None:
             base_row.snapshot = json.dumps(new_base, ensure_ascii=False)
+        else:
+            session.add(
+                SyncBase(
+                    ledger=conflict.ledger,
+                    record_id=conflict.record_id,
+                    snapshot=json.dumps(new_base, ensure_ascii=False),
+                )
+            )
         session.execute(
             delete(SyncConflict).where(
                 SyncConflict.ledger == conflict.ledger, SyncConflict.record_id == conflict.record_id

@@ -32,7 +32,7 @@ from models.i18n import QT_TRANSLATE_NOOP, database_reason, os_reason
 from models.normalize import normalise_name
 from models.parsing import parse_date
 from models.types import utcnow
-from models.validation import validate
+from models.validation import REQUIRED, validate
 from sync import safety
 from sync.columns import RECORD_STATUS, SYNC_ORDER, Role, deleted_label, layout
 from sync.history import AUTHOR_SUFFIX
@@ -286,6 +286,8 @@ class _Plan:
     held_before: dict[str, set[str]] = field(default_factory=dict)  # fields held on a sheet last time
     parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part, found by _patches
     versions: list[tuple[str, str]] = field(default_factory=list)  # to remember: sync.local.VERSIONS_KEY
+    # ledger -> records whose row is gone though a digest of it is kept: see _settle
+    rows_gone: dict[str, set[str]] = field(default_factory=dict)
 
 
 def synchronise(
@@ -528,6 +530,16 @@ def _plan(
     unread = {ledger for ledger, sheet in data.sheets.items() if sheet.unread}
     snapshot = read_local(database, skip=quiet, counter=settled.counter, unread=unread, cancelled=cancelled)
     plan = _Plan(data, snapshot, quiet, issues=list(data.issues), held_before=settled.held)
+    plan.rows_gone = {
+        ledger: {
+            rid
+            for kept in (settled.digests.get(ledger, ()), settled.changed.get(ledger, ()))
+            for rid in kept
+            if rid not in sheet.rows
+        }
+        for ledger, sheet in data.sheets.items()
+        if not sheet.unread
+    }
     if synced_workbook(database) != str(data.path.resolve()):
         # Bases describe what this laptop agreed with one particular workbook. Against another one
         # (a new master, a moved share) every record is compared two-way: equal values converge,
@@ -1069,7 +1081,11 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
                     and target not in known[spec.ref]
                 ):
                     problems.append((name, UNKNOWN_REFERENCE, ()))
-            if not problems or (merged.get(DELETED) and record_id not in result.new_local):
+            if merged.get(DELETED) and record_id not in result.new_local:
+                # A deleted record may stay as it is, unless the database cannot hold it: a required
+                # value cleared there, or a reference to nothing, stopped each sync after the write.
+                problems = [p for p in problems if p[1] in (REQUIRED, UNKNOWN_REFERENCE)]
+            if not problems:
                 continue
             row = sheet.rows.get(record_id, 0)
             for name, reason, reason_args in problems:
@@ -1414,9 +1430,14 @@ def _settle(plan: _Plan, written: WorkbookData | None, written_sheets: dict[str,
         for record_id in digests:
             if record_id in unsettled or (ledger, record_id) in open_ids:
                 digests[record_id] = None
-        plan.digests[ledger] = digests
         settled = not (None in digests.values() or result.conflicts or ledger in ledgers_with_issues)
         plan.sheets[ledger] = signature.text() if signature is not None and settled else None
+        # A row removed keeps no digest: put back as it was (head office's undo, another laptop
+        # keeping the record), it is read in full, or it would be taken as settled and a change here
+        # to that record, or the conflict it is in, never seen again. (A row gone for good does not
+        # keep its sheet from counting as settled.)
+        digests.update((rid, None) for rid in plan.rows_gone.get(ledger, ()) if rid not in sheet.rows)
+        plan.digests[ledger] = digests
 
 
 def _verify(

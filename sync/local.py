@@ -81,6 +81,9 @@ class SettledRows:
     # ledger -> fields held on its whole sheet at the last sync (their column missing or doubled)
     held: dict[str, set[str]] = field(default_factory=dict)
     versions: list[tuple[str, str]] = field(default_factory=list)  # see VERSIONS_KEY
+    # ledger -> records changed here since, whose row digest is kept all the same (left out of
+    # ``digests``): with ``digests``, every record whose row a digest is kept of
+    changed: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _counter(connection: Connection) -> int:
@@ -106,6 +109,7 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
         # A quarter of a million rows: read through the driver, from the covering index.
         cursor = _driver(connection)
         digests: dict[str, dict[str, int]] = {}
+        changed_ids: dict[str, set[str]] = {}
         sheets: dict[str, SheetSignature] = {}
         state = dict(cursor.execute("SELECT key, value FROM db_state WHERE key LIKE 'sync%'").fetchall())
         held = {
@@ -121,15 +125,17 @@ def settled_rows(database: Database, workbook: str) -> SettledRows:
             settled = dict(rows.fetchall())
             table = LEDGER_MODELS[ledger_name].__tablename__
             changed = 0
+            changed_ids[ledger_name] = set()
             for (record_id,) in cursor.execute(f"SELECT id FROM {table} WHERE row_version > ?", (synced,)):
-                settled.pop(record_id, None)
+                if settled.pop(record_id, None) is not None:
+                    changed_ids[ledger_name].add(record_id)
                 changed += 1
             digests[ledger_name] = settled
             signature = SheetSignature.parse(state.get(SHEET_KEY + ledger_name) or "")
             if signature is not None and not changed:
                 sheets[ledger_name] = signature
     versions = [(str(signature), str(at)) for signature, at in json.loads(state.get(VERSIONS_KEY) or "[]")]
-    return SettledRows(counter, digests, sheets, held, versions)
+    return SettledRows(counter, digests, sheets, held, versions, changed_ids)
 
 
 def record_ids(database: Database, ledger_name: str) -> set[str]:
@@ -375,6 +381,9 @@ class LocalPlan:
     sheets: dict[str, str | None] = field(default_factory=dict)
     held_columns: dict[str, str] = field(default_factory=dict)  # ledger -> fields held on the sheet
     versions: list[tuple[str, str]] = field(default_factory=list)  # see VERSIONS_KEY
+    # ledger -> records changed here since, whose row digest is kept all the same (left out of
+    # ``digests``): with ``digests``, every record whose row a digest is kept of
+    changed: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass

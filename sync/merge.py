@@ -22,6 +22,13 @@ OPEN_DELETION = "~open_deletion"
 both sides and is agreed, the deletion is not, and each sync finds the conflict again."""
 
 
+UNAGREED = "~unagreed"
+"""Kept in a base (not a field): the fields, comma-separated, that were in conflict when nothing had
+been agreed on them (a record first compared two-way: a new master, a moved share). They are compared
+two-way until a person decides; the base's value for them (None) was never agreed, and taken as the
+last agreed one it let the next sync settle the conflict by itself."""
+
+
 class ConflictKind(Enum):
     EDIT = "edit"  # both sides changed the same field differently
     EDIT_DELETE = "edit_delete"  # one side deleted the record, the other edited it
@@ -55,6 +62,14 @@ class MergeResult:
     @property
     def quiet(self) -> bool:
         return not (self.to_local or self.to_remote)
+
+
+def _agreed_fields(base: Record | None, fields: Sequence[str]) -> set[str]:
+    """The fields whose value in ``base`` was agreed by both sides (none without a base)."""
+    if base is None:
+        return set()
+    unagreed = str(base.get(UNAGREED) or "")
+    return set(fields) - set(unagreed.split(",")) if unagreed else set(fields)
 
 
 def _changed(before: Record | None, after: Record, fields: Sequence[str]) -> bool:
@@ -113,6 +128,7 @@ def _merge_record(
         return
 
     reference = b if b is not None else {}
+    agreed_before = _agreed_fields(b, fields)
     merged: Record = {}
     new_base: Record = {}
     conflicts: list[FieldConflict] = []
@@ -120,9 +136,9 @@ def _merge_record(
         base_value, mine_value, their_value = reference.get(name), m.get(name), t.get(name)
         if mine_value == their_value:
             merged[name] = new_base[name] = mine_value
-        elif b is not None and mine_value == base_value:
+        elif name in agreed_before and mine_value == base_value:
             merged[name] = new_base[name] = their_value
-        elif b is not None and their_value == base_value:
+        elif name in agreed_before and their_value == base_value:
             merged[name] = new_base[name] = mine_value
         else:
             conflicts.append(FieldConflict(name, base_value, mine_value, their_value))
@@ -153,7 +169,12 @@ def _merge_record(
         result.to_local[record_id] = to_local
     if to_remote:
         result.to_remote[record_id] = to_remote
-    if _changed(b, new_base, fields) or (b or {}).get(OPEN_DELETION) != new_base.get(OPEN_DELETION):
+    unagreed = [c.field for c in conflicts if c.field not in agreed_before]
+    if unagreed:
+        new_base[UNAGREED] = ",".join(unagreed)
+    if _changed(b, new_base, fields) or any(
+        (b or {}).get(marker) != new_base.get(marker) for marker in (OPEN_DELETION, UNAGREED)
+    ):
         result.base[record_id] = new_base
     if conflicts:
         result.conflicts.append(Conflict(record_id, kind, tuple(conflicts)))
@@ -174,8 +195,11 @@ def _merge_removed_row(
             result.to_local[record_id] = {DELETED: True}
             result.base[record_id] = {**m, DELETED: True}
         return
-    if m.get(DELETED):  # deleted on both sides
-        result.base[record_id] = dict(m)
+    if m.get(DELETED):  # deleted on both sides: that much is agreed, not the edits made here before
+        agreed = {**b, DELETED: True}  # (the row may come back: they are still this laptop's to send)
+        agreed.pop(OPEN_DELETION, None)
+        if agreed != b:
+            result.base[record_id] = agreed
         return
     result.conflicts.append(
         Conflict(record_id, ConflictKind.REMOVED, (FieldConflict(DELETED, b.get(DELETED), False, True),))
@@ -202,4 +226,7 @@ def resolve(
     for item in conflict.fields:
         if item.field in chosen:
             new_base[item.field] = item.theirs
+    unagreed = [f for f in str(new_base.pop(UNAGREED, "") or "").split(",") if f and f not in chosen]
+    if unagreed:
+        new_base[UNAGREED] = ",".join(unagreed)
     return local, new_base

@@ -825,6 +825,12 @@ def test_sorting_by_a_column_keeps_the_selected_records(qtbot, database, setting
     assert page.current_id() == firms[3] and sorted(page.selected_ids()) == sorted([firms[1], firms[3]])
     assert "肇庆第3号企业有限公司" in page.detail.toPlainText() and window.edit_action.isEnabled()
 
+    page.table.selectAll()  # every record selected: every one still is after a sort
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(0) + 5, 5)
+    )
+    assert sorted(page.selected_ids()) == sorted(firms) and header.sortIndicatorSection() == 0
+
     page.table.clearSelection()
     page.search.setText("第2号")
     page.apply_search_now()
@@ -832,3 +838,65 @@ def test_sorting_by_a_column_keeps_the_selected_records(qtbot, database, setting
     page.search.setText("第")
     page.apply_search_now()  # a new search shows its results from the top, none selected
     assert page.selected_ids() == [] and not window.edit_action.isEnabled()
+
+
+def _in_sight(page, record_id: str) -> bool:
+    y = page.table.rowViewportPosition(page.model.row_of(record_id))
+    return 0 <= y < page.table.viewport().height()
+
+
+def test_sorting_by_a_column_far_right_keeps_the_columns_in_sight(qtbot, database, settings, store) -> None:
+    """With a record selected, a click on a header at the right scrolled the table back to its first
+    column, the header just clicked out of sight."""
+    ids = [
+        store.create(
+            "enterprises",
+            {"name": f"肇庆第{n}号企业有限公司", "city": f"城{n % 7}", "phone": f"0758-{n:04d}"},
+        )
+        for n in range(40)
+    ]
+    window = _window(qtbot, database, settings)
+    window.resize(700, 500)
+    page = window.show_ledger("enterprises")
+    page.splitter.setSizes([400, 300])
+    assert page.select_ids([ids[10]])
+    bar = page.table.horizontalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    header = page.table.horizontalHeader()
+    last = max(range(page.model.columnCount()), key=header.visualIndex)
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(last) + 5, 5)
+    )
+    assert header.sortIndicatorSection() == last and page.selected_ids() == [ids[10]]
+    assert bar.value() == bar.maximum() and _in_sight(page, ids[10])
+
+
+def test_a_record_is_brought_into_sight_with_the_first_column_hidden(
+    qtbot, database, settings, store
+) -> None:
+    """Hidden, the first column could not be scrolled to: a record opened, kept after a sort or
+    selected again stayed out of sight."""
+    team = store.create("teams", {"name": "一组"})
+    ids = [
+        store.create(
+            "visits",
+            {
+                "visit_date": date(2024, 3, 1 + n % 28),
+                "kind": "enterprise_visit",
+                "team_id": team,
+                "staff": f"员工{n:03d}",
+            },
+        )
+        for n in range(300)
+    ]
+    window = _window(qtbot, database, settings)
+    window.resize(1000, 600)
+    page = window.show_ledger("visits")
+    page.table.horizontalHeader().setSectionHidden(0, True)
+    window.open_record("visits", ids[150])
+    assert _in_sight(page, ids[150])
+    page.table.scrollToTop()
+    staff = next(i for i, f in enumerate(page.model.fields) if f.name == "staff")
+    page.table.sortByColumn(staff, Qt.SortOrder.DescendingOrder)
+    assert page.selected_ids() == [ids[150]] and _in_sight(page, ids[150])

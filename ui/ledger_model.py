@@ -419,6 +419,12 @@ class LedgerTableModel(QAbstractTableModel):
         found = self._id_slice(row, row + 1) if 0 <= row < self.rowCount() else []
         return found[0] if found else None
 
+    def record_ids(self, first: int, last: int) -> list[str]:
+        """The ids of rows ``first`` to ``last`` (included) at once: a hundred thousand selected rows
+        asked one at a time took a second at each sort."""
+        first, stop = max(first, 0), min(last + 1, self.rowCount())
+        return self._id_slice(first, stop) if first < stop else []
+
     def row_of(self, record_id: str) -> int | None:
         if self._ends is not None:
             row = self._ends.row_of(record_id)

@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         page = self.current_page()
-        selected = bool(page.selected_ids())
+        selected = page.table.selectionModel().hasSelection()
         deleted_view = page.show_deleted.isChecked()
         self.edit_action.setEnabled(selected and not deleted_view)
         self.delete_action.setEnabled(selected and not deleted_view)

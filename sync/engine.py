@@ -654,6 +654,12 @@ def _reattach_cleared_ids(plan: _Plan) -> None:
             replace(issue, record_id=given[issue.record_id]) if issue.record_id in given else issue
             for issue in plan.workbook.issues
         ]
+        for sheet in plan.workbook.sheets.values():  # and their names beside ids are checked as theirs
+            if any(record_id in given for record_id, _key in sheet.names_beside):
+                sheet.names_beside = {
+                    (given.get(record_id, record_id), key): named
+                    for (record_id, key), named in sheet.names_beside.items()
+                }
 
 
 def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:

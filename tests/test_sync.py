@@ -865,6 +865,27 @@ def test_trips_and_visits_whose_ids_were_cleared_get_them_back_when_every_field_
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def test_a_row_given_its_cleared_id_back_still_has_the_name_beside_its_ids_checked(
+    database, store, bureau, workbook
+) -> None:
+    import openpyxl
+
+    other = store.create("enterprises", {"name": "东莞曼富电池部件有限公司"})
+    _sync(database, workbook)
+    _sync(database, workbook)  # the rows settled: only rows changed since are read again
+    data = read_workbook(workbook)
+    sheet = data.sheets["visits"]
+    book = openpyxl.load_workbook(workbook)
+    row = sheet.rows[bureau["visit"]]
+    book[sheet.sheet].cell(row, sheet.columns["id"]).value = None
+    book[sheet.sheet].cell(row, sheet.columns["enterprise_id:name"]).value = "东莞曼富电池部件有限公司"
+    book.save(workbook)
+    report = _sync(database, workbook)
+    assert (report.counts["visits"].added_here, report.counts["visits"].deleted_here) == (0, 0)
+    assert report.counts["visits"].issues == 1  # another firm typed beside the visit's enterprise id
+    assert store.get("visits", bureau["visit"])["enterprise_id"] == bureau["enterprise"] != other
+
+
 def test_another_name_typed_beside_a_kept_id_is_an_issue_and_a_rename_is_not(
     database, store, bureau, workbook
 ) -> None:

@@ -18,6 +18,7 @@ from models.database import Database
 from models.fields import LEDGERS
 from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
 from models.tracking import next_version
+from models.validation import ValidationError, validate
 from sync.local import merge_fields
 from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, resolve
 from sync.values import Canonical, to_model
@@ -106,6 +107,14 @@ def resolve_conflict(
             for name, value in local.items():
                 model_value: Any = bool(value) if name == DELETED else to_model(fields[name], value)
                 setattr(record, name, model_value)
+            # The workbook's empty name, say: refused here, as a dialog refuses it (the database
+            # would refuse it too, with an error instead of a word about the field)
+            problems = validate(
+                conflict.ledger, {name: getattr(record, name) for name in fields}, typed=False
+            )
+            wrong = [p for p in problems if p.field in local]
+            if wrong:
+                raise ValidationError(wrong)
             if new_base is None or any(value != new_base.get(name) for name, value in local.items()):
                 # Something goes out with the next sync: counted as waiting, as an edit is (keeping
                 # one's own value changes nothing here, and the status bar said 0 waiting).

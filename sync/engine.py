@@ -1088,9 +1088,20 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
                 ):
                     problems.append((name, UNKNOWN_REFERENCE, ()))
             if merged.get(DELETED) and record_id not in result.new_local:
-                # A deleted record may stay as it is, unless the database cannot hold it: a required
-                # value cleared there, or a reference to nothing, stopped each sync after the write.
-                problems = [p for p in problems if p[1] in (REQUIRED, UNKNOWN_REFERENCE)]
+                # A deleted record may stay as it is, but the database cannot hold a required value
+                # cleared there or a reference to nothing (each sync stopped after the write): here
+                # it keeps its own, which the next sync writes back into the deleted row.
+                change, here = result.to_local[record_id], plan.snapshot.records[ledger].get(record_id, {})
+                for name, reason, _args in problems:
+                    if reason in (REQUIRED, UNKNOWN_REFERENCE) and name in change:
+                        del change[name]
+                        result.to_remote.setdefault(record_id, {})[name] = here.get(name)
+                        agreed = result.base.get(record_id)
+                        if agreed is not None:
+                            agreed[name] = here.get(name)
+                if not change:
+                    del result.to_local[record_id]
+                continue
             if not problems:
                 continue
             row = sheet.rows.get(record_id, 0)

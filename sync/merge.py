@@ -93,9 +93,9 @@ def merge(
         b, m = base.get(record_id), mine.get(record_id)
         t = theirs.get(record_id)
         bad = unreadable.get(record_id, frozenset())
-        if t is not None and bad:
-            fallback = b if b is not None else m
-            t = {**t, **{f: (fallback.get(f) if fallback else None) for f in bad}}
+        if t is not None and bad:  # unchanged there: as last agreed, or as here where nothing was
+            agreed = _agreed_fields(b, fields)
+            t = {**t, **{f: ((b if f in agreed else m) or {}).get(f) for f in bad}}
         _merge_record(result, record_id, b, m, t, fields, bad)
     return result
 
@@ -124,7 +124,12 @@ def _merge_record(
         return
     if m == t:  # the common case at bureau scale: both sides agree (compared in C, not field by field)
         if b != m:
-            result.base[record_id] = {f: m.get(f) for f in fields}
+            agreed = {f: m.get(f) for f in fields}
+            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)] if b else []
+            if unread:  # unreadable there, so not agreed yet (only taken as unchanged)
+                agreed[UNAGREED] = ",".join(unread)
+            if b != agreed:
+                result.base[record_id] = agreed
         return
 
     reference = b if b is not None else {}
@@ -170,6 +175,8 @@ def _merge_record(
     if to_remote:
         result.to_remote[record_id] = to_remote
     unagreed = [c.field for c in conflicts if c.field not in agreed_before]
+    if b is not None:  # an unreadable cell of a field not agreed yet leaves it so
+        unagreed += [f for f in fields if f in bad and f not in agreed_before and f not in unagreed]
     if unagreed:
         new_base[UNAGREED] = ",".join(unagreed)
     if _changed(b, new_base, fields) or any(

@@ -228,6 +228,27 @@ def test_resolve_a_conflict_in_the_dialog(qtbot, database, settings, store, bure
     assert (there["phone"], there["city"]) == ("0758-999", "深圳")
 
 
+def test_the_workbooks_cleared_required_value_is_refused_in_the_dialog(
+    qtbot, database, settings, store, bureau, workbook
+) -> None:
+    """Keeping the workbook's cleared team name stopped with a database error (NOT NULL)."""
+    synchronise(database, workbook, "张三")
+    store.update("teams", bureau["team"], {"name": "端州区招商二组"})
+    hand_edit(workbook, "teams", {(bureau["team"], "name"): None})
+    synchronise(database, workbook, "张三")
+    dialog = ConflictDialog(database, "张三")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ((name, box, _typed),) = dialog.choices
+    assert name == "name"
+    box.setCurrentIndex(THEIRS)
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.isVisible() and dialog.error.text() == "Team name: This field is required."
+    assert (
+        dialog.list_model.rowCount() == 1 and store.get("teams", bureau["team"])["name"] == "端州区招商二组"
+    )
+
+
 def test_a_conflict_can_be_resolved_from_the_keyboard(
     qtbot, database, settings, store, bureau, workbook
 ) -> None:

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
 from models.i18n import QT_TRANSLATE_NOOP
+from models.validation import ValidationError
 from sync.conflicts import OpenConflict, load_conflicts, resolve_conflict
 from sync.merge import DELETED, ConflictKind
 from sync.values import Canonical, Unreadable, canonical, to_model
 from ui.list_model import ListTableModel
-from ui.text import field_label, format_value, tr
+from ui.text import field_label, format_value, problems_text, tr
 
 MINE, THEIRS, TYPED = 0, 1, 2
 _DELETED_FIELD = Field(DELETED, "Record", Kind.BOOL)
@@ -261,5 +262,10 @@ class ConflictDialog(QDialog):
         values = self.chosen_values()
         if values is None:
             return
-        resolve_conflict(self.database, self.user, conflict, values)
+        try:
+            resolve_conflict(self.database, self.user, conflict, values)
+        except ValidationError as error:  # nothing was changed: the person chooses again
+            self.error.setText(problems_text(LEDGERS[conflict.ledger], error.problems))
+            self.error.show()
+            return
         self.reload()

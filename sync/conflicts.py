@@ -21,7 +21,7 @@ from models.tracking import next_version
 from models.validation import ValidationError, validate
 from sync.local import merge_fields
 from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, resolve
-from sync.values import Canonical, to_model
+from sync.values import Canonical, from_model, to_model
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ def load_conflicts(database: Database) -> list[OpenConflict]:
         result = []
         for (ledger, record_id), items in grouped.items():
             model = LEDGER_MODELS[ledger]
+            specs = {f.name: f for f in LEDGERS[ledger].fields}
             record = session.get(model, record_id)
             title = str(getattr(record, LEDGERS[ledger].display_field, "") or "") if record else record_id
             choices = []
@@ -69,11 +70,18 @@ def load_conflicts(database: Database) -> list[OpenConflict]:
                     .order_by(ChangeEntry.id.desc())
                     .limit(1)
                 ).first()
+                mine = json.loads(item.mine)
+                if record is not None:  # as it is here now: edited again since the sync found it, say
+                    spec = specs.get(item.field)
+                    if spec is not None:
+                        mine = from_model(spec, getattr(record, item.field))
+                    elif item.field == DELETED:
+                        mine = bool(record.deleted)
                 choices.append(
                     FieldChoice(
                         item.field,
                         json.loads(item.base),
-                        json.loads(item.mine),
+                        mine,
                         json.loads(item.theirs),
                         last.changed_by if last else "",
                         last.changed_at if last else None,

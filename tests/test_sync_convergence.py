@@ -352,3 +352,22 @@ def test_a_row_removed_for_good_leaves_its_sheet_unread_when_nothing_changes(
     synchronise(database, workbook, "张三")
     synchronise(database, workbook, "张三")
     assert "leads" in settled_rows(database, str(workbook.resolve())).sheets
+
+
+def test_keep_mine_keeps_the_value_here_now_not_the_one_when_the_conflict_was_found(
+    database, store, workbook
+) -> None:
+    """Edited again while its conflict was open, a record went back to the value of then on "keep
+    mine": the dialog offered that one as this laptop's."""
+    team = small_bureau(store)["team"]
+    synchronise(database, workbook, "张三")
+    store.update("teams", team, {"leader": "王五"})
+    hand_edit(workbook, "teams", {(team, "leader"): "赵六"})
+    synchronise(database, workbook, "张三")
+    store.update("teams", team, {"leader": "钱七"})  # edited again here while the conflict is open
+    [conflict] = load_conflicts(database)
+    assert {f.field: f.mine for f in conflict.fields} == {"leader": "钱七"}
+    resolve_conflict(database, "张三", conflict, {f.field: f.mine for f in conflict.fields})
+    synchronise(database, workbook, "张三")
+    assert local_records(database, "teams")[team]["leader"] == "钱七"
+    assert workbook_records(workbook, "teams")[team]["leader"] == "钱七"

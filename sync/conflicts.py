@@ -18,7 +18,7 @@ from models.database import Database
 from models.fields import LEDGERS
 from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
 from models.tracking import next_version
-from models.validation import ValidationError, validate
+from models.validation import REQUIRED, ValidationError, validate
 from sync.local import merge_fields
 from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, resolve
 from sync.values import Canonical, from_model, to_model
@@ -120,7 +120,7 @@ def resolve_conflict(
             problems = validate(
                 conflict.ledger, {name: getattr(record, name) for name in fields}, typed=False
             )
-            wrong = [p for p in problems if p.field in local]
+            wrong = [p for p in problems if p.field in local and p.message == REQUIRED]  # not old values
             if wrong:
                 raise ValidationError(wrong)
             if new_base is None or any(value != new_base.get(name) for name, value in local.items()):

@@ -125,7 +125,7 @@ def _merge_record(
     if m == t:  # the common case at bureau scale: both sides agree (compared in C, not field by field)
         if b != m:
             agreed = {f: m.get(f) for f in fields}
-            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)] if b else []
+            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)]
             if unread:  # unreadable there, so not agreed yet (only taken as unchanged)
                 agreed[UNAGREED] = ",".join(unread)
             if b != agreed:
@@ -175,8 +175,8 @@ def _merge_record(
     if to_remote:
         result.to_remote[record_id] = to_remote
     unagreed = [c.field for c in conflicts if c.field not in agreed_before]
-    if b is not None:  # an unreadable cell of a field not agreed yet leaves it so
-        unagreed += [f for f in fields if f in bad and f not in agreed_before and f not in unagreed]
+    # an unreadable cell of a field not agreed yet (or of a record without a base) leaves it so
+    unagreed += [f for f in fields if f in bad and f not in agreed_before and f not in unagreed]
     if unagreed:
         new_base[UNAGREED] = ",".join(unagreed)
     if _changed(b, new_base, fields) or any(

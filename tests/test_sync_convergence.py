@@ -371,3 +371,48 @@ def test_keep_mine_keeps_the_value_here_now_not_the_one_when_the_conflict_was_fo
     synchronise(database, workbook, "张三")
     assert local_records(database, "teams")[team]["leader"] == "钱七"
     assert workbook_records(workbook, "teams")[team]["leader"] == "钱七"
+
+
+def test_an_unreadable_cell_of_a_record_without_a_base_is_not_taken_as_agreed(
+    tmp_path: Path, database, store, workbook
+) -> None:
+    """Compared two-way (no base), a cell head office typed wrong was taken as agreeing with this
+    laptop; put right later, head office's value replaced this laptop's edit without a word."""
+    from models import controlled
+    from models.fields import LEDGERS
+
+    enterprise = small_bureau(store)["enterprise"]
+    synchronise(database, workbook, "张三")
+    (tmp_path / "moved").mkdir()
+    shutil.copy(workbook, tmp_path / "moved" / "master.xlsx")
+    workbook = tmp_path / "moved" / "master.xlsx"
+    store.update("enterprises", enterprise, {"industry": "energy_storage"})
+    hand_edit(workbook, "enterprises", {(enterprise, "industry"): "火星产业"})  # unreadable
+    synchronise(database, workbook, "张三")
+    spec = {f.name: f for f in LEDGERS["enterprises"].fields}["industry"]
+    typed = controlled.label(str(spec.choices), "electronic_info", "zh")
+    hand_edit(workbook, "enterprises", {(enterprise, "industry"): typed})  # the cell put right
+    synchronise(database, workbook, "张三")
+    offered = {f.field: (f.mine, f.theirs) for c in load_conflicts(database) for f in c.fields}
+    assert offered == {"industry": ("energy_storage", "electronic_info")}
+    assert store.get("enterprises", enterprise)["industry"] == "energy_storage"
+
+
+def test_keeping_ones_own_old_value_is_not_refused_for_a_rule_made_since(database, store, workbook) -> None:
+    """Only what the database cannot hold is refused: a credit code from before its check was kept."""
+    from sqlalchemy import text
+
+    enterprise = small_bureau(store)["enterprise"]
+    synchronise(database, workbook, "张三")
+    with database.session("x", writes=True) as session:  # as an old version of the app stored it
+        session.execute(
+            text(
+                "UPDATE enterprises SET credit_code = '12345', row_version = row_version + 1000 WHERE id = :i"
+            ),
+            {"i": enterprise},
+        )
+    hand_edit(workbook, "enterprises", {(enterprise, "credit_code"): None})
+    synchronise(database, workbook, "张三")
+    [conflict] = load_conflicts(database)
+    resolve_conflict(database, "张三", conflict, {f.field: f.mine for f in conflict.fields})
+    assert load_conflicts(database) == [] and store.get("enterprises", enterprise)["credit_code"] == "12345"

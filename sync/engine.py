@@ -654,16 +654,25 @@ def _reattach_cleared_ids(plan: _Plan) -> None:
             replace(issue, record_id=given[issue.record_id]) if issue.record_id in given else issue
             for issue in plan.workbook.issues
         ]
-        for sheet in plan.workbook.sheets.values():  # and their names beside ids are checked as theirs
-            if any(record_id in given for record_id, _key in sheet.names_beside):
-                sheet.names_beside = {
-                    (given.get(record_id, record_id), key): named
-                    for (record_id, key), named in sheet.names_beside.items()
-                }
+        for sheet in plan.workbook.sheets.values():  # and the names in their rows are theirs
+            sheet.names_to_resolve = _refiled(sheet.names_to_resolve, given)
+            sheet.names_beside = _refiled(sheet.names_beside, given)
+
+
+Named = dict[tuple[str, str], tuple[int, str]]  # (record id, field) -> (row, a name typed there)
+
+
+def _refiled(names: Named, given: dict[str, str]) -> Named:
+    """``names`` of rows given their records' ids back, filed under those ids (in one pass: a whole id
+    column cleared gives back every id of a sheet)."""
+    if not any(record_id in given for record_id, _field in names):
+        return names
+    return {(given.get(record_id, record_id), name): typed for (record_id, name), typed in names.items()}
 
 
 def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
-    """The row read as ``new_id`` is ``record_id``'s: so it is read, and so its id cell is written."""
+    """The row read as ``new_id`` is ``record_id``'s: so it is read, and so its id cell is written
+    (the names typed in it are refiled by the caller, for all rows at once)."""
     sheet.records[record_id] = sheet.records.pop(new_id)
     sheet.rows[record_id] = sheet.ids_to_write[record_id] = sheet.rows.pop(new_id)
     del sheet.ids_to_write[new_id]
@@ -671,8 +680,6 @@ def _give_id(sheet: SheetData, new_id: str, record_id: str) -> None:
         sheet.digests[record_id] = sheet.digests.pop(new_id)
     if new_id in sheet.unreadable:
         sheet.unreadable[record_id] = sheet.unreadable.pop(new_id)
-    for key in [key for key in sheet.names_to_resolve if key[0] == new_id]:
-        sheet.names_to_resolve[(record_id, key[1])] = sheet.names_to_resolve.pop(key)
 
 
 MERGED_HELD = "~merged"  # in a base: the fields held under merged cells at the last sync

@@ -125,7 +125,7 @@ def _merge_record(
     if m == t:  # the common case at bureau scale: both sides agree (compared in C, not field by field)
         if b != m:
             agreed = {f: m.get(f) for f in fields}
-            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)]
+            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)] if bad else []
             if unread:  # unreadable there, so not agreed yet (only taken as unchanged)
                 agreed[UNAGREED] = ",".join(unread)
             if b != agreed:

@@ -40,6 +40,32 @@ def store(database: object) -> object:
     return LedgerStore(database, "Tester")  # type: ignore[arg-type]
 
 
+@pytest.fixture
+def bureau(store: object) -> dict[str, str]:
+    """One small bureau's records (tests/sync_helpers.small_bureau); a module may define its own."""
+    from sync_helpers import small_bureau
+
+    return small_bureau(store)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    """A new master workbook in a shared folder of its own; a module may define its own."""
+    from sync_helpers import new_workbook
+
+    return new_workbook(tmp_path / "shared")
+
+
+@pytest.fixture
+def second_laptop(tmp_path: Path) -> Iterator[object]:
+    """Another laptop's database, syncing with the same workbook."""
+    from models.database import Database
+
+    database = Database.open(tmp_path / "laptop2.db")
+    yield database
+    database.close()
+
+
 @pytest.fixture(autouse=True)
 def no_dangling_threads(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test that leaves background work running on Qt's thread pool fails."""

@@ -9,9 +9,8 @@ import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
-from sync_helpers import hand_append, hand_edit, new_workbook, small_bureau, workbook_records
+from sync_helpers import hand_append, hand_edit, new_workbook, workbook_records
 
-from models.store import LedgerStore
 from sync.conflicts import load_conflicts
 from sync.engine import synchronise
 from ui.conflict_dialog import THEIRS, TYPED, ConflictDialog
@@ -25,11 +24,6 @@ def settings() -> Settings:
     settings = Settings()
     settings.user_name = "张三"
     return settings
-
-
-@pytest.fixture
-def bureau(store: LedgerStore) -> dict[str, str]:
-    return small_bureau(store)
 
 
 @pytest.fixture

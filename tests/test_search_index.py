@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import open_main_window, type_text
 from sqlalchemy import text
-from sync_helpers import hand_edit, new_workbook, small_bureau
+from sync_helpers import hand_edit, new_workbook
 
 from models import controlled, demo
 from models.database import Database
@@ -136,11 +136,6 @@ def test_the_index_holds_one_string_per_listed_record(demo_db: Database) -> None
 
 
 # --- never stale ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def bureau(store: LedgerStore) -> dict[str, str]:
-    return small_bureau(store)
 
 
 def _search(index: SearchIndex, term: str) -> list[str]:

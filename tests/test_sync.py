@@ -20,7 +20,6 @@ from sync_helpers import (
     hand_edit,
     local_records,
     new_workbook,
-    small_bureau,
     workbook_records,
 )
 
@@ -50,23 +49,6 @@ def verification(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setattr(workbook_read, "PARALLEL_READ_BYTES", 0)
         monkeypatch.setattr(workbook_read, "processors", lambda: 2)
     return str(request.param)
-
-
-@pytest.fixture
-def bureau(store: LedgerStore) -> dict[str, str]:
-    return small_bureau(store)
-
-
-@pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return new_workbook(tmp_path / "shared")
-
-
-@pytest.fixture
-def second_laptop(tmp_path: Path):
-    database = Database.open(tmp_path / "laptop2.db")
-    yield database
-    database.close()
 
 
 def _sync(database: Database, workbook: Path, user: str = "张三", **options):

@@ -14,12 +14,10 @@ from sync_helpers import (
     hand_append,
     hand_edit,
     local_records,
-    new_workbook,
     small_bureau,
     workbook_records,
 )
 
-from models.database import Database
 from models.store import LedgerStore
 from sync.conflicts import load_conflicts, resolve_conflict
 from sync.engine import synchronise
@@ -27,16 +25,22 @@ from sync.workbook_read import read_workbook
 from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
 
 
-@pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return new_workbook(tmp_path / "shared")
+def _moved_share(tmp_path: Path, workbook: Path) -> Path:
+    """The shared folder moved: the master is a copy elsewhere, its records compared two-way."""
+    (tmp_path / "moved").mkdir()
+    return Path(shutil.copy(workbook, tmp_path / "moved" / "master.xlsx"))
 
 
-@pytest.fixture
-def second_laptop(tmp_path: Path):
-    database = Database.open(tmp_path / "laptop2.db")
-    yield database
-    database.close()
+def _sent_or_in_conflict(
+    database, workbook: Path, ledger: str, record_id: str, name: str, value: str
+) -> None:
+    """An edit here is still here, and went to the workbook or waits in a conflict: never dropped."""
+    here = local_records(database, ledger)[record_id]
+    there = workbook_records(workbook, ledger)[record_id]
+    assert here[name] == value
+    assert there[name] == value or load_conflicts(database), (
+        f"local edit neither synced nor in conflict: here={here[name]!r} there={there[name]!r}"
+    )
 
 
 def _cut_row(workbook: Path, ledger: str, record_id: str) -> list:
@@ -79,12 +83,7 @@ def test_a_row_put_back_after_a_removed_conflict_drops_the_local_edit_and_the_co
     synchronise(database, workbook, "张三")
 
     # the row is there again, the base still says city None, the laptop changed it: it should go out
-    here = local_records(database, "enterprises")[enterprise]
-    there = workbook_records(workbook, "enterprises")[enterprise]
-    assert here["city"] == "深圳"
-    assert there["city"] == "深圳" or load_conflicts(database), (
-        f"local edit neither synced nor in conflict: here={here['city']!r} there={there['city']!r}"
-    )
+    _sent_or_in_conflict(database, workbook, "enterprises", enterprise, "city", "深圳")
 
 
 def test_a_record_another_laptop_kept_and_sent_again_drops_this_laptops_pending_edit(
@@ -114,12 +113,7 @@ def test_a_record_another_laptop_kept_and_sent_again_drops_this_laptops_pending_
     assert enterprise in workbook_records(workbook, "enterprises")
 
     synchronise(second_laptop, workbook, "李四")
-    here = local_records(second_laptop, "enterprises")[enterprise]
-    there = workbook_records(workbook, "enterprises")[enterprise]
-    assert here["city"] == "深圳"  # B still has its edit
-    assert there["city"] == "深圳" or load_conflicts(second_laptop), (
-        f"B's edit neither synced nor in conflict: here={here['city']!r} there={there['city']!r}"
-    )
+    _sent_or_in_conflict(second_laptop, workbook, "enterprises", enterprise, "city", "深圳")  # B's edit
 
 
 def test_an_edit_made_before_deleting_is_lost_when_another_laptop_brings_the_record_back(
@@ -194,12 +188,7 @@ def test_a_row_put_back_while_removals_were_held_drops_the_local_edit(database, 
     patch_workbook(workbook, edited, [patch], stamp=_saved_now())
     shutil.move(edited, workbook)
     report = synchronise(database, workbook, "张三")
-    here = local_records(database, "enterprises")[enterprise]
-    there = workbook_records(workbook, "enterprises")[enterprise]
-    assert here["city"] == "深圳"
-    assert there["city"] == "深圳" or load_conflicts(database), (
-        f"local edit neither synced nor in conflict: here={here['city']!r} there={there['city']!r}"
-    )
+    _sent_or_in_conflict(database, workbook, "enterprises", enterprise, "city", "深圳")
 
 
 def test_a_conflict_found_without_a_base_resolves_itself_on_the_next_sync(
@@ -213,10 +202,7 @@ def test_a_conflict_found_without_a_base_resolves_itself_on_the_next_sync(
     enterprise = bureau["enterprise"]
     store.update("enterprises", enterprise, {"phone": "0758-111"})
     synchronise(database, workbook, "张三")
-    moved = tmp_path / "moved"
-    moved.mkdir()
-    shutil.copy(workbook, moved / "master.xlsx")  # the shared folder moved
-    workbook = moved / "master.xlsx"
+    workbook = _moved_share(tmp_path, workbook)
     hand_edit(workbook, "enterprises", {(enterprise, "phone"): None})  # head office clears the phone
     synchronise(database, workbook, "张三")
     assert [f.field for c in load_conflicts(database) for f in c.fields] == ["phone"]  # listed: fine
@@ -232,10 +218,7 @@ def test_a_conflict_found_without_a_base_is_decided_once(tmp_path: Path, databas
     enterprise = bureau["enterprise"]
     store.update("enterprises", enterprise, {"phone": "0758-111"})
     synchronise(database, workbook, "张三")
-    moved = tmp_path / "moved"
-    moved.mkdir()
-    shutil.copy(workbook, moved / "master.xlsx")
-    workbook = moved / "master.xlsx"
+    workbook = _moved_share(tmp_path, workbook)
     hand_edit(workbook, "enterprises", {(enterprise, "phone"): "0758-222", (enterprise, "city"): "佛山"})
     synchronise(database, workbook, "张三")
     [conflict] = load_conflicts(database)
@@ -301,9 +284,7 @@ def test_an_unreadable_cell_on_a_field_not_yet_agreed_is_not_offered_as_empty(
 
     enterprise = small_bureau(store)["enterprise"]
     synchronise(database, workbook, "张三")
-    (tmp_path / "moved").mkdir()
-    shutil.copy(workbook, tmp_path / "moved" / "master.xlsx")
-    workbook = tmp_path / "moved" / "master.xlsx"  # compared two-way from now on
+    workbook = _moved_share(tmp_path, workbook)
     spec = {f.name: f for f in LEDGERS["enterprises"].fields}["industry"]
     store.update("enterprises", enterprise, {"industry": "energy_storage"})
     typed = controlled.label(str(spec.choices), "electronic_info", "zh")
@@ -383,9 +364,7 @@ def test_an_unreadable_cell_of_a_record_without_a_base_is_not_taken_as_agreed(
 
     enterprise = small_bureau(store)["enterprise"]
     synchronise(database, workbook, "张三")
-    (tmp_path / "moved").mkdir()
-    shutil.copy(workbook, tmp_path / "moved" / "master.xlsx")
-    workbook = tmp_path / "moved" / "master.xlsx"
+    workbook = _moved_share(tmp_path, workbook)
     store.update("enterprises", enterprise, {"industry": "energy_storage"})
     hand_edit(workbook, "enterprises", {(enterprise, "industry"): "火星产业"})  # unreadable
     synchronise(database, workbook, "张三")

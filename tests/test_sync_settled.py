@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sync_helpers import hand_edit, local_records, new_workbook, small_bureau, workbook_records
+from sync_helpers import hand_edit, local_records, workbook_records
 
 from models import demo
 from models.database import Database
@@ -36,16 +36,6 @@ def verification(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     if request.param == "sheets-read-again":
         monkeypatch.setattr(engine, "ROWS_CHECKED_AS_XML", 0)
     return str(request.param)
-
-
-@pytest.fixture
-def bureau(store: LedgerStore) -> dict[str, str]:
-    return small_bureau(store)
-
-
-@pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return new_workbook(tmp_path / "shared")
 
 
 def _sync(database: Database, workbook: Path, user: str = "张三"):

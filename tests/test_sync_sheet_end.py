@@ -9,23 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sync_helpers import new_workbook, small_bureau
 
 from models.database import Database
-from models.store import LedgerStore
 from sync.engine import SyncFailed, synchronise
 from sync.workbook_read import column_letter, read_workbook
 from sync.xlsx_patch import SheetPatch, patch_workbook, sheet_parts
-
-
-@pytest.fixture
-def bureau(store: LedgerStore) -> dict[str, str]:
-    return small_bureau(store)
-
-
-@pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return new_workbook(tmp_path / "shared")
 
 
 def _sync(database: Database, workbook: Path):

@@ -159,6 +159,10 @@ NAME_BESIDE_ID = QT_TRANSLATE_NOOP(
 SHOWS_AN_ERROR = QT_TRANSLATE_NOOP(
     "Sync", "the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept"
 )
+SHOWS_AN_ERROR_NEW = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the cell shows an error, not a value (a formula gone wrong?): left empty here until it is put right",
+)
 VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
@@ -946,9 +950,10 @@ def _field_issue(
 
 def _hold_error_cells(plan: _Plan) -> None:
     """A cell that shows an error (#N/A: a formula gone wrong) reads as an empty one. Where that would
-    clear a value this laptop has, the cell is looked at in the sheet's XML, and an error there is an
-    issue, its field unread, so nothing is cleared. Only sheets with such a cleared value are looked at
-    (0.5 s for a sheet of 100,000 visits)."""
+    clear a value this laptop has, or leave a field of a row new here empty, the cell is looked at in
+    the sheet's XML, and an error there is an issue, its field unread, so nothing is cleared or taken
+    as empty without a word. Only sheets with such an empty value are looked at (0.5 s for a sheet of
+    100,000 visits)."""
     data = plan.workbook
     parts: dict[str, str] | None = None
     for ledger in SYNC_ORDER:
@@ -961,14 +966,12 @@ def _hold_error_cells(plan: _Plan) -> None:
         }
         cleared: list[tuple[str, str]] = []
         for record_id, record in sheet.records.items():
-            known = bases.get(record_id) or mine.get(record_id)
-            if known is None:
-                continue
+            known = bases.get(record_id) or mine.get(record_id) or {}  # {}: a row new here
             cleared.extend(
                 (record_id, name)
                 for name, value in record.items()
                 if (value is None or value is False)
-                and known.get(name) not in (None, False)
+                and (not known or known.get(name) not in (None, False))
                 and columns.get(name)
             )
         if not cleared:
@@ -984,7 +987,9 @@ def _hold_error_cells(plan: _Plan) -> None:
             if shown is not None:
                 sheet.unreadable.setdefault(record_id, set()).add(name)
                 where = RECORD_STATUS if name == DELETED else name
-                data.issues.append(_field_issue(sheet, record_id, where, shown, SHOWS_AN_ERROR))
+                kept = bases.get(record_id) or mine.get(record_id)
+                message = SHOWS_AN_ERROR if kept else SHOWS_AN_ERROR_NEW
+                data.issues.append(_field_issue(sheet, record_id, where, shown, message))
 
 
 def _take_agreed_dates(plan: _Plan) -> None:

@@ -414,25 +414,36 @@ def test_a_control_character_in_a_note_goes_to_the_workbook_and_back_without_sto
 def _show_an_error(workbook: Path, ledger: str, record_id: str, key: str, error: str | None) -> None:
     """The cell as Excel or LibreOffice saves a formula that went wrong: typed e, the error as value
     (None: the cell emptied)."""
+    row = read_workbook(workbook).sheets[ledger].rows[record_id]
+    _replace_cell(workbook, ledger, row, key, _error_cell(error))
+
+
+def _error_cell(error: str | None) -> str:
+    return "" if error is None else f'<c t="e"><f>VLOOKUP(A1,X:Y,2,FALSE)</f><v>{error}</v></c>'
+
+
+def _replace_cell(workbook: Path, ledger: str, row: int, key: str, cell_xml: str) -> None:
+    """Head office's cell in ``row`` (0: the last row) replaced by ``cell_xml`` written without its
+    reference (empty: the cell emptied)."""
     from sync.xlsx_patch import sheet_parts
 
-    sheet = read_workbook(workbook).sheets[ledger]
-    reference = f"{_letter(read_workbook(workbook), ledger, key)}{sheet.rows[record_id]}"
-    part = sheet_parts(workbook)[sheet.sheet]
+    data = read_workbook(workbook)
+    letter = _letter(data, ledger, key)
+    part = sheet_parts(workbook)[data.sheets[ledger].sheet]
     with zipfile.ZipFile(workbook) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
     edited = workbook.with_name("with-error.xlsx")
     with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in members:
+        for info, blob in members:
             if info.filename == part:
-                text = data.decode()
+                text = blob.decode()
+                row = row or max(int(n) for n in re.findall(r'<row r="(\d+)"', text))
+                reference = f"{letter}{row}"
                 cell = re.search(rf'<c r="{reference}"[^>]*?(/>|>.*?</c>)', text)
                 assert cell is not None
-                error_cell = f'<c r="{reference}" t="e"><f>VLOOKUP(A1,X:Y,2,FALSE)</f><v>{error}</v></c>'
-                if error is None:
-                    error_cell = f'<c r="{reference}"/>'
-                data = (text[: cell.start()] + error_cell + text[cell.end() :]).encode()
-            target.writestr(info, data)
+                replacement = cell_xml.replace("<c", f'<c r="{reference}"', 1) or f'<c r="{reference}"/>'
+                blob = (text[: cell.start()] + replacement + text[cell.end() :]).encode()
+            target.writestr(info, blob)
     edited.replace(workbook)
 
 
@@ -469,6 +480,41 @@ def test_a_cell_showing_an_error_is_an_issue_and_clears_nothing(database, store,
     data = read_workbook(workbook)
     assert (_letter(data, "leads", "effective"), "#N/A") in raws
     assert (_letter(data, "projects", "record_status"), "#REF!") in raws
+
+
+def test_a_new_row_with_a_cell_showing_an_error_is_an_issue_not_an_empty_value(
+    database, store, bureau, workbook
+) -> None:
+    """A row head office types with #N/A in 计划投资 came in with no amount and not a word; now it is an
+    issue, the amount left empty here until the cell is put right, and then taken."""
+    _sync(database, workbook)
+    lead = {
+        "title": "新能源电池项目",
+        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
+        "planned_investment": 5.0,
+        "discovered_on": date(2024, 5, 6),
+        "team_id:name": "端州区招商一组",
+        "status": "洽谈中",
+    }
+    hand_append(workbook, "leads", [lead])
+    _replace_cell(workbook, "leads", 0, "planned_investment", _error_cell("#N/A"))
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.total("issues") == 1
+    assert report.counts["leads"].added_here == 1
+    new_id = next(rid for rid in workbook_records(workbook, "leads") if rid != bureau["lead"])
+    assert store.get("leads", new_id)["planned_investment"] is None
+    with database.session() as session:
+        issue = session.scalars(select(SyncIssue)).one()
+    assert (issue.column, issue.raw) == (
+        _letter(read_workbook(workbook), "leads", "planned_investment"),
+        "#N/A",
+    )
+    assert "left empty here" in issue.message
+
+    _replace_cell(workbook, "leads", 0, "planned_investment", "<c><v>500</v></c>")  # put right
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.total("updated_here") == 1
+    assert store.get("leads", new_id)["planned_investment"] == Decimal(500)
 
 
 def _letter(data, ledger: str, key: str) -> str:

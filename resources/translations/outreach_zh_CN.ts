@@ -4,136 +4,136 @@
     <context>
         <name>Conflict</name>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="44" />
+            <location filename="../../ui/conflict_dialog.py" line="45" />
             <source>deleted</source>
             <translation>已删除</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="44" />
+            <location filename="../../ui/conflict_dialog.py" line="45" />
             <source>kept</source>
             <translation>保留</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="51" />
+            <location filename="../../ui/conflict_dialog.py" line="52" />
             <source>Changed here and in the workbook to different values.</source>
             <translation>本机和总表都修改了此项，且改成了不同的值。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="52" />
+            <location filename="../../ui/conflict_dialog.py" line="53" />
             <source>Deleted on one side while the other side edited it.</source>
             <translation>一方删除了该记录，另一方却修改了它。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="55" />
+            <location filename="../../ui/conflict_dialog.py" line="56" />
             <source>Removed from the workbook while it was edited here.</source>
             <translation>该记录已从总表中移除，但本机对其作了修改。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="66" />
+            <location filename="../../ui/conflict_dialog.py" line="67" />
             <source>Sync conflicts</source>
             <translation>同步冲突</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="70" />
+            <location filename="../../ui/conflict_dialog.py" line="71" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="70" />
+            <location filename="../../ui/conflict_dialog.py" line="71" />
             <source>Ledger</source>
             <translation>台账</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="70" />
-            <location filename="../../ui/conflict_dialog.py" line="180" />
+            <location filename="../../ui/conflict_dialog.py" line="71" />
+            <location filename="../../ui/conflict_dialog.py" line="181" />
             <source>Record</source>
             <translation>记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="91" />
+            <location filename="../../ui/conflict_dialog.py" line="92" />
             <source>Keep all &amp;mine</source>
             <translation>全部保留我的(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="92" />
+            <location filename="../../ui/conflict_dialog.py" line="93" />
             <source>Keep all the &amp;workbook's</source>
             <translation>全部采用总表的(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="93" />
+            <location filename="../../ui/conflict_dialog.py" line="94" />
             <source>&amp;Resolve</source>
             <translation>解决(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="133" />
+            <location filename="../../ui/conflict_dialog.py" line="134" />
             <source>record kept or deleted</source>
             <translation>记录保留或删除</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="164" />
+            <location filename="../../ui/conflict_dialog.py" line="165" />
             <source>No open conflicts.</source>
             <translation>没有待处理的冲突。</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="169" />
+            <location filename="../../ui/conflict_dialog.py" line="170" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="170" />
+            <location filename="../../ui/conflict_dialog.py" line="171" />
             <source>Last agreed</source>
             <translation>上次一致值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="171" />
-            <location filename="../../ui/conflict_dialog.py" line="195" />
+            <location filename="../../ui/conflict_dialog.py" line="172" />
+            <location filename="../../ui/conflict_dialog.py" line="196" />
             <source>Mine</source>
             <translation>本机</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="172" />
+            <location filename="../../ui/conflict_dialog.py" line="173" />
             <source>Workbook</source>
             <translation>总表</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="173" />
+            <location filename="../../ui/conflict_dialog.py" line="174" />
             <source>Keep</source>
             <translation>采用</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="184" />
+            <location filename="../../ui/conflict_dialog.py" line="185" />
             <source>as of sync {when}</source>
             <translation>截至 {when} 同步</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="195" />
+            <location filename="../../ui/conflict_dialog.py" line="196" />
             <source>Workbook's</source>
             <translation>总表的</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="198" />
+            <location filename="../../ui/conflict_dialog.py" line="199" />
             <source>or type a value</source>
             <translation>或输入一个值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="203" />
-            <location filename="../../ui/conflict_dialog.py" line="207" />
+            <location filename="../../ui/conflict_dialog.py" line="204" />
+            <location filename="../../ui/conflict_dialog.py" line="208" />
             <source>Delete it</source>
             <translation>删除该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="203" />
-            <location filename="../../ui/conflict_dialog.py" line="207" />
+            <location filename="../../ui/conflict_dialog.py" line="204" />
+            <location filename="../../ui/conflict_dialog.py" line="208" />
             <source>Keep the record</source>
             <translation>保留该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="212" />
+            <location filename="../../ui/conflict_dialog.py" line="213" />
             <source>Typed value</source>
             <translation>输入的值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="247" />
+            <location filename="../../ui/conflict_dialog.py" line="248" />
             <source>“{value}” is not valid for {field}: {reason}.</source>
             <translation>“{value}”不是有效的{field}：{reason}。</translation>
         </message>
@@ -798,37 +798,37 @@
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="482" />
+            <location filename="../../ui/ledger_model.py" line="488" />
             <source>{name} (deleted)</source>
             <translation>{name}（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="486" />
+            <location filename="../../ui/ledger_model.py" line="492" />
             <source>This record refers to one that was deleted (Ctrl+D shows deleted records).</source>
             <translation>此记录引用的记录已被删除（按 Ctrl+D 查看已删除的记录）。</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="501" />
+            <location filename="../../ui/ledger_model.py" line="507" />
             <source>Days overdue: {days}</source>
             <translation>逾期天数：{days}</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_model.py" line="507" />
+            <location filename="../../ui/ledger_model.py" line="513" />
             <source>{milestone}: {days} days overdue</source>
             <translation>{milestone}：已逾期 {days} 天</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="55" />
+            <location filename="../../ui/ledger_page.py" line="58" />
             <source>Search {ledger}… (Ctrl+F)</source>
             <translation>搜索{ledger}…（Ctrl+F）</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="57" />
+            <location filename="../../ui/ledger_page.py" line="60" />
             <source>Deleted records</source>
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="224" />
+            <location filename="../../ui/ledger_page.py" line="241" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -1440,36 +1440,41 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="162" />
+            <source>the cell shows an error, not a value (a formula gone wrong?): left empty here until it is put right</source>
+            <translation>单元格显示的是错误而不是数值（公式出错？）：本机暂留空，待更正后再取</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="165" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="165" />
+            <location filename="../../sync/engine.py" line="168" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="166" />
+            <location filename="../../sync/engine.py" line="169" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="172" />
+            <location filename="../../sync/engine.py" line="175" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="177" />
+            <location filename="../../sync/engine.py" line="180" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="182" />
+            <location filename="../../sync/engine.py" line="185" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="187" />
+            <location filename="../../sync/engine.py" line="190" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1722,7 +1727,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="235" />
-            <location filename="../../sync/engine.py" line="192" />
+            <location filename="../../sync/engine.py" line="195" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

@@ -20,7 +20,7 @@ from models.schema import LEDGER_MODELS, ChangeEntry, SyncBase, SyncConflict
 from models.tracking import next_version
 from models.validation import REQUIRED, ValidationError, validate
 from sync.local import merge_fields
-from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, resolve
+from sync.merge import DELETED, UNAGREED, Conflict, ConflictKind, FieldConflict, agreed_fields, resolve
 from sync.values import Canonical, from_model, to_model
 
 
@@ -33,6 +33,7 @@ class FieldChoice:
     mine_by: str
     mine_at: datetime | None
     theirs_at: datetime
+    agreed: bool = True  # False: the two sides never agreed on a value (``base`` is then no value)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def load_conflicts(database: Database) -> list[OpenConflict]:
             specs = {f.name: f for f in LEDGERS[ledger].fields}
             record = session.get(model, record_id)
             title = str(getattr(record, LEDGERS[ledger].display_field, "") or "") if record else record_id
+            base_row = session.get(SyncBase, (ledger, record_id))
+            agreed = agreed_fields(json.loads(base_row.snapshot) if base_row else None, merge_fields(ledger))
             choices = []
             for item in items:
                 last = session.scalars(
@@ -86,6 +89,7 @@ def load_conflicts(database: Database) -> list[OpenConflict]:
                         last.changed_by if last else "",
                         last.changed_at if last else None,
                         item.detected_at,
+                        item.field in agreed,
                     )
                 )
             result.append(OpenConflict(ledger, record_id, ConflictKind(items[0].kind), tuple(choices), title))

@@ -64,7 +64,7 @@ class MergeResult:
         return not (self.to_local or self.to_remote)
 
 
-def _agreed_fields(base: Record | None, fields: Sequence[str]) -> set[str]:
+def agreed_fields(base: Record | None, fields: Sequence[str]) -> set[str]:
     """The fields whose value in ``base`` was agreed by both sides (none without a base)."""
     if base is None:
         return set()
@@ -94,7 +94,7 @@ def merge(
         t = theirs.get(record_id)
         bad = unreadable.get(record_id, frozenset())
         if t is not None and bad:  # unchanged there: as last agreed, or as here where nothing was
-            agreed = _agreed_fields(b, fields)
+            agreed = agreed_fields(b, fields)
             t = {**t, **{f: ((b if f in agreed else m) or {}).get(f) for f in bad}}
         _merge_record(result, record_id, b, m, t, fields, bad)
     return result
@@ -125,7 +125,7 @@ def _merge_record(
     if m == t:  # the common case at bureau scale: both sides agree (compared in C, not field by field)
         if b != m:
             agreed = {f: m.get(f) for f in fields}
-            unread = [f for f in fields if f in bad and f not in _agreed_fields(b, fields)] if bad else []
+            unread = [f for f in fields if f in bad and f not in agreed_fields(b, fields)] if bad else []
             if unread:  # unreadable there, so not agreed yet (only taken as unchanged)
                 agreed[UNAGREED] = ",".join(unread)
             if b != agreed:
@@ -133,7 +133,7 @@ def _merge_record(
         return
 
     reference = b if b is not None else {}
-    agreed_before = _agreed_fields(b, fields)
+    agreed_before = agreed_fields(b, fields)
     merged: Record = {}
     new_base: Record = {}
     conflicts: list[FieldConflict] = []

@@ -222,6 +222,32 @@ def test_resolve_a_conflict_in_the_dialog(qtbot, database, settings, store, bure
     assert (there["phone"], there["city"]) == ("0758-999", "深圳")
 
 
+def test_a_value_never_agreed_is_not_shown_as_agreed_empty(
+    qtbot, tmp_path: Path, database, settings, store, bureau, workbook
+) -> None:
+    """The share moved: the copy's records are compared two-way, so a phone set here and cleared there
+    has no last agreed value. The dialog said "last agreed: —" (empty), as if head office had cleared
+    a phone both sides once held empty."""
+    store.update("enterprises", bureau["enterprise"], {"phone": "0758-111", "city": "肇庆"})
+    synchronise(database, workbook, "张三")
+    (tmp_path / "moved").mkdir()
+    moved = tmp_path / "moved" / workbook.name
+    moved.write_bytes(workbook.read_bytes())
+    hand_edit(moved, "enterprises", {(bureau["enterprise"], "phone"): None})
+    synchronise(database, moved, "张三")
+    store.update("enterprises", bureau["enterprise"], {"city": "佛山"})  # an agreed value, then a conflict
+    hand_edit(moved, "enterprises", {(bureau["enterprise"], "city"): "深圳"})
+    synchronise(database, moved, "张三")
+    dialog = ConflictDialog(database, "张三")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fields = [name for name, _box, _typed in dialog.choices]
+    agreed_column = {
+        name: dialog.grid.itemAtPosition(row, 1).widget().text() for row, name in enumerate(fields, start=1)
+    }
+    assert agreed_column == {"phone": "none yet", "city": "肇庆"}
+
+
 def test_the_workbooks_cleared_required_value_is_refused_in_the_dialog(
     qtbot, database, settings, store, bureau, workbook
 ) -> None:

@@ -186,7 +186,8 @@ class ConflictDialog(QDialog):
                 when=item.theirs_at.astimezone().strftime("%Y-%m-%d %H:%M")
             )
             self.grid.addWidget(QLabel(name), number, 0)
-            self.grid.addWidget(QLabel(_shown(spec, item.base)), number, 1)
+            agreed = _shown(spec, item.base) if item.agreed else tr("Conflict", "none yet")
+            self.grid.addWidget(QLabel(agreed), number, 1)
             self.grid.addWidget(QLabel(f"{_shown(spec, item.mine)}<br><small>{mine_note}</small>"), number, 2)
             self.grid.addWidget(
                 QLabel(f"{_shown(spec, item.theirs)}<br><small>{theirs_note}</small>"), number, 3

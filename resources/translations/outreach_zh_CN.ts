@@ -86,7 +86,7 @@
         </message>
         <message>
             <location filename="../../ui/conflict_dialog.py" line="172" />
-            <location filename="../../ui/conflict_dialog.py" line="196" />
+            <location filename="../../ui/conflict_dialog.py" line="197" />
             <source>Mine</source>
             <translation>本机</translation>
         </message>
@@ -106,34 +106,39 @@
             <translation>截至 {when} 同步</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="196" />
+            <location filename="../../ui/conflict_dialog.py" line="189" />
+            <source>none yet</source>
+            <translation>尚无</translation>
+        </message>
+        <message>
+            <location filename="../../ui/conflict_dialog.py" line="197" />
             <source>Workbook's</source>
             <translation>总表的</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="199" />
+            <location filename="../../ui/conflict_dialog.py" line="200" />
             <source>or type a value</source>
             <translation>或输入一个值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="204" />
-            <location filename="../../ui/conflict_dialog.py" line="208" />
+            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <location filename="../../ui/conflict_dialog.py" line="209" />
             <source>Delete it</source>
             <translation>删除该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="204" />
-            <location filename="../../ui/conflict_dialog.py" line="208" />
+            <location filename="../../ui/conflict_dialog.py" line="205" />
+            <location filename="../../ui/conflict_dialog.py" line="209" />
             <source>Keep the record</source>
             <translation>保留该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="213" />
+            <location filename="../../ui/conflict_dialog.py" line="214" />
             <source>Typed value</source>
             <translation>输入的值</translation>
         </message>
         <message>
-            <location filename="../../ui/conflict_dialog.py" line="248" />
+            <location filename="../../ui/conflict_dialog.py" line="249" />
             <source>“{value}” is not valid for {field}: {reason}.</source>
             <translation>“{value}”不是有效的{field}：{reason}。</translation>
         </message>
@@ -1444,37 +1449,37 @@
             <translation>单元格显示的是错误而不是数值（公式出错？）：本机暂留空，待更正后再取</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="165" />
+            <location filename="../../sync/engine.py" line="166" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="168" />
+            <location filename="../../sync/engine.py" line="169" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="169" />
+            <location filename="../../sync/engine.py" line="170" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="175" />
+            <location filename="../../sync/engine.py" line="176" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="180" />
+            <location filename="../../sync/engine.py" line="181" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="185" />
+            <location filename="../../sync/engine.py" line="186" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="190" />
+            <location filename="../../sync/engine.py" line="191" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1727,7 +1732,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="235" />
-            <location filename="../../sync/engine.py" line="195" />
+            <location filename="../../sync/engine.py" line="196" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

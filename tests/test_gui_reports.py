@@ -19,6 +19,7 @@ from models.reports.periods import parse_period
 from models.store import LedgerStore
 from ui.dashboard import Dashboard, change_text, value_text
 from ui.main_window import MainWindow
+from ui.services import Choice
 from ui.settings import Settings
 from ui.worker import run_in_background
 
@@ -174,6 +175,29 @@ def test_period_report_is_written_in_the_background(qtbot, database, bureau, tmp
     assert dialogs.infos[-1][1] == f"Written: {target}"
     book = openpyxl.load_workbook(target)
     assert "2024 Q1" in book.worksheets[0]["A1"].value  # the app's language (English until issue 5)
+
+
+def test_a_name_with_a_dot_gets_xlsx_added_and_replaces_nothing_unasked(
+    qtbot, database, bureau, tmp_path: Path
+) -> None:
+    """ "ranking 2024.02" and then "ranking 2024.03" were both written to ranking 2024.xlsx: February's
+    ranking was replaced without a word (the save dialog had checked another name)."""
+    february, march = tmp_path / "ranking 2024.02", tmp_path / "ranking 2024.03"
+    dialogs = ScriptedDialogs(files=[february, march], texts=["2024-02", "2024-03"])
+    window = _window(qtbot, database, dialogs)
+    for _month in range(2):
+        task = window.reports.ranking()
+        assert task is not None
+        qtbot.waitUntil(lambda task=task: not task.running, timeout=20_000)
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["ranking 2024.02.xlsx", "ranking 2024.03.xlsx"]
+
+    dialogs.files, dialogs.texts = [february], ["2024-03"]  # the same name again: asked, and refused
+    assert window.reports.ranking() is None
+    assert dialogs.questions[-1] == "ranking 2024.02.xlsx already exists. Replace it?"
+    dialogs.files, dialogs.texts, dialogs.answers = [february], ["2024-03"], [Choice.PRIMARY]
+    task = window.reports.ranking()
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=20_000)
 
 
 def test_export_the_current_view_as_shown(qtbot, database, bureau, tmp_path: Path) -> None:

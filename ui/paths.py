@@ -22,3 +22,9 @@ def config_dir() -> Path:
 
 def default_database() -> Path:
     return data_dir() / "ledger.db"
+
+
+def as_workbook(chosen: Path) -> Path:
+    """The name typed in a save dialog as a workbook's: .xlsx added when it is not there ("排名 2024.02"
+    is "排名 2024.02.xlsx", not "排名 2024.xlsx")."""
+    return chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QProgressDialog
 from models.database import Database
 from models.reports.periods import PeriodKind, latest_full
 from ui.actions import make_action
+from ui.paths import as_workbook
 from ui.services import DialogService
 from ui.text import error_text, language, tr, typed_period
 from ui.worker import BackgroundTask, TaskControl, run_in_background
@@ -95,7 +96,17 @@ class ReportsController(QObject):
         chosen = self.services.save_file(self.window, title, tr("Reports", "Excel workbooks (*.xlsx)"))
         if chosen is None:
             return None
-        return chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_suffix(".xlsx")
+        target = as_workbook(chosen)
+        # The dialog asked before replacing the name typed, not the one with .xlsx added
+        if target != chosen and target.exists():
+            replace = self.services.confirm(
+                self.window,
+                title,
+                tr("Reports", "{name} already exists. Replace it?").format(name=target.name),
+                tr("Reports", "Replace"),
+            )
+            return target if replace else None
+        return target
 
     def _write(self, title: str, path: Path, work: Callable[[], object]) -> BackgroundTask:
         progress = QProgressDialog(

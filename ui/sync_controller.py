@@ -17,6 +17,7 @@ from sync.history import last_sync, open_counts
 from sync.safety import Look, look_at_workbook
 from ui.actions import make_action
 from ui.conflict_dialog import ConflictDialog
+from ui.paths import as_workbook
 from ui.services import Choice, DialogService
 from ui.settings import Settings
 from ui.sync_views import SyncHistoryDialog, SyncIssuesDialog
@@ -121,8 +122,7 @@ class SyncController(QObject):
         )
         if chosen is None:
             return
-        if chosen.suffix.lower() != ".xlsx":
-            chosen = chosen.with_suffix(".xlsx")
+        chosen = as_workbook(chosen)
         try:
             create_master_workbook(chosen, "zh" if self._chinese() else "en")
         except (FileExistsError, OSError, ValueError) as error:

@@ -1271,72 +1271,82 @@
     <context>
         <name>Reports</name>
         <message>
-            <location filename="../../ui/reports_controller.py" line="45" />
+            <location filename="../../ui/reports_controller.py" line="46" />
             <source>&amp;Dashboard</source>
             <translation>工作看板(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="48" />
+            <location filename="../../ui/reports_controller.py" line="49" />
             <source>&amp;Period report…</source>
             <translation>阶段工作报表(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="50" />
+            <location filename="../../ui/reports_controller.py" line="51" />
             <source>Team &amp;ranking…</source>
             <translation>工作组排名(&amp;R)…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="52" />
+            <location filename="../../ui/reports_controller.py" line="53" />
             <source>&amp;Supervision list…</source>
             <translation>督办清单(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="55" />
+            <location filename="../../ui/reports_controller.py" line="56" />
             <source>&amp;Export this view…</source>
             <translation>导出当前视图(&amp;E)…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="84" />
+            <location filename="../../ui/reports_controller.py" line="85" />
             <source>Period (2024, 2024Q1, 2024-03, 2024W12):</source>
             <translation>统计期间（2024、2024Q1、2024-03、2024W12）：</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="95" />
+            <location filename="../../ui/reports_controller.py" line="96" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="102" />
+            <location filename="../../ui/reports_controller.py" line="105" />
+            <source>{name} already exists. Replace it?</source>
+            <translation>{name} 已存在。要替换它吗？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="106" />
+            <source>Replace</source>
+            <translation>替换</translation>
+        </message>
+        <message>
+            <location filename="../../ui/reports_controller.py" line="113" />
             <source>Writing {name}…</source>
             <translation>正在生成 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="115" />
+            <location filename="../../ui/reports_controller.py" line="126" />
             <source>Written: {path}</source>
             <translation>已生成：{path}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="124" />
+            <location filename="../../ui/reports_controller.py" line="135" />
             <source>{path} was not written: {error}</source>
             <translation>未能生成 {path}：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="134" />
+            <location filename="../../ui/reports_controller.py" line="145" />
             <source>Period report</source>
             <translation>阶段工作报表</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="150" />
+            <location filename="../../ui/reports_controller.py" line="161" />
             <source>Team ranking</source>
             <translation>工作组排名</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="165" />
+            <location filename="../../ui/reports_controller.py" line="176" />
             <source>Supervision list</source>
             <translation>督办清单</translation>
         </message>
         <message>
-            <location filename="../../ui/reports_controller.py" line="180" />
+            <location filename="../../ui/reports_controller.py" line="191" />
             <source>Export this view</source>
             <translation>导出当前视图</translation>
         </message>
@@ -1619,84 +1629,84 @@
             <translation>工作表中没有“{en}”/“{zh}”列（是否被改名？本程序不认识的列标题：{unknown}）：该字段暂不同步（本机的修改会保留），直到该列恢复</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="32" />
+            <location filename="../../ui/sync_controller.py" line="33" />
             <source>Reading {name}…</source>
             <translation>正在读取 {name}…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="33" />
+            <location filename="../../ui/sync_controller.py" line="34" />
             <source>Comparing its rows with the records on this computer…</source>
             <translation>正在与本机记录逐行比对…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="34" />
+            <location filename="../../ui/sync_controller.py" line="35" />
             <source>Writing a new copy of {name}…</source>
             <translation>正在写入 {name} 的新副本…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="35" />
+            <location filename="../../ui/sync_controller.py" line="36" />
             <source>Checking that the new copy reads back as intended…</source>
             <translation>正在核对新副本能否按预期读回…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="36" />
+            <location filename="../../ui/sync_controller.py" line="37" />
             <source>Saving the changes on this computer…</source>
             <translation>正在保存本机的更改…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="37" />
+            <location filename="../../ui/sync_controller.py" line="38" />
             <source>Done</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="47" />
+            <location filename="../../ui/sync_controller.py" line="48" />
             <location filename="../../ui/sync_controller.py" line="184" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="81" />
+            <location filename="../../ui/sync_controller.py" line="82" />
             <source>&amp;Sync now</source>
             <translation>立即同步(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="83" />
+            <location filename="../../ui/sync_controller.py" line="84" />
             <source>Choose &amp;master workbook…</source>
             <translation>选择总表(&amp;M)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="86" />
+            <location filename="../../ui/sync_controller.py" line="87" />
             <source>Create a &amp;new master workbook…</source>
             <translation>新建总表(&amp;N)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="88" />
+            <location filename="../../ui/sync_controller.py" line="89" />
             <source>&amp;Conflicts…</source>
             <translation>同步冲突(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="89" />
+            <location filename="../../ui/sync_controller.py" line="90" />
             <source>Workbook &amp;issues…</source>
             <translation>总表问题(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="90" />
+            <location filename="../../ui/sync_controller.py" line="91" />
             <source>Sync &amp;history…</source>
             <translation>同步记录(&amp;H)…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="110" />
+            <location filename="../../ui/sync_controller.py" line="111" />
             <source>Choose the master workbook</source>
             <translation>选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="110" />
-            <location filename="../../ui/sync_controller.py" line="120" />
+            <location filename="../../ui/sync_controller.py" line="111" />
+            <location filename="../../ui/sync_controller.py" line="121" />
             <source>Excel workbooks (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="120" />
+            <location filename="../../ui/sync_controller.py" line="121" />
             <source>Create a new master workbook</source>
             <translation>新建总表</translation>
         </message>

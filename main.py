@@ -89,6 +89,9 @@ def _report(args: argparse.Namespace) -> int:
     if not args.report_db.is_file():  # opening would create an empty database: a report of zeros
         print(f"Not written: there is no database at {args.report_db}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
+    if args.report_db.stat().st_size == 0:  # SQLite takes an empty file for a new database: the same
+        print(f"Not written: {args.report_db} is empty (0 bytes): it holds no records", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
     try:
         database = Database.open(args.report_db)
     except DatabaseOpenError as error:

@@ -694,6 +694,20 @@ def test_the_command_line_refuses_a_database_that_is_not_there(tmp_path: Path, c
     assert not typo.parent.exists()
 
 
+def test_the_command_line_refuses_an_empty_database_file(tmp_path: Path, capsys) -> None:
+    """A zero-byte ledger.db (a copy cut short) was taken for a new database: the report of zeros said
+    "Wrote …", and the file became an empty database."""
+    import main
+
+    empty = tmp_path / "ledger.db"
+    empty.touch()
+    out = tmp_path / "q1.xlsx"
+    status = main.main(["report", "period", "--period", "2024Q1", "--db", str(empty), "--out", str(out)])
+    assert status == main.EXIT_NOTHING_WRITTEN
+    assert f"{empty} is empty (0 bytes)" in capsys.readouterr().err
+    assert not out.exists() and empty.stat().st_size == 0
+
+
 @pytest.mark.skipif(os.name == "nt", reason="permission bits: Windows gives a new file its folder's ACL")
 def test_a_report_is_readable_by_whoever_may_read_new_files_there(tmp_path: Path, ledger_db) -> None:
     """Reports were written through mkstemp: readable by their owner alone, even over a shared file."""

@@ -91,6 +91,8 @@ def create_master_workbook(path: Path, language: str = "zh") -> None:
         raise ValueError(f"A master workbook must be an .xlsx file, not {path.name}")
     if path.exists():
         raise _exists(path)
+    if not path.parent.is_dir():  # else the error names the temporary file written beside it
+        raise FileNotFoundError(f"{path} cannot be created: there is no folder {path.parent}")
     workbook = build_master_workbook(language)
     temp = temp_path_beside(path, suffix=".xlsx")
     try:

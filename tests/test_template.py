@@ -354,3 +354,12 @@ def test_the_exists_error_carries_the_file_name(tmp_path: Path) -> None:
         create_master_workbook(path)
     assert raised.value.filename == str(path)
     assert raised.value.errno == errno.EEXIST
+
+
+def test_a_missing_folder_is_named_not_the_temporary_file(tmp_path: Path) -> None:
+    """'workbook new out/nonexist/m.xlsx' said: No such file or directory: '…/.~outreach-m.xlsx.0514….xlsx'."""
+    path = tmp_path / "nonexist" / "m.xlsx"
+    with pytest.raises(FileNotFoundError) as raised:
+        create_master_workbook(path)
+    assert str(raised.value) == f"{path} cannot be created: there is no folder {path.parent}"
+    assert not path.parent.exists()

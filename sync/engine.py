@@ -964,11 +964,12 @@ def _hold_error_cells(plan: _Plan) -> None:
             name: sheet.columns.get(RECORD_STATUS if name == DELETED else name)
             for name in merge_fields(ledger)
         }
-        cleared: list[tuple[str, str]] = []
+        cleared: list[tuple[str, str, str]] = []  # (record id, field, the issue's wording)
         for record_id, record in sheet.records.items():
             known = bases.get(record_id) or mine.get(record_id) or {}  # {}: a row new here
+            message = SHOWS_AN_ERROR if known else SHOWS_AN_ERROR_NEW
             cleared.extend(
-                (record_id, name)
+                (record_id, name, message)
                 for name, value in record.items()
                 if (value is None or value is False)
                 and (not known or known.get(name) not in (None, False))
@@ -982,13 +983,11 @@ def _hold_error_cells(plan: _Plan) -> None:
             errors = error_cells(data.path, parts[sheet.sheet])
         except (PatchError, KeyError, OSError):
             continue  # the sync's own reads and checks say what is wrong with the part
-        for record_id, name in cleared:
+        for record_id, name, message in cleared:
             shown = errors.get((sheet.rows[record_id], columns[name] or 0))
             if shown is not None:
                 sheet.unreadable.setdefault(record_id, set()).add(name)
                 where = RECORD_STATUS if name == DELETED else name
-                kept = bases.get(record_id) or mine.get(record_id)
-                message = SHOWS_AN_ERROR if kept else SHOWS_AN_ERROR_NEW
                 data.issues.append(_field_issue(sheet, record_id, where, shown, message))
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from models import controlled
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
+from models.file_access import is_read_only, open_elsewhere
 from models.i18n import QT_TRANSLATE_NOOP, database_reason, os_reason
 from models.normalize import normalise_name
 from models.parsing import parse_date
@@ -101,6 +102,11 @@ OPEN_ELSEWHERE_UNKNOWN = QT_TRANSLATE_NOOP(
     "Sync",
     "The workbook is open in {program}. Nothing was written; close it there and sync again. "
     "If nobody has it open, a crash left {file} beside it: delete that file and sync again.",
+)
+READ_ONLY_WORKBOOK = QT_TRANSLATE_NOOP(
+    "Sync",
+    "The workbook {path} is marked read-only. Nothing was written; this laptop's changes wait here. "
+    "If it should be changed, make it writable (or ask whoever marked it) and sync again.",
 )
 LOCK_HELD = QT_TRANSLATE_NOOP("Sync", "Another sync holds the workbook: {who}. Nothing was written.")
 LOCK_STALE = QT_TRANSLATE_NOOP(
@@ -358,7 +364,7 @@ def synchronise(
                 raise SyncCancelled() from None
             backup: Path | None = None
             if patches:
-                opened = safety.open_elsewhere(workbook)
+                opened = open_elsewhere(workbook)
                 if opened is not None:
                     raise SyncFailed(
                         OPEN_ELSEWHERE if opened.who() else OPEN_ELSEWHERE_UNKNOWN,
@@ -366,6 +372,8 @@ def synchronise(
                         who=opened.who(),
                         file=opened.owner_file.name,
                     )
+                if is_read_only(workbook):  # a rename over it would ignore the mark on POSIX
+                    raise SyncFailed(READ_ONLY_WORKBOOK, path=workbook)
                 if check_cancel():
                     raise SyncCancelled()
                 report_progress("write", 2, STAGES)

@@ -1,4 +1,4 @@
-"""Never break head office's file: a sync lock, who has the workbook open, atomic replace with backups.
+"""Never break head office's file: a sync lock, conflicted copies, atomic replace with backups.
 
 Everything here is plain standard library and works on a local disk, a shared drive or a folder kept
 in step by Dropbox, Nextcloud, Synology, WPS cloud and the like:
@@ -6,8 +6,6 @@ in step by Dropbox, Nextcloud, Synology, WPS cloud and the like:
 - :class:`SyncLock` is a small JSON file beside the workbook saying who syncs it, from which machine
   and since when. A lock older than ``stale_after`` is reported as stale and may be broken, after the
   user agrees, with :meth:`SyncLock.break_stale`.
-- :func:`open_elsewhere` reads the owner files Excel/WPS (``~$name.xlsx``) and LibreOffice
-  (``.~lock.name.xlsx#``) leave beside a workbook they have open, so sync can read but refuse to write.
 - :func:`conflicted_copies` lists the copies a sync client makes when two people saved at once.
 - :func:`replace_with_backup` keeps the previous workbook in ``.outreach-backups`` and then replaces
   it atomically with a file written beside it (:func:`temp_path_beside`), so a crash at any moment
@@ -20,7 +18,6 @@ import contextlib
 import errno
 import hashlib
 import json
-import locale
 import logging
 import os
 import re
@@ -49,8 +46,6 @@ UNKNOWN = "unknown"
 """The owner and machine of a lock file that cannot be read."""
 
 _CHUNK = 1024 * 1024
-_OWNER_FILE_MAX = 4096  # owner files are 162-165 bytes (Office) or one short line (LibreOffice)
-_MSO_NAME_MAX = 52  # Office refuses longer user names
 _GARBLED_GRACE = timedelta(seconds=5)  # a lock file this young may still be being written
 _BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"
 _BACKUP_STAMP_RE = r"-\d{8}-\d{6}-\d{6}"
@@ -296,124 +291,6 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
-
-
-# --- who has the workbook open -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OpenedBy:
-    """Who has the workbook open, as far as the owner file beside it says."""
-
-    program: str  # "LibreOffice" or "Excel/WPS": names, the same in every language
-    user: str | None  # None when the owner file cannot be read
-    host: str | None
-    owner_file: Path  # left behind by a crash, it looks the same as a workbook that is open
-
-    def who(self) -> str:
-        """The user and host that are known, e.g. ``"陈七, PC-1"``; empty when neither is."""
-        return ", ".join(part for part in (self.user, self.host) if part)
-
-
-def open_elsewhere(workbook: Path) -> OpenedBy | None:
-    """Who has the workbook open in LibreOffice, Excel or WPS, or None."""
-    workbook = Path(workbook)
-    libre = workbook.with_name(f".~lock.{workbook.name}#")
-    if libre.is_file():
-        name, host = _libreoffice_owner(_read_head(libre))
-        return OpenedBy("LibreOffice", name, host, libre)
-    for candidate in excel_owner_files(workbook):
-        if candidate.is_file():
-            return OpenedBy("Excel/WPS", _excel_owner(_read_head(candidate)), None, candidate)
-    return None
-
-
-def excel_owner_files(workbook: Path) -> list[Path]:
-    """Where Excel or WPS put their owner file: ``~$`` + name, or ``~$`` + name without its first two
-    characters (Office does that for long names)."""
-    name = Path(workbook).name
-    names = [f"~${name}"]
-    if len(Path(name).stem) > 2:
-        names.append(f"~${name[2:]}")
-    return [Path(workbook).with_name(n) for n in names]
-
-
-def _read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as stream:
-            return stream.read(_OWNER_FILE_MAX)
-    except OSError:
-        return b""
-
-
-def _clean_name(text: str) -> str | None:
-    text = unicodedata.normalize("NFC", text).strip().strip("\x00").strip()
-    if not text or any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text):
-        return None
-    return text[:64]
-
-
-def _excel_owner(data: bytes) -> str | None:
-    """The user name in an Office owner file, best effort.
-
-    Layout (Office 2016, as reverse-engineered by LibreOffice): byte 0 is the name's length; the name
-    follows in the Windows ANSI code page, padded (spaces for Excel, zeros for Word) up to offset 0x37
-    (Excel, PowerPoint) or 0x36 (Word); there a 2-byte little-endian length and the name in UTF-16-LE.
-    """
-    if not data:
-        return None
-    for offset in (0x37, 0x36):
-        if len(data) < offset + 2:
-            continue
-        length = int.from_bytes(data[offset : offset + 2], "little")
-        end = offset + 2 + 2 * length
-        if 0 < length <= _MSO_NAME_MAX and end <= len(data):
-            try:
-                name = _clean_name(data[offset + 2 : end].decode("utf-16-le"))
-            except UnicodeDecodeError:
-                name = None
-            if name:
-                return name
-    length = data[0]
-    if 0 < length <= 2 * _MSO_NAME_MAX and len(data) > length:
-        ansi = data[1 : 1 + length]
-        encodings = ["utf-8", locale.getpreferredencoding(False), "gbk", "cp1252"]
-        for encoding in dict.fromkeys(encodings):
-            try:
-                name = _clean_name(ansi.decode(encoding))
-            except (UnicodeDecodeError, LookupError):
-                continue
-            if name:
-                return name
-    return None
-
-
-def _libreoffice_owner(data: bytes) -> tuple[str | None, str | None]:
-    """(user, host) from LibreOffice's ``.~lock.name#``: ``full name,user,host,date,profile;``.
-
-    Fields are separated by commas, the entry ends with ``;``, and ``\\`` escapes those characters.
-    """
-    text = data.decode("utf-8", errors="replace")
-    fields: list[str] = []
-    current: list[str] = []
-    escaped = False
-    for ch in text:
-        if escaped:
-            current.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == ",":
-            fields.append("".join(current))
-            current = []
-        elif ch == ";":
-            break
-        else:
-            current.append(ch)
-    fields.append("".join(current))
-    fields += [""] * (3 - len(fields))
-    name = _clean_name(fields[0]) or _clean_name(fields[1])
-    return name, _clean_name(fields[2])
 
 
 # --- copies a sync client made when two people saved at once -------------------------------------

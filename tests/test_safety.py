@@ -14,21 +14,19 @@ from pathlib import Path
 import pytest
 
 import sync.safety as safety
+from models.file_access import OpenedBy, excel_owner_files, open_elsewhere
 from sync.safety import (
     BACKUP_FOLDER,
     Fingerprint,
     LockHeld,
     LockInfo,
-    OpenedBy,
     StaleLock,
     SyncLock,
     backups_of,
     conflicted_copies,
-    excel_owner_files,
     fingerprint,
     fsync_directory,
     fsync_path,
-    open_elsewhere,
     replace_with_backup,
     temp_path_beside,
 )

@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--workbook", type=Path, required=True, help="the master workbook (.xlsx)")
     sync.add_argument("--user", default=None, help="who is syncing (default: your login name)")
     sync.add_argument(
+        "--new-db",
+        action="store_true",
+        help="start a new database if there is none at --db (a laptop's first sync takes in the workbook)",
+    )
+    sync.add_argument(
         "--break-stale-lock", action="store_true", help="remove a sync lock left by a crashed sync"
     )
     sync.add_argument(
@@ -75,6 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error_text(error: Exception) -> str:
+    """A file's error as "which file: why" (not Python's "[Errno 2] No such file or directory: '…'")."""
+    from models.i18n import os_reason
+
+    if isinstance(error, OSError) and error.errno is not None:
+        return f"{error.filename}: {os_reason(error)}" if error.filename else os_reason(error)
+    return str(error)
+
+
+def _no_records_at(db_path: Path) -> str | None:
+    """Why ``db_path`` holds no database, or None: opening it would start a new, empty one (SQLite
+    takes an empty file for a new database too)."""
+    if not db_path.is_file():
+        return f"there is no database at {db_path}"
+    if db_path.stat().st_size == 0:
+        return f"{db_path} is empty (0 bytes): it holds no records"
+    return None
+
+
 def _report(args: argparse.Namespace) -> int:
     from models.database import Database, DatabaseOpenError
     from models.reports.periods import parse_period
@@ -86,11 +110,8 @@ def _report(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(error, file=sys.stderr)
             return EXIT_NOTHING_WRITTEN
-    if not args.report_db.is_file():  # opening would create an empty database: a report of zeros
-        print(f"Not written: there is no database at {args.report_db}", file=sys.stderr)
-        return EXIT_NOTHING_WRITTEN
-    if args.report_db.stat().st_size == 0:  # SQLite takes an empty file for a new database: the same
-        print(f"Not written: {args.report_db} is empty (0 bytes): it holds no records", file=sys.stderr)
+    if missing := _no_records_at(args.report_db):  # opening would create an empty database: a report of zeros
+        print(f"Not written: {missing}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     try:
         database = Database.open(args.report_db)
@@ -117,7 +138,7 @@ def _report(args: argparse.Namespace) -> int:
             today = args.today or date.today()
             write_supervision(supervision_list(database, today), args.out, args.lang, today=today)
     except (OSError, ValueError) as error:  # ValueError: a period that has not begun
-        print(f"Not written: {error}", file=sys.stderr)
+        print(f"Not written: {_error_text(error)}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     finally:
         database.close()
@@ -149,16 +170,21 @@ def _new_workbook(path: Path, language: str) -> int:
     try:
         create_master_workbook(path, language)
     except (FileExistsError, ValueError, OSError) as error:
-        print(f"Not created: {error}", file=sys.stderr)
+        print(f"Not created: {_error_text(error)}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
     print(f"Created {path}")
     return EXIT_OK
 
 
-def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: bool, accept_older: bool) -> int:
+def _sync(args: argparse.Namespace) -> int:
     from models.database import Database, DatabaseOpenError
     from sync.engine import Outcome, SyncFailed, synchronise
 
+    db_path: Path = args.sync_db
+    missing = None if args.new_db else _no_records_at(db_path)
+    if missing:  # a mistyped path would start a new database and import the whole workbook into it
+        print(f"nothing written: {missing} (--new-db starts a new one)", file=sys.stderr)
+        return EXIT_NOTHING_WRITTEN
     try:
         database = Database.open(db_path)
     except DatabaseOpenError as error:
@@ -167,10 +193,10 @@ def _sync(db_path: Path, workbook: Path, user: str | None, break_stale_lock: boo
     try:
         report = synchronise(
             database,
-            workbook,
-            user or getpass.getuser(),
-            break_stale_lock=break_stale_lock,
-            accept_older_copy=accept_older,
+            args.workbook,
+            args.user or getpass.getuser(),
+            break_stale_lock=args.break_stale_lock,
+            accept_older_copy=args.accept_older_copy,
         )
     except SyncFailed as failure:
         if failure.workbook_written:
@@ -192,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "workbook":
         return _new_workbook(args.file, args.lang)
     if args.command == "sync":
-        return _sync(args.sync_db, args.workbook, args.user, args.break_stale_lock, args.accept_older_copy)
+        return _sync(args)
     if args.command == "report":
         return _report(args)
     from ui.app import run

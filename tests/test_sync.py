@@ -25,6 +25,7 @@ from sync_helpers import (
 
 import main
 from models.database import Database
+from models.queries import LedgerQuery
 from models.schema import Project, SyncBase, SyncConflict, SyncIssue, SyncRun, Visit
 from models.store import LedgerStore
 from sync import safety, workbook_read
@@ -1256,6 +1257,21 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(database, store,
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
+def test_a_workbook_marked_read_only_is_not_replaced(database, bureau, workbook) -> None:
+    """Head office marked the master read-only (closing a quarter): POSIX's rename would replace it all
+    the same, and the new copy would even keep the mark."""
+    workbook.chmod(0o444)
+    before = workbook.read_bytes()
+    with pytest.raises(SyncFailed) as failed:
+        _sync(database, workbook)
+    assert str(failed.value).startswith(f"The workbook {workbook} is marked read-only. Nothing was written")
+    assert workbook.read_bytes() == before
+    assert not list(workbook.parent.glob(".~outreach-*"))
+    workbook.chmod(0o644)
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    assert workbook.read_bytes() != before
+
+
 def test_a_held_lock_refuses_and_a_stale_one_can_be_broken(database, bureau, workbook) -> None:
     other = safety.SyncLock(workbook, "王五")
     other.acquire()
@@ -1673,6 +1689,31 @@ def test_sync_history_is_kept(database, bureau, workbook) -> None:
         assert session.execute(select(func.count()).select_from(SyncConflict)).scalar() == 0
     assert runs[0].finished_at >= runs[0].started_at
     assert isinstance(runs[0].started_at, datetime)
+
+
+def test_the_command_line_sync_starts_a_new_database_only_when_told(
+    db_path: Path, store, bureau, workbook, capsys
+) -> None:
+    """A mistyped --db made a new database and took the whole workbook into it, while the laptop's
+    real one stayed unsynced."""
+    store.database.close()
+    assert main.main(["sync", "--db", str(db_path), "--workbook", str(workbook), "--user", "张三"]) == 0
+    before = workbook.read_bytes()
+    typo = db_path.with_name("ledegr.db")
+    command = ["sync", "--db", str(typo), "--workbook", str(workbook), "--user", "张三"]
+    assert main.main(command) == main.EXIT_NOTHING_WRITTEN
+    assert f"there is no database at {typo} (--new-db starts a new one)" in capsys.readouterr().err
+    assert not typo.exists() and workbook.read_bytes() == before
+    typo.touch()  # a copy cut short: SQLite would take it for a new database too
+    assert main.main(command) == main.EXIT_NOTHING_WRITTEN
+    assert "is empty (0 bytes)" in capsys.readouterr().err and typo.stat().st_size == 0
+
+    assert main.main([*command, "--new-db"]) == 0  # a second laptop's first sync
+    second = Database.open(typo)
+    try:
+        assert LedgerQuery(second, "teams").ids("", "name", False) == [bureau["team"]]
+    finally:
+        second.close()
 
 
 def test_command_line_exit_codes(db_path: Path, store, bureau, workbook, capsys) -> None:

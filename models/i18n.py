@@ -29,7 +29,7 @@ _OS_REASONS = {
     errno.ENOTDIR: QT_TRANSLATE_NOOP("Reason", "a folder on the way does not exist"),
     errno.ENOSPC: QT_TRANSLATE_NOOP("Reason", "the disk is full"),
     errno.EROFS: QT_TRANSLATE_NOOP("Reason", "the disk is read-only"),
-    errno.EBUSY: QT_TRANSLATE_NOOP("Reason", "it is in use by another program"),
+    errno.EBUSY: QT_TRANSLATE_NOOP("Reason", "it is open in another program: close it there and try again"),
     errno.EISDIR: QT_TRANSLATE_NOOP("Reason", "it is a folder"),
     errno.ENAMETOOLONG: QT_TRANSLATE_NOOP("Reason", "the name is too long"),
     errno.EIO: QT_TRANSLATE_NOOP("Reason", "the disk or network could not be read or written"),

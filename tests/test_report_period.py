@@ -739,3 +739,60 @@ def test_a_report_is_readable_by_whoever_may_read_new_files_there(tmp_path: Path
 def test_a_period_typed_in_full_width_characters_is_understood(typed: str, meant: str) -> None:
     """Dates and amounts took full-width digits (a Chinese input method's), periods did not."""
     assert parse_period(typed) == parse_period(meant)
+
+
+@pytest.mark.parametrize(
+    "owner_file",
+    ["~$q1.xlsx", ".~lock.q1.xlsx#"],
+    ids=["open in Excel or WPS", "open in LibreOffice"],
+)
+def test_a_report_open_in_a_spreadsheet_program_is_not_written_over(
+    tmp_path: Path, ledger_db, owner_file: str, capsys
+) -> None:
+    """The report replaced the file under the program showing it, which would later save its own copy
+    back over the new one; the sync already refused to write a workbook open elsewhere."""
+    import main
+
+    first = tmp_path / "q1.xlsx"
+    write_period_report(period_report(ledger_db, parse_period("2024Q1")), first)
+    before = first.read_bytes()
+    (tmp_path / owner_file).write_text(",陈七,PC-1,27.11.2026 10:00,file:///x;")
+    with pytest.raises(OSError) as raised:
+        write_period_report(period_report(ledger_db, parse_period("2024Q2")), first)
+    assert raised.value.filename == str(first)
+    assert first.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if ".xlsx" in p.name) == sorted(["q1.xlsx", owner_file])
+
+    args = ["report", "period", "--period", "2024Q2", "--db", str(ledger_db.path), "--out", str(first)]
+    ledger_db.close()
+    assert main.main(args) == main.EXIT_NOTHING_WRITTEN
+    printed = capsys.readouterr().err
+    assert printed == f"Not written: {first}: it is open in another program: close it there and try again\n"
+    assert first.read_bytes() == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows refuses the replace itself")
+def test_a_report_marked_read_only_is_not_written_over(tmp_path: Path, ledger_db) -> None:
+    """A rename replaces a read-only file on Linux and macOS (and root may write anything)."""
+    first = tmp_path / "q1.xlsx"
+    write_period_report(period_report(ledger_db, parse_period("2024Q1")), first)
+    first.chmod(0o444)
+    before = first.read_bytes()
+    with pytest.raises(PermissionError) as raised:
+        write_period_report(period_report(ledger_db, parse_period("2024Q2")), first)
+    assert raised.value.filename == str(first)
+    assert first.read_bytes() == before and stat.S_IMODE(first.stat().st_mode) == 0o444
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_command_line_says_which_folder_is_missing_without_python_errno(
+    tmp_path: Path, ledger_db, capsys
+) -> None:
+    import main
+
+    out = tmp_path / "报表" / "q1.xlsx"
+    args = ["report", "period", "--period", "2024Q1", "--db", str(ledger_db.path), "--out", str(out)]
+    ledger_db.close()
+    assert main.main(args) == main.EXIT_NOTHING_WRITTEN
+    printed = capsys.readouterr().err
+    assert printed.startswith(f"Not written: {out}: it does not exist") and "Errno" not in printed

@@ -12,6 +12,7 @@ Also home to the small helpers every report writer shares: text made safe for a 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from models import controlled
 from models.fields import Field, Kind
+from models.file_access import is_read_only, open_elsewhere
 from models.queries import LedgerQuery, MarkedRow
 from models.reports import xlsx_style
 from models.types import utcnow
@@ -79,6 +81,7 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
     path = Path(path)
     temporary: str | None = None
     try:
+        _refuse_a_file_in_use(path)
         temporary = _new_file_beside(path)
         workbook.save(temporary)
         with contextlib.suppress(OSError):  # a report written over an earlier one keeps who may read it
@@ -92,6 +95,15 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
         if isinstance(error, OSError) and error.errno is not None and error.filename != str(path):
             raise OSError(error.errno, error.strerror, str(path)) from error
         raise
+
+
+def _refuse_a_file_in_use(path: Path) -> None:
+    """An earlier report open in Excel, WPS or LibreOffice, or marked read-only, is not written over: a
+    rename would replace it on Linux and macOS, and the program showing it would save its copy back."""
+    if open_elsewhere(path) is not None:
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(path))
+    if is_read_only(path):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
 
 def _new_file_beside(path: Path) -> str:

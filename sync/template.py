@@ -24,8 +24,14 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from models.controlled import terms
 from models.fields import Kind
+from models.i18n import QT_TRANSLATE_NOOP
 from sync.columns import SYNC_ORDER, Column, Role, deleted_label, layout
 from sync.safety import fsync_directory, fsync_path, temp_path_beside
+
+ALREADY_EXISTS = QT_TRANSLATE_NOOP(
+    "Sync", "{path} already exists; a new master workbook never replaces an existing file"
+)
+NO_FOLDER = QT_TRANSLATE_NOOP("Sync", "{path} cannot be created: there is no folder {folder}")
 
 VALIDATION_LAST_ROW = 10_000
 """Drop-down validation and column formats cover rows 2 to this row."""
@@ -92,7 +98,7 @@ def create_master_workbook(path: Path, language: str = "zh") -> None:
     if path.exists():
         raise _exists(path)
     if not path.parent.is_dir():  # else the error names the temporary file written beside it
-        raise FileNotFoundError(f"{path} cannot be created: there is no folder {path.parent}")
+        raise FileNotFoundError(NO_FOLDER.format(path=path, folder=path.parent))
     workbook = build_master_workbook(language)
     temp = temp_path_beside(path, suffix=".xlsx")
     try:
@@ -122,8 +128,7 @@ def _move_into_place(temp: Path, path: Path) -> None:
 
 
 def _exists(path: Path) -> FileExistsError:
-    message = f"{path} already exists; a new master workbook never replaces an existing file"
-    return FileExistsError(errno.EEXIST, message, str(path))
+    return FileExistsError(errno.EEXIST, ALREADY_EXISTS.format(path=path), str(path))
 
 
 def _set_text(cell: Any, value: str) -> None:

@@ -475,6 +475,23 @@ def test_who_holds_the_sync_lock_is_said_in_chinese(
     assert not re.search("[A-Za-z]{3}", shown.replace(safety._machine(), ""))
 
 
+def test_a_new_master_in_a_folder_that_is_not_there_is_said_in_chinese(
+    qtbot, chinese, database: Database, settings: Settings, tmp_path
+) -> None:
+    """The folder went between the save dialog and the write (a share disconnected): the message was
+    English in the Chinese window."""
+    from gui_helpers import open_main_window
+
+    target = tmp_path / "断开的共享盘" / "总表.xlsx"
+    dialogs = ScriptedDialogs(files=[target])
+    window = open_main_window(qtbot, database, settings, dialogs)
+    window.sync.new_workbook()
+    (title, shown), *_ = dialogs.errors
+    assert not re.search("[A-Za-z]{3}", title)
+    assert shown == f"无法创建 {target}：文件夹 {target.parent} 不存在"
+    assert not target.parent.exists()
+
+
 def test_a_report_that_cannot_be_written_says_which_file_and_why_in_chinese(chinese) -> None:
     from ui.text import error_text
 

@@ -115,7 +115,7 @@ class SyncController(QObject):
             self.check_reachable()
 
     def new_workbook(self) -> None:
-        from sync.template import create_master_workbook
+        from sync.template import ALREADY_EXISTS, NO_FOLDER, create_master_workbook
 
         chosen = self.services.save_file(
             self.window, tr("Sync", "Create a new master workbook"), tr("Sync", "Excel workbooks (*.xlsx)")
@@ -125,11 +125,20 @@ class SyncController(QObject):
         chosen = as_workbook(chosen)
         try:
             create_master_workbook(chosen, "zh" if self._chinese() else "en")
-        except (FileExistsError, OSError, ValueError) as error:
-            self.services.error(self.window, tr("Sync", "No workbook created"), str(error))
+        except FileExistsError:  # appeared since the dialog asked (a colleague's on a share)
+            self._not_created(tr("Sync", ALREADY_EXISTS).format(path=chosen))
+            return
+        except OSError as error:
+            if isinstance(error, FileNotFoundError) and error.errno is None:  # the folder went meanwhile
+                self._not_created(tr("Sync", NO_FOLDER).format(path=chosen, folder=chosen.parent))
+            else:
+                self._not_created(error_text(error))
             return
         self.settings.workbook_path = str(chosen)
         self.check_reachable()
+
+    def _not_created(self, why: str) -> None:
+        self.services.error(self.window, tr("Sync", "No workbook created"), why)
 
     @staticmethod
     def _chinese() -> bool:

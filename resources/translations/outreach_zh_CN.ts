@@ -1181,8 +1181,8 @@
         </message>
         <message>
             <location filename="../../models/i18n.py" line="32" />
-            <source>it is in use by another program</source>
-            <translation>正被其他程序使用</translation>
+            <source>it is open in another program: close it there and try again</source>
+            <translation>它正在另一个程序中打开：请在那里关闭后重试</translation>
         </message>
         <message>
             <location filename="../../models/i18n.py" line="33" />
@@ -1364,144 +1364,159 @@
     <context>
         <name>Sync</name>
         <message>
-            <location filename="../../sync/engine.py" line="91" />
+            <location filename="../../sync/engine.py" line="92" />
             <source>A conflicting copy of the workbook sits beside it ({copy}). Merge it by hand and remove it first.</source>
             <translation>总表旁有一份冲突副本（{copy}），请先手工合并并删除该副本。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="95" />
+            <location filename="../../sync/engine.py" line="96" />
             <source>The workbook is open in {program} ({who}). Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program}（{who}）中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="100" />
+            <location filename="../../sync/engine.py" line="101" />
             <source>The workbook is open in {program}. Nothing was written; close it there and sync again. If nobody has it open, a crash left {file} beside it: delete that file and sync again.</source>
             <translation>总表正在 {program} 中打开，未写入任何内容；请在那里关闭后重新同步。如果并没有人打开，是程序崩溃后在总表旁留下了 {file}：删除该文件后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="105" />
+            <location filename="../../sync/engine.py" line="106" />
+            <source>The workbook {path} is marked read-only. Nothing was written; this laptop's changes wait here. If it should be changed, make it writable (or ask whoever marked it) and sync again.</source>
+            <translation>总表 {path} 被设为只读。未写入任何内容；本机的更改留在本机等待。如需修改，请取消只读（或请设置只读的人取消）后再同步。</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="111" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who}正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="106" />
+            <location filename="../../sync/engine.py" line="112" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有{who}的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="109" />
+            <location filename="../../sync/engine.py" line="115" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="112" />
+            <location filename="../../sync/engine.py" line="118" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="113" />
+            <location filename="../../sync/engine.py" line="119" />
             <source>The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in it, row {row} ({cells}), which is the sheet's end. The last record is on row {record_row}: clear what is typed in the rows below it and sync again. Nothing was changed.</source>
             <translation>工作表“{sheet}”放不下 {count} 行新记录：新记录要写在最后一行有内容的行之下，而那一行是第 {row} 行（{cells}），已是工作表末尾。最后一条记录在第 {record_row} 行：请清除其下各行中填写的内容后再同步。未做任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="119" />
+            <location filename="../../sync/engine.py" line="125" />
             <source>The sheet {sheet} has no room for {count} new rows: its last row, {row}, holds a record, put there below something typed far down the sheet. Move the records at the sheet's end up under the others, clear what is typed between, and sync again. Nothing was changed.</source>
             <translation>工作表“{sheet}”放不下 {count} 行新记录：最后一行（第 {row} 行）已有一条记录，它被写在表格远处误填的内容之下。请把表末的记录移到其他记录下方，清除中间误填的内容后再同步。未做任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="125" />
+            <location filename="../../sync/engine.py" line="131" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="128" />
+            <location filename="../../sync/engine.py" line="134" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="129" />
+            <location filename="../../sync/engine.py" line="135" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="134" />
+            <location filename="../../sync/engine.py" line="140" />
             <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the workbook since then, by head office, other laptops and this one. Nothing was written.</source>
             <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后同步到总表的修改（无论来自总部、其他电脑还是本机）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="140" />
+            <location filename="../../sync/engine.py" line="146" />
             <source>it refers to a record that is deleted: restore that record, or choose another one (here or in the workbook)</source>
             <translation>它引用的记录已被删除：请恢复该记录，或改选另一条（在本机或总表中均可）</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="146" />
+            <location filename="../../sync/engine.py" line="152" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="149" />
+            <location filename="../../sync/engine.py" line="155" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>总表已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="154" />
+            <location filename="../../sync/engine.py" line="160" />
             <source>the ID beside this name is “{name}”'s, so the record refers to “{name}”: to refer to the record named here, clear the ID cell (the name is then looked up); else put the name back</source>
             <translation>旁边的ID属于“{name}”，所以该记录指向“{name}”：如要指向这里填写的名称，请清空ID单元格（将按名称查找）；否则请把名称改回</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="159" />
+            <location filename="../../sync/engine.py" line="165" />
             <source>the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：保留本机的值</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="162" />
+            <location filename="../../sync/engine.py" line="168" />
             <source>the cell shows an error, not a value (a formula gone wrong?): left empty here until it is put right</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：本机暂留空，待更正后再取</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="166" />
+            <location filename="../../sync/engine.py" line="172" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="169" />
+            <location filename="../../sync/engine.py" line="175" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="170" />
+            <location filename="../../sync/engine.py" line="176" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="176" />
+            <location filename="../../sync/engine.py" line="182" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="181" />
+            <location filename="../../sync/engine.py" line="187" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="186" />
+            <location filename="../../sync/engine.py" line="192" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="191" />
+            <location filename="../../sync/engine.py" line="197" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/safety.py" line="86" />
+            <location filename="../../sync/safety.py" line="81" />
             <source>{owner} on {machine} (process {pid}) since {since}</source>
             <translation>{owner}（{machine}，进程 {pid}，自 {since} 起）</translation>
         </message>
         <message>
-            <location filename="../../sync/safety.py" line="87" />
+            <location filename="../../sync/safety.py" line="82" />
             <source>an unknown user (unreadable lock file, last changed {since})</source>
             <translation>未知用户（锁文件无法读取，最后修改于 {since}）</translation>
+        </message>
+        <message>
+            <location filename="../../sync/template.py" line="31" />
+            <source>{path} already exists; a new master workbook never replaces an existing file</source>
+            <translation>{path} 已存在；新建总表从不替换已有文件</translation>
+        </message>
+        <message>
+            <location filename="../../sync/template.py" line="34" />
+            <source>{path} cannot be created: there is no folder {folder}</source>
+            <translation>无法创建 {path}：文件夹 {folder} 不存在</translation>
         </message>
         <message>
             <location filename="../../sync/values.py" line="30" />
@@ -1660,7 +1675,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="48" />
-            <location filename="../../ui/sync_controller.py" line="184" />
+            <location filename="../../ui/sync_controller.py" line="193" />
             <source>Syncing with {name}…</source>
             <translation>正在与 {name} 同步…</translation>
         </message>
@@ -1711,161 +1726,161 @@
             <translation>新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="129" />
+            <location filename="../../ui/sync_controller.py" line="141" />
             <source>No workbook created</source>
             <translation>未新建总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="152" />
+            <location filename="../../ui/sync_controller.py" line="161" />
             <source>Choose head office's master workbook first, or create a new one.</source>
             <translation>请先选择局机关的总表，或新建一个总表。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="153" />
+            <location filename="../../ui/sync_controller.py" line="162" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="154" />
+            <location filename="../../ui/sync_controller.py" line="163" />
             <source>Create new…</source>
             <translation>新建…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="185" />
+            <location filename="../../ui/sync_controller.py" line="194" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="228" />
+            <location filename="../../ui/sync_controller.py" line="237" />
             <source>Sync finished</source>
             <translation>同步完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="235" />
-            <location filename="../../sync/engine.py" line="196" />
+            <location filename="../../ui/sync_controller.py" line="244" />
+            <location filename="../../sync/engine.py" line="202" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="250" />
+            <location filename="../../ui/sync_controller.py" line="259" />
             <source>Old sync lock</source>
             <translation>遗留的同步锁</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="251" />
+            <location filename="../../ui/sync_controller.py" line="260" />
             <source>Break the lock only if nobody else is syncing right now.</source>
             <translation>请确认此刻没有其他人正在同步，再解除锁定。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="252" />
+            <location filename="../../ui/sync_controller.py" line="261" />
             <source>Break the lock and sync</source>
             <translation>解除锁定并同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="253" />
-            <location filename="../../ui/sync_controller.py" line="265" />
+            <location filename="../../ui/sync_controller.py" line="262" />
+            <location filename="../../ui/sync_controller.py" line="274" />
             <source>Leave it</source>
             <translation>暂不处理</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="261" />
+            <location filename="../../ui/sync_controller.py" line="270" />
             <source>An older copy of the workbook</source>
             <translation>总表的旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="264" />
+            <location filename="../../ui/sync_controller.py" line="273" />
             <source>Sync it only if head office put this version back on purpose.</source>
             <translation>只有在总部有意放回这个版本时才同步它。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="266" />
+            <location filename="../../ui/sync_controller.py" line="275" />
             <source>Sync this older copy</source>
             <translation>同步这个旧副本</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="272" />
+            <location filename="../../ui/sync_controller.py" line="281" />
             <source>Sync not finished</source>
             <translation>同步未完成</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="282" />
-            <location filename="../../ui/sync_controller.py" line="274" />
+            <location filename="../../ui/sync_controller.py" line="291" />
+            <location filename="../../ui/sync_controller.py" line="283" />
             <source>Nothing was synced</source>
             <translation>未同步任何内容</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="283" />
+            <location filename="../../ui/sync_controller.py" line="292" />
             <source>Sync stopped with an unexpected error: {error}</source>
             <translation>同步因意外错误而中止：{error}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="289" />
+            <location filename="../../ui/sync_controller.py" line="298" />
             <source>Here: {added} added, {updated} updated, {deleted} deleted.</source>
             <translation>本机：新增 {added} 条，更新 {updated} 条，删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="292" />
+            <location filename="../../ui/sync_controller.py" line="301" />
             <source>Workbook: {added} added, {updated} updated, {deleted} marked deleted.</source>
             <translation>总表：新增 {added} 条，更新 {updated} 条，标记删除 {deleted} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="298" />
+            <location filename="../../ui/sync_controller.py" line="307" />
             <source>{count} conflicts wait for you (Sync ▸ Conflicts).</source>
             <translation>有 {count} 处冲突待您处理（同步 ▸ 同步冲突）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="302" />
+            <location filename="../../ui/sync_controller.py" line="311" />
             <source>Workbook issues waiting for a person: {count} (Sync ▸ Workbook issues).</source>
             <translation>待人工处理的总表问题：{count} 个（同步 ▸ 总表问题）。</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="365" />
-            <location filename="../../ui/sync_controller.py" line="151" />
+            <location filename="../../ui/sync_controller.py" line="374" />
+            <location filename="../../ui/sync_controller.py" line="160" />
             <source>No master workbook</source>
             <translation>尚未选择总表</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="367" />
+            <location filename="../../ui/sync_controller.py" line="376" />
             <source>Workbook: checking…</source>
             <translation>总表：正在检查…</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="369" />
+            <location filename="../../ui/sync_controller.py" line="378" />
             <source>Workbook is not an .xlsx file</source>
             <translation>总表不是 .xlsx 文件</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="371" />
+            <location filename="../../ui/sync_controller.py" line="380" />
             <source>Workbook reachable</source>
             <translation>总表可访问</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="373" />
+            <location filename="../../ui/sync_controller.py" line="382" />
             <source>Workbook not found in its folder (moved or deleted?)</source>
             <translation>总表不在原文件夹中（已移动或删除？）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="375" />
+            <location filename="../../ui/sync_controller.py" line="384" />
             <source>Workbook not reachable (offline)</source>
             <translation>总表无法访问（离线）</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="379" />
+            <location filename="../../ui/sync_controller.py" line="388" />
             <source>Last sync: {when}</source>
             <translation>上次同步：{when}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="380" />
+            <location filename="../../ui/sync_controller.py" line="389" />
             <source>never</source>
             <translation>从未同步</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="385" />
+            <location filename="../../ui/sync_controller.py" line="394" />
             <source>Conflicts: {count}</source>
             <translation>冲突：{count}</translation>
         </message>
         <message>
-            <location filename="../../ui/sync_controller.py" line="387" />
+            <location filename="../../ui/sync_controller.py" line="396" />
             <source>Issues: {count}</source>
             <translation>问题：{count}</translation>
         </message>

@@ -24,8 +24,9 @@ Canonical = str | bool | None
 EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_1950 = (date(FIRST_YEAR, 1, 1) - EXCEL_EPOCH).days
 SERIAL_2100 = (date(LAST_YEAR + 1, 1, 1) - EXCEL_EPOCH).days
-_TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "x"}
-_FALSE = {"0", "false", "no", "n", "否", "无效", "×", ""}
+_TRUE = {"1", "true", "yes", "y", "是", "有效", "√", "✓", "✔"}
+_FALSE = {"0", "false", "no", "n", "否", "无效", "×", "✗", "✘", ""}
+_TICK_OR_CROSS = {"x", "ｘ"}  # a tick on an English form, a cross (×, no) as typed on a Chinese one
 
 NOT_A_DATE = QT_TRANSLATE_NOOP("Sync", "not a date")
 NOT_AN_AMOUNT = QT_TRANSLATE_NOOP("Sync", "not an amount")
@@ -34,6 +35,7 @@ TOO_LARGE_AN_AMOUNT = QT_TRANSLATE_NOOP(
 )
 NOT_YES_NO = QT_TRANSLATE_NOOP("Sync", "not yes or no")
 NOT_IN_LIST = QT_TRANSLATE_NOOP("Sync", "not one of the allowed values")
+TICK_OR_CROSS = QT_TRANSLATE_NOOP("Sync", "an x can mean yes (ticked) or no (crossed out): write yes or no")
 OUT_OF_RANGE = QT_TRANSLATE_NOOP(
     "Sync", "not a date of 1950 to 2099 (a year typed into a date cell, or a slip of the year?)"
 )
@@ -117,7 +119,7 @@ def canonical(field: Field, raw: Any) -> Canonical | Unreadable:
             return True
         if text in _FALSE:
             return False
-        return Unreadable(_text(raw), NOT_YES_NO)
+        return Unreadable(_text(raw), TICK_OR_CROSS if text in _TICK_OR_CROSS else NOT_YES_NO)
     if kind is Kind.CHOICE and field.choices:
         code = controlled.code_for(field.choices, _text(raw))
         return code if code is not None else Unreadable(_text(raw), NOT_IN_LIST)

@@ -32,7 +32,7 @@ from sync import safety, workbook_read
 from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
-from sync.values import OUT_OF_RANGE, TOO_LARGE_AN_AMOUNT
+from sync.values import OUT_OF_RANGE, TICK_OR_CROSS, TOO_LARGE_AN_AMOUNT
 from sync.workbook_read import read_workbook
 
 
@@ -113,6 +113,26 @@ def test_reformatted_cells_are_not_changes(database, store, bureau, workbook) ->
     report = _sync(database, workbook)
     assert report.total("updated_here") == 0 and report.total("updated_there") == 0
     assert report.outcome is Outcome.SYNCED
+
+
+def test_an_x_in_a_yes_no_cell_is_asked_about_not_read_as_yes(database, store, bureau, workbook) -> None:
+    """Head office crossed a lead out with an x typed for ×: it was read as yes (an effective lead), while
+    × itself read as no. An x means a tick on one form and a cross on another."""
+    _sync(database, workbook)
+    assert store.get("leads", bureau["lead"])["effective"] is True
+    for typed in ("x", "X"):
+        hand_edit(workbook, "leads", {(bureau["lead"], "effective"): typed})
+        report = _sync(database, workbook)
+        assert report.outcome is Outcome.OPEN and report.total("issues") == 1
+        with database.session() as session:
+            (issue,) = session.scalars(select(SyncIssue))
+            assert (issue.raw, issue.message) == (typed, TICK_OR_CROSS)
+        assert store.get("leads", bureau["lead"])["effective"] is True  # this laptop's value kept
+    for typed, meant in (("✗", False), ("✔", True), ("×", False)):
+        hand_edit(workbook, "leads", {(bureau["lead"], "effective"): typed})
+        report = _sync(database, workbook)
+        assert report.total("issues") == 0, typed
+        assert store.get("leads", bureau["lead"])["effective"] is meant, typed
 
 
 def test_rows_typed_without_id_are_imported_and_get_their_id_written_back(

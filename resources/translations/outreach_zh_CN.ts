@@ -1519,32 +1519,37 @@
             <translation>无法创建 {path}：文件夹 {folder} 不存在</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="30" />
+            <location filename="../../sync/values.py" line="31" />
             <source>not a date</source>
             <translation>不是有效的日期</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="31" />
+            <location filename="../../sync/values.py" line="32" />
             <source>not an amount</source>
             <translation>不是有效的金额</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="32" />
+            <location filename="../../sync/values.py" line="33" />
             <source>over 1,000,000,000 万元: in yuan rather than 万元, or a code pasted here?</source>
             <translation>超过 1,000,000,000 万元：是否按“元”填写了，或粘贴了代码？</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="35" />
+            <location filename="../../sync/values.py" line="36" />
             <source>not yes or no</source>
             <translation>不是“是”或“否”</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="36" />
+            <location filename="../../sync/values.py" line="37" />
             <source>not one of the allowed values</source>
             <translation>不在可选值范围内</translation>
         </message>
         <message>
-            <location filename="../../sync/values.py" line="37" />
+            <location filename="../../sync/values.py" line="38" />
+            <source>an x can mean yes (ticked) or no (crossed out): write yes or no</source>
+            <translation>x 既可能表示“是”（打勾）也可能表示“否”（打叉）：请改填 是 或 否</translation>
+        </message>
+        <message>
+            <location filename="../../sync/values.py" line="39" />
             <source>not a date of 1950 to 2099 (a year typed into a date cell, or a slip of the year?)</source>
             <translation>不是 1950 至 2099 年间的日期（是否在日期单元格中只填了年份，或年份填错了？）</translation>
         </message>

@@ -172,6 +172,11 @@ SHOWS_AN_ERROR_NEW = QT_TRANSLATE_NOOP(
 VERIFY_FAILED = QT_TRANSLATE_NOOP(
     "Sync", "The written copy did not read back as intended ({detail}). Nothing was changed."
 )
+SHOWS_AN_ERROR_ROW_WAITS = QT_TRANSLATE_NOOP(
+    "Sync",
+    "the cell shows an error, not a value (a formula gone wrong?), and the row cannot be taken without "
+    "it: it is taken once the cell is put right",
+)
 INVALID_RECORD = QT_TRANSLATE_NOOP("Sync", "{reason}; the row was not taken over")
 SAME_ENTERPRISE = QT_TRANSLATE_NOOP(
     "Sync",
@@ -999,6 +1004,26 @@ def _hold_error_cells(plan: _Plan) -> None:
                 data.issues.append(_field_issue(sheet, record_id, where, shown, message))
 
 
+def _say_the_row_waits_for_its_cell(plan: _Plan, sheet: SheetData, record_id: str, name: str) -> bool:
+    """A new row cannot be taken without a field whose cell could not be read (a required one): the
+    cell's issue also says that the row waits for it, rather than a second issue calling an empty
+    value missing. False when the field's cell was read."""
+    if name not in sheet.unreadable.get(record_id, ()):
+        return False
+    cell = _field_issue(sheet, record_id, name, "", "")
+    for index, issue in enumerate(plan.issues):
+        if (issue.ledger, issue.record_id, issue.column) != (cell.ledger, cell.record_id, cell.column):
+            continue
+        if issue.message == SHOWS_AN_ERROR_NEW:
+            plan.issues[index] = replace(issue, message=SHOWS_AN_ERROR_ROW_WAITS)
+        elif issue.message != INVALID_RECORD:
+            plan.issues[index] = replace(
+                issue, message=INVALID_RECORD, args=(("reason", issue.message), *issue.args)
+            )
+        return True
+    return False
+
+
 def _take_agreed_dates(plan: _Plan) -> None:
     """A date cell outside 1950-2099 is reported (2024 typed into it reads as 1905-07-16), unless it
     is the date already agreed, or the one here: a record from before the app held entries to those
@@ -1125,6 +1150,8 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
                 continue
             row = sheet.rows.get(record_id, 0)
             for name, reason, reason_args in problems:
+                if _say_the_row_waits_for_its_cell(plan, sheet, record_id, name):
+                    continue
                 raw = str(merged.get(name) or "")
                 args = (("reason", reason), *reason_args)
                 plan.issues.append(_field_issue(sheet, record_id, name, raw, INVALID_RECORD, args))

@@ -29,7 +29,7 @@ from models.queries import LedgerQuery
 from models.schema import Project, SyncBase, SyncConflict, SyncIssue, SyncRun, Visit
 from models.store import LedgerStore
 from sync import safety, workbook_read
-from sync.engine import Outcome, SyncCancelled, SyncFailed, synchronise
+from sync.engine import SHOWS_AN_ERROR_ROW_WAITS, Outcome, SyncCancelled, SyncFailed, synchronise
 from sync.local import read_local
 from sync.merge import DELETED
 from sync.values import OUT_OF_RANGE, TICK_OR_CROSS, TOO_LARGE_AN_AMOUNT
@@ -536,6 +536,61 @@ def test_a_new_row_with_a_cell_showing_an_error_is_an_issue_not_an_empty_value(
     report = _sync(database, workbook)
     assert report.outcome is Outcome.SYNCED and report.total("updated_here") == 1
     assert store.get("leads", new_id)["planned_investment"] == Decimal(500)
+
+
+def test_a_new_row_waiting_for_a_required_cell_showing_an_error_is_one_issue(
+    database, store, bureau, workbook
+) -> None:
+    """发现日期 showing #N/A in a typed lead: two issues for the one cell, the second calling the date
+    missing with an empty value, and neither saying the row waits for the cell."""
+    _sync(database, workbook)
+    lead = {
+        "title": "新能源电池项目",
+        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
+        "discovered_on": date(2024, 5, 6),
+        "team_id:name": "端州区招商一组",
+        "status": "洽谈中",
+    }
+    hand_append(workbook, "leads", [lead])
+    _replace_cell(workbook, "leads", 0, "discovered_on", _error_cell("#N/A"))
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+        assert (issue.column, issue.raw) == (
+            _letter(read_workbook(workbook), "leads", "discovered_on"),
+            "#N/A",
+        )
+        assert issue.message == SHOWS_AN_ERROR_ROW_WAITS
+
+    _replace_cell(workbook, "leads", 0, "discovered_on", "<c><v>45418</v></c>")  # put right: 2024-05-06
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.SYNCED and report.counts["leads"].added_here == 1
+    new_id = next(rid for rid in workbook_records(workbook, "leads") if rid != bureau["lead"])
+    assert store.get("leads", new_id)["discovered_on"] == date(2024, 5, 6)
+
+
+def test_a_new_row_waiting_for_a_required_cell_that_is_not_a_date_is_one_issue(
+    database, store, bureau, workbook
+) -> None:
+    _sync(database, workbook)
+    lead = {
+        "title": "新能源电池项目",
+        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
+        "discovered_on": "下周一",
+        "team_id:name": "端州区招商一组",
+        "status": "洽谈中",
+    }
+    hand_append(workbook, "leads", [lead])
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+        assert (issue.raw, issue.message, json.loads(issue.args)) == (
+            "下周一",
+            "{reason}; the row was not taken over",
+            {"reason": "not a date"},
+        )
 
 
 def _letter(data, ledger: str, key: str) -> str:

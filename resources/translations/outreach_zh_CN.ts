@@ -1470,31 +1470,36 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="175" />
+            <source>the cell shows an error, not a value (a formula gone wrong?), and the row cannot be taken without it: it is taken once the cell is put right</source>
+            <translation>单元格显示的是错误而不是数值（公式出错？），缺了它这一行无法取入：待更正后再取</translation>
+        </message>
+        <message>
+            <location filename="../../sync/engine.py" line="180" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="176" />
+            <location filename="../../sync/engine.py" line="181" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="182" />
+            <location filename="../../sync/engine.py" line="187" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="187" />
+            <location filename="../../sync/engine.py" line="192" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="192" />
+            <location filename="../../sync/engine.py" line="197" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="197" />
+            <location filename="../../sync/engine.py" line="202" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1762,7 +1767,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="244" />
-            <location filename="../../sync/engine.py" line="202" />
+            <location filename="../../sync/engine.py" line="207" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

@@ -263,7 +263,7 @@ def check_package(path: Path) -> None:
                     if _DECLARATION.search(prologue):
                         raise WorkbookError(HOSTILE, path=path, part=info.filename, detail=DECLARES_ENTITIES)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        log.warning("Damaged zip package %s: %s", path, error)
+        log.info("Damaged zip package %s: %s", path, error)  # the message says so; this keeps the detail
         raise WorkbookError(UNREADABLE, path=path, detail=DAMAGED) from None
     except OSError as error:
         raise WorkbookError(UNREADABLE, path=path, detail=os_reason(error)) from None

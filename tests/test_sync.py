@@ -1791,6 +1791,36 @@ def test_the_command_line_sync_starts_a_new_database_only_when_told(
         second.close()
 
 
+def test_the_command_line_says_a_damaged_workbook_once(db_path: Path, store, bureau, workbook) -> None:
+    """A master cut short in copying: the command printed the zip module's complaint as a stray line
+    before its own message."""
+    import subprocess
+    import sys
+
+    store.database.close()
+    workbook.write_bytes(workbook.read_bytes()[:3000])
+    run = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "sync",
+            "--db",
+            str(db_path),
+            "--workbook",
+            str(workbook),
+            "--user",
+            "张三",
+        ],
+        cwd=Path(main.__file__).parent,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == main.EXIT_NOTHING_WRITTEN
+    assert (
+        run.stderr == f"nothing written: The workbook {workbook} cannot be read: its zip package is damaged\n"
+    )
+
+
 def test_command_line_exit_codes(db_path: Path, store, bureau, workbook, capsys) -> None:
     store.database.close()
     assert main.main(["sync", "--db", str(db_path), "--workbook", str(workbook), "--user", "张三"]) == 0

@@ -1199,10 +1199,15 @@ def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]
     names: dict[str, dict[str, str]] = {}
     for ledger, ids in wanted.items():
         index: dict[str, str] = {}
-        # the local name wins over the workbook's; settled records read the same on both sides
-        for source in (plan.workbook.sheets[ledger].records, plan.snapshot.records[ledger]):
-            for record_id in ids & source.keys():
-                index[record_id] = _display_of(ledger, source[record_id])
+        # The name the record's row shows once written: the workbook's with this sync's changes to
+        # it, so a rename here still in conflict is not written beside the id (another laptop would
+        # find the name of neither side there). A row not read (settled) shows the name here.
+        there, to_remote = plan.workbook.sheets[ledger].records, plan.merges[ledger].to_remote
+        here = plan.snapshot.records[ledger]
+        for record_id in ids & here.keys():
+            index[record_id] = _display_of(ledger, here[record_id])
+        for record_id in ids & there.keys():
+            index[record_id] = _display_of(ledger, {**there[record_id], **to_remote.get(record_id, {})})
         unnamed = ids - index.keys()
         if unnamed:
             index.update(display_names(database, ledger, unnamed))

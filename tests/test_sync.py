@@ -1177,6 +1177,36 @@ def test_a_rename_on_either_side_reaches_the_names_shown_beside_references(
     assert _sync(database, workbook).total("updated_there") == 0  # and that is settled
 
 
+def test_a_rename_here_in_conflict_is_not_written_beside_new_references(
+    database, store, bureau, workbook, second_laptop
+) -> None:
+    """This laptop renamed a team that head office renamed too (a conflict, the workbook keeps its
+    name), then logged leads of that team: their rows showed this laptop's name beside the team's id,
+    a name the workbook and other laptops never had, and every other laptop reported the rows."""
+
+    def new_lead(title: str) -> str:
+        return store.create(
+            "leads",
+            {"title": title, "discovered_on": date(2024, 6, 1), "team_id": bureau["team"], "status": "new"},
+        )
+
+    _sync(database, workbook)
+    _sync(second_laptop, workbook, "李四")
+    hand_edit(workbook, "teams", {(bureau["team"], "name"): "端州区招商一组（总部）"})
+    store.update("teams", bureau["team"], {"name": "端州一组"})
+    first = new_lead("储能项目")
+    report = _sync(database, workbook)
+    assert report.counts["teams"].conflicts == 1
+    second = new_lead("光伏项目")  # the team's row unchanged in the workbook since
+    assert _sync(database, workbook).counts["teams"].conflicts == 1
+    names = _name_cells(workbook, "leads", "team_id")
+    assert (names[first], names[second]) == ("端州区招商一组（总部）", "端州区招商一组（总部）")
+
+    report = _sync(second_laptop, workbook, "李四")
+    assert report.outcome is Outcome.SYNCED
+    assert report.counts["leads"].added_here == 2
+
+
 def test_a_total_row_of_head_offices_own_table_beside_the_ledger_is_a_records_row(
     database, store, bureau, workbook
 ) -> None:

@@ -9,7 +9,6 @@ read-only, which POSIX's rename would ignore. Plain standard library, no Qt.
 from __future__ import annotations
 
 import locale
-import os
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -20,13 +19,15 @@ _MSO_NAME_MAX = 52  # Office refuses longer user names
 
 
 def is_read_only(path: Path) -> bool:
-    """The file is there and may not be written: no write permission for this user, or marked
-    read-only for everyone (as Windows' read-only flag is, and as root would otherwise ignore)."""
+    """The file is there and marked read-only: writable by nobody (Windows' read-only flag reads so).
+    A file that another user owns and only they may write is not: replacing it takes the folder's
+    write permission, not the file's, and a master in a group's shared folder belongs to whoever
+    last synced it."""
     try:
         mode = Path(path).stat().st_mode
     except OSError:
         return False
-    return not os.access(path, os.W_OK) or stat.S_IMODE(mode) & 0o222 == 0
+    return stat.S_IMODE(mode) & 0o222 == 0
 
 
 @dataclass(frozen=True)
@@ -50,20 +51,18 @@ def open_elsewhere(workbook: Path) -> OpenedBy | None:
     if libre.is_file():
         name, host = _libreoffice_owner(_read_head(libre))
         return OpenedBy("LibreOffice", name, host, libre)
-    for candidate in excel_owner_files(workbook):
-        if candidate.is_file():
-            return OpenedBy("Excel/WPS", _excel_owner(_read_head(candidate)), None, candidate)
+    owner = excel_owner_file(workbook)
+    if owner.is_file():
+        return OpenedBy("Excel/WPS", _excel_owner(_read_head(owner)), None, owner)
     return None
 
 
-def excel_owner_files(workbook: Path) -> list[Path]:
-    """Where Excel or WPS put their owner file: ``~$`` + name, or ``~$`` + name without its first two
-    characters (Office does that for long names)."""
-    name = Path(workbook).name
-    names = [f"~${name}"]
-    if len(Path(name).stem) > 2:
-        names.append(f"~${name[2:]}")
-    return [Path(workbook).with_name(n) for n in names]
+def excel_owner_file(workbook: Path) -> Path:
+    """Where Excel or WPS put their owner file: ``~$`` + the whole name. (Word drops the first one or
+    two characters of a long name, Excel never does: ``~$24Q1.xlsx`` is ``24Q1.xlsx``'s, not
+    ``2024Q1.xlsx``'s.)"""
+    workbook = Path(workbook)
+    return workbook.with_name(f"~${workbook.name}")
 
 
 def _read_head(path: Path) -> bytes:

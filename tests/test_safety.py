@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import sync.safety as safety
-from models.file_access import OpenedBy, excel_owner_files, open_elsewhere
+from models.file_access import OpenedBy, excel_owner_file, is_read_only, open_elsewhere
 from sync.safety import (
     BACKUP_FOLDER,
     Fingerprint,
@@ -263,16 +263,16 @@ def test_word_style_owner_file_at_0x36(workbook: Path) -> None:
     assert _who(workbook) == ("Excel/WPS", "陈七")
 
 
-def test_excel_owner_file_with_the_first_two_characters_dropped(workbook: Path) -> None:
-    long_name = workbook.with_name("Investment-Promotion-Master-2024.xlsx")
-    long_name.write_bytes(b"PK")
-    assert excel_owner_files(long_name)[1].name == "~$vestment-Promotion-Master-2024.xlsx"
-    excel_owner_files(long_name)[1].write_bytes(_excel_owner_bytes("陈七"))
-    opened = open_elsewhere(long_name)
-    assert opened is not None and (opened.user, opened.owner_file) == (
-        "陈七",
-        excel_owner_files(long_name)[1],
-    )
+def test_another_workbooks_owner_file_does_not_mark_this_one_open(workbook: Path) -> None:
+    """Excel names its owner file ~$ + the whole name (Word drops the first characters of a long one):
+    ~$24Q1.xlsx, Excel's for 24Q1.xlsx, kept 2024Q1.xlsx from being synced or written."""
+    mine = workbook.with_name("2024Q1.xlsx")
+    mine.write_bytes(b"PK")
+    workbook.with_name("~$24Q1.xlsx").write_bytes(_excel_owner_bytes("陈七"))
+    assert open_elsewhere(mine) is None
+    assert excel_owner_file(mine).name == "~$2024Q1.xlsx"
+    excel_owner_file(mine).write_bytes(_excel_owner_bytes("陈七"))
+    assert open_elsewhere(mine) == OpenedBy("Excel/WPS", "陈七", None, excel_owner_file(mine))
 
 
 def test_excel_owner_file_falls_back_to_the_ansi_name(workbook: Path) -> None:
@@ -596,3 +596,15 @@ def test_a_version_that_cannot_keep_the_group_is_no_wider_than_the_old_one() -> 
     assert safety._mode_without_the_group(0o640, default=0o600) == 0o600  # the folder's defaults hold
     assert safety._mode_without_the_group(0o660, default=0o644) == 0o644  # the old group may still read
     assert safety._mode_without_the_group(0o666, default=0o644) == 0o666
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_read_only_means_marked_so_not_owned_by_someone_else(workbook: Path, monkeypatch) -> None:
+    """A master a colleague last synced (rw-r--r--, theirs) may still be replaced by a group member with
+    the folder's write permission; only a file nobody may write is marked read-only."""
+    workbook.chmod(0o644)
+    monkeypatch.setattr(os, "access", lambda *_args, **_kw: False)  # as for a user other than its owner
+    assert not is_read_only(workbook)
+    workbook.chmod(0o444)
+    assert is_read_only(workbook)
+    assert not is_read_only(workbook.with_name("missing.xlsx"))

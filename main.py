@@ -82,10 +82,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _error_text(error: Exception) -> str:
     """A file's error as "which file: why" (not Python's "[Errno 2] No such file or directory: '…'")."""
-    from models.i18n import os_reason
+    from models.i18n import os_reason, with_reason_args
 
     if isinstance(error, OSError) and error.errno is not None:
-        return f"{error.filename}: {os_reason(error)}" if error.filename else os_reason(error)
+        reason = with_reason_args(os_reason(error), error)
+        return f"{error.filename}: {reason}" if error.filename else reason
     return str(error)
 
 

@@ -767,8 +767,19 @@ def test_a_report_open_in_a_spreadsheet_program_is_not_written_over(
     ledger_db.close()
     assert main.main(args) == main.EXIT_NOTHING_WRITTEN
     printed = capsys.readouterr().err
-    assert printed == f"Not written: {first}: it is open in another program: close it there and try again\n"
+    program = "LibreOffice (陈七, PC-1)" if owner_file.startswith(".~lock") else "Excel/WPS"
+    assert printed == (
+        f"Not written: {first}: it is open in {program}: close it there and try again (if nobody has it "
+        f"open, a crash left {owner_file} beside it: delete that file)\n"
+    )
     assert first.read_bytes() == before
+
+
+def test_an_owner_file_left_beside_no_report_does_not_stop_a_new_one(tmp_path: Path, ledger_db) -> None:
+    """Excel's ~$q1.xlsx left by a crash, and no q1.xlsx: nothing is open, the report is written."""
+    (tmp_path / "~$q1.xlsx").write_bytes(b"\x05Alice" + b" " * 50)
+    write_period_report(period_report(ledger_db, parse_period("2024Q1")), tmp_path / "q1.xlsx")
+    assert load_workbook(tmp_path / "q1.xlsx").active["A1"].value
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Windows refuses the replace itself")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.database import Database
+from models.i18n import FileInUse
 from models.store import LedgerStore
 from resources.translations import extract
 from ui.language import install_language, remove_translators, wanted_language
@@ -498,6 +499,11 @@ def test_a_report_that_cannot_be_written_says_which_file_and_why_in_chinese(chin
     shown = error_text(PermissionError(13, "Permission denied", "/报表/2024Q1.xlsx"))
     assert shown.startswith("/报表/2024Q1.xlsx: ") and "没有权限" in shown and "Permission" not in shown
     assert error_text(ValueError("period 2024Q5 does not exist")) == "period 2024Q5 does not exist"
+    in_use = FileInUse(Path("/报表/q1.xlsx"), "Excel/WPS (陈七)", Path("/报表/~$q1.xlsx"))
+    assert error_text(in_use) == (
+        "/报表/q1.xlsx: 它正在 Excel/WPS (陈七) 中打开：请在那里关闭后重试（如果没有人打开它，是程序崩溃在旁边留下了 "
+        "~$q1.xlsx：请删除该文件）"
+    )
 
 
 def test_what_a_sync_stored_is_shown_in_chinese(chinese, database: Database, store, tmp_path) -> None:

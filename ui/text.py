@@ -13,7 +13,7 @@ from PySide6.QtCore import QCollator, QCoreApplication, QLocale
 
 from models import controlled
 from models.fields import Field, Kind, Ledger
-from models.i18n import os_reason
+from models.i18n import os_reason, with_reason_args
 from models.reports.periods import Period, parse_period
 from models.validation import Problem
 from sync.columns import layout
@@ -80,7 +80,7 @@ def error_text(error: object, named: Path | None = None) -> str:
     """An exception for a message: a file's error says which file and why, in the screen's language
     (only why, when the file is ``named`` in the message already)."""
     if isinstance(error, OSError):
-        reason = reason_text(os_reason(error))
+        reason = with_reason_args(reason_text(os_reason(error)), error)
         if not error.filename or (named is not None and Path(os.fsdecode(error.filename)) == named):
             return reason
         return f"{error.filename}: {reason}"

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from models import controlled
 from models.fields import Field, Kind
 from models.file_access import is_read_only, open_elsewhere
+from models.i18n import FileInUse
 from models.queries import LedgerQuery, MarkedRow
 from models.reports import xlsx_style
 from models.types import utcnow
@@ -100,8 +101,12 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
 def _refuse_a_file_in_use(path: Path) -> None:
     """An earlier report open in Excel, WPS or LibreOffice, or marked read-only, is not written over: a
     rename would replace it on Linux and macOS, and the program showing it would save its copy back."""
-    if open_elsewhere(path) is not None:
-        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(path))
+    if not path.exists():
+        return
+    opened = open_elsewhere(path)
+    if opened is not None:
+        program = f"{opened.program} ({opened.who()})" if opened.who() else opened.program
+        raise FileInUse(path, program, opened.owner_file)
     if is_read_only(path):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 

@@ -105,8 +105,9 @@ OPEN_ELSEWHERE_UNKNOWN = QT_TRANSLATE_NOOP(
 )
 READ_ONLY_WORKBOOK = QT_TRANSLATE_NOOP(
     "Sync",
-    "The workbook {path} is marked read-only. Nothing was written; this laptop's changes wait here. "
-    "If it should be changed, make it writable (or ask whoever marked it) and sync again.",
+    "The workbook {path} is marked read-only, and this sync has to write to it (changes made here, or "
+    "the IDs of rows typed there). Nothing was written or taken in: make it writable (or ask whoever "
+    "marked it) and sync again.",
 )
 LOCK_HELD = QT_TRANSLATE_NOOP("Sync", "Another sync holds the workbook: {who}. Nothing was written.")
 LOCK_STALE = QT_TRANSLATE_NOOP(
@@ -595,6 +596,7 @@ def _plan(
             sheet.records,
             merge_fields(ledger),
             sheet.unreadable,
+            {f.name: False for f in LEDGERS[ledger].fields if f.kind is Kind.BOOL},
         )
         plan.merges[ledger] = result
     _write_refills(plan, refills)
@@ -1005,18 +1007,20 @@ def _hold_error_cells(plan: _Plan) -> None:
 
 
 def _say_the_row_waits_for_its_cell(plan: _Plan, sheet: SheetData, record_id: str, name: str) -> bool:
-    """A new row cannot be taken without a field whose cell could not be read (a required one): the
-    cell's issue also says that the row waits for it, rather than a second issue calling an empty
-    value missing. False when the field's cell was read."""
-    if name not in sheet.unreadable.get(record_id, ()):
-        return False
-    cell = _field_issue(sheet, record_id, name, "", "")
+    """A new row cannot be taken without a field whose cell could not be read (a required one, or a
+    name typed for a reference that names nothing): the cell's issue also says that the row waits
+    for it, rather than a second issue calling an empty value missing. False when the cell has no
+    issue."""
+    cells = {
+        (sheet.ledger, record_id, _field_issue(sheet, record_id, name, "", "", by_name=by_name).column)
+        for by_name in (False, True)
+    }
     for index, issue in enumerate(plan.issues):
-        if (issue.ledger, issue.record_id, issue.column) != (cell.ledger, cell.record_id, cell.column):
+        if (issue.ledger, issue.record_id, issue.column) not in cells or not issue.column:
             continue
         if issue.message == SHOWS_AN_ERROR_NEW:
             plan.issues[index] = replace(issue, message=SHOWS_AN_ERROR_ROW_WAITS)
-        elif issue.message != INVALID_RECORD:
+        elif issue.message not in (INVALID_RECORD, SHOWS_AN_ERROR_ROW_WAITS):
             plan.issues[index] = replace(
                 issue, message=INVALID_RECORD, args=(("reason", issue.message), *issue.args)
             )
@@ -1199,15 +1203,15 @@ def _display_names(plan: _Plan, database: Database) -> dict[str, dict[str, str]]
     names: dict[str, dict[str, str]] = {}
     for ledger, ids in wanted.items():
         index: dict[str, str] = {}
-        # The name the record's row shows once written: the workbook's with this sync's changes to
-        # it, so a rename here still in conflict is not written beside the id (another laptop would
-        # find the name of neither side there). A row not read (settled) shows the name here.
-        there, to_remote = plan.workbook.sheets[ledger].records, plan.merges[ledger].to_remote
-        here = plan.snapshot.records[ledger]
+        # The local name wins over the workbook's (settled records read the same on both sides),
+        # but not a rename here in conflict with one there: the workbook keeps its name, and another
+        # laptop would find beside the id a name that no side has.
+        here, there = plan.snapshot.records[ledger], plan.workbook.sheets[ledger].records
         for record_id in ids & here.keys():
             index[record_id] = _display_of(ledger, here[record_id])
-        for record_id in ids & there.keys():
-            index[record_id] = _display_of(ledger, {**there[record_id], **to_remote.get(record_id, {})})
+        for record_id in ids & _renamed_in_conflict(plan, ledger) & there.keys():
+            if all(there[record_id].get(name) not in (None, "") for name in _display_fields(ledger)):
+                index[record_id] = _display_of(ledger, there[record_id])
         unnamed = ids - index.keys()
         if unnamed:
             index.update(display_names(database, ledger, unnamed))
@@ -1317,6 +1321,16 @@ def _display_of(ledger: str, record: Record) -> str:
     if ledger == "trips":
         return f"{record.get('destination_city') or ''} {record.get('start_date') or ''}"
     return str(record.get(LEDGERS[ledger].display_field) or "")
+
+
+def _renamed_in_conflict(plan: _Plan, ledger: str) -> set[str]:
+    """The ledger's records whose name (a display field) is in conflict this sync."""
+    shown = _display_fields(ledger)
+    return {
+        conflict.record_id
+        for conflict in plan.merges[ledger].conflicts
+        if any(field.field in shown for field in conflict.fields)
+    }
 
 
 def _display_fields(ledger: str) -> set[str]:

@@ -82,12 +82,16 @@ def merge(
     theirs: Mapping[str, Record],
     fields: Sequence[str],
     unreadable: Mapping[str, Set[str]] | None = None,
+    empty: Record | None = None,
 ) -> MergeResult:
     """Merge one ledger. ``fields`` lists the compared fields (including ``deleted``); ``unreadable``
     names, per record, the fields whose workbook cell could not be read: those count as unchanged
-    there and are never written back, so the raw cell stays as head office typed it."""
+    there and are never written back, so the raw cell stays as head office typed it. In a row new
+    there they read as an empty cell does: None, or the field's value in ``empty`` (False for a
+    yes/no field, as the database holds it)."""
     assert DELETED in fields
     unreadable = unreadable or {}
+    empty = empty or {}
     result = MergeResult()
     for record_id in sorted(base.keys() | mine.keys() | theirs.keys()):
         b, m = base.get(record_id), mine.get(record_id)
@@ -95,7 +99,8 @@ def merge(
         bad = unreadable.get(record_id, frozenset())
         if t is not None and bad:  # unchanged there: as last agreed, or as here where nothing was
             agreed = agreed_fields(b, fields)
-            t = {**t, **{f: ((b if f in agreed else m) or {}).get(f) for f in bad}}
+            sources = {f: b if f in agreed else m for f in bad}  # None: a row new there, read as empty
+            t = {**t, **{f: (empty if source is None else source).get(f) for f, source in sources.items()}}
         _merge_record(result, record_id, b, m, t, fields, bad)
     return result
 

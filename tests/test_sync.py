@@ -135,6 +135,25 @@ def test_an_x_in_a_yes_no_cell_is_asked_about_not_read_as_yes(database, store, b
         assert store.get("leads", bureau["lead"])["effective"] is meant, typed
 
 
+def test_a_yes_no_cell_unreadable_in_a_laptops_first_sync_is_taken_once_put_right(
+    database, bureau, workbook, second_laptop
+) -> None:
+    """A second laptop's first sync read an unreadable yes/no cell as no, yet remembered it as empty:
+    when head office wrote 是, that laptop's user was asked to choose against a no they never gave."""
+    _sync(database, workbook)
+    hand_edit(workbook, "leads", {(bureau["lead"], "effective"): "x"})
+    report = _sync(second_laptop, workbook, "李四")
+    assert report.total("issues") == 1
+    laptop = LedgerStore(second_laptop, "李四")
+    assert (
+        laptop.get("leads", bureau["lead"])["effective"] is False
+    )  # as an empty cell reads, until put right
+    hand_edit(workbook, "leads", {(bureau["lead"], "effective"): "是"})
+    report = _sync(second_laptop, workbook, "李四")
+    assert report.outcome is Outcome.SYNCED and report.total("conflicts") == 0
+    assert laptop.get("leads", bureau["lead"])["effective"] is True
+
+
 def test_rows_typed_without_id_are_imported_and_get_their_id_written_back(
     database, store, bureau, workbook
 ) -> None:
@@ -591,6 +610,25 @@ def test_a_new_row_waiting_for_a_required_cell_that_is_not_a_date_is_one_issue(
             "{reason}; the row was not taken over",
             {"reason": "not a date"},
         )
+
+
+def test_a_new_row_naming_a_team_that_is_not_there_is_one_issue(database, store, bureau, workbook) -> None:
+    """A required team typed by a name no team has: the name's issue and a second one, in the id column
+    with an empty value, calling the team missing."""
+    _sync(database, workbook)
+    lead = {
+        "title": "新能源电池项目",
+        "discovered_on": date(2024, 5, 6),
+        "team_id:name": "没有这个组",
+        "status": "洽谈中",
+    }
+    hand_append(workbook, "leads", [lead])
+    report = _sync(database, workbook)
+    assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
+    with database.session() as session:
+        (issue,) = session.scalars(select(SyncIssue))
+        assert (issue.raw, issue.message) == ("没有这个组", "{reason}; the row was not taken over")
+        assert issue.column == _letter(read_workbook(workbook), "leads", "team_id:name")
 
 
 def _letter(data, ledger: str, key: str) -> str:
@@ -1362,19 +1400,29 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(database, store,
     assert _sync(database, workbook).outcome is Outcome.SYNCED
 
 
-def test_a_workbook_marked_read_only_is_not_replaced(database, bureau, workbook) -> None:
+def test_a_workbook_marked_read_only_is_not_replaced(database, store, bureau, workbook) -> None:
     """Head office marked the master read-only (closing a quarter): POSIX's rename would replace it all
     the same, and the new copy would even keep the mark."""
     workbook.chmod(0o444)
     before = workbook.read_bytes()
     with pytest.raises(SyncFailed) as failed:
         _sync(database, workbook)
-    assert str(failed.value).startswith(f"The workbook {workbook} is marked read-only. Nothing was written")
+    assert str(failed.value).startswith(
+        f"The workbook {workbook} is marked read-only, and this sync has to write"
+    )
+    assert "Nothing was written or taken in" in str(failed.value)
     assert workbook.read_bytes() == before
     assert not list(workbook.parent.glob(".~outreach-*"))
     workbook.chmod(0o644)
     assert _sync(database, workbook).outcome is Outcome.SYNCED
     assert workbook.read_bytes() != before
+
+    # Head office's edits still come in when nothing has to be written there
+    hand_edit(workbook, "teams", {(bureau["team"], "leader"): "赵六"})
+    workbook.chmod(0o444)
+    before = workbook.read_bytes()
+    assert _sync(database, workbook).outcome is Outcome.SYNCED
+    assert store.get("teams", bureau["team"])["leader"] == "赵六" and workbook.read_bytes() == before
 
 
 def test_a_held_lock_refuses_and_a_stale_one_can_be_broken(database, bureau, workbook) -> None:

@@ -1155,62 +1155,67 @@
             <translation>其中是另一个程序的数据表</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="20" />
+            <location filename="../../models/i18n.py" line="21" />
             <source>permission denied; it may be open in another program, or read-only</source>
             <translation>没有权限；文件可能正在其他程序中打开，或为只读</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="26" />
+            <location filename="../../models/i18n.py" line="27" />
             <source>it does not exist; a folder may have been moved, or a network drive disconnected</source>
             <translation>不存在；文件夹可能已被移动，或网络驱动器已断开</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="29" />
+            <location filename="../../models/i18n.py" line="30" />
             <source>a folder on the way does not exist</source>
             <translation>路径中的某个文件夹不存在</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="30" />
+            <location filename="../../models/i18n.py" line="31" />
             <source>the disk is full</source>
             <translation>磁盘已满</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="31" />
+            <location filename="../../models/i18n.py" line="32" />
             <source>the disk is read-only</source>
             <translation>磁盘为只读</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="32" />
-            <source>it is open in another program: close it there and try again</source>
-            <translation>它正在另一个程序中打开：请在那里关闭后重试</translation>
+            <location filename="../../models/i18n.py" line="33" />
+            <source>it is in use by another program</source>
+            <translation>正被其他程序使用</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="33" />
+            <location filename="../../models/i18n.py" line="34" />
             <source>it is a folder</source>
             <translation>这是一个文件夹</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="34" />
+            <location filename="../../models/i18n.py" line="35" />
             <source>the name is too long</source>
             <translation>名称过长</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="35" />
+            <location filename="../../models/i18n.py" line="36" />
             <source>the disk or network could not be read or written</source>
             <translation>磁盘或网络无法读写</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="46" />
+            <location filename="../../models/i18n.py" line="40" />
+            <source>it is open in {program}: close it there and try again (if nobody has it open, a crash left {file} beside it: delete that file)</source>
+            <translation>它正在 {program} 中打开：请在那里关闭后重试（如果没有人打开它，是程序崩溃在旁边留下了 {file}：请删除该文件）</translation>
+        </message>
+        <message>
+            <location filename="../../models/i18n.py" line="70" />
             <source>the file is read-only</source>
             <translation>文件为只读</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="47" />
+            <location filename="../../models/i18n.py" line="71" />
             <source>another program is writing to it; try again in a moment</source>
             <translation>另一个程序正在写入；请稍后再试</translation>
         </message>
         <message>
-            <location filename="../../models/i18n.py" line="53" />
+            <location filename="../../models/i18n.py" line="77" />
             <source>the file is damaged</source>
             <translation>文件已损坏</translation>
         </message>
@@ -1380,126 +1385,126 @@
         </message>
         <message>
             <location filename="../../sync/engine.py" line="106" />
-            <source>The workbook {path} is marked read-only. Nothing was written; this laptop's changes wait here. If it should be changed, make it writable (or ask whoever marked it) and sync again.</source>
-            <translation>总表 {path} 被设为只读。未写入任何内容；本机的更改留在本机等待。如需修改，请取消只读（或请设置只读的人取消）后再同步。</translation>
+            <source>The workbook {path} is marked read-only, and this sync has to write to it (changes made here, or the IDs of rows typed there). Nothing was written or taken in: make it writable (or ask whoever marked it) and sync again.</source>
+            <translation>总表 {path} 被设为只读，而这次同步需要写入它（本机的更改，或总部手填行的编号）。未写入也未取入任何内容：请取消只读（或请设置只读的人取消）后再同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="111" />
+            <location filename="../../sync/engine.py" line="112" />
             <source>Another sync holds the workbook: {who}. Nothing was written.</source>
             <translation>{who}正在同步总表，未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="112" />
+            <location filename="../../sync/engine.py" line="113" />
             <source>An old sync lock of {who} was left on the workbook. Nothing was written; break it to go on.</source>
             <translation>总表上留有{who}的遗留同步锁，未写入任何内容；解除锁定后方可继续。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="115" />
+            <location filename="../../sync/engine.py" line="116" />
             <source>The workbook kept changing while it was being synced. Nothing was written; sync again later.</source>
             <translation>同步期间总表不断发生变化，未写入任何内容；请稍后重新同步。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="118" />
+            <location filename="../../sync/engine.py" line="119" />
             <source>The workbook could not be written ({detail}). Nothing was changed.</source>
             <translation>总表无法写入（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="119" />
+            <location filename="../../sync/engine.py" line="120" />
             <source>The sheet {sheet} has no room for {count} new rows: they go below the last row with anything in it, row {row} ({cells}), which is the sheet's end. The last record is on row {record_row}: clear what is typed in the rows below it and sync again. Nothing was changed.</source>
             <translation>工作表“{sheet}”放不下 {count} 行新记录：新记录要写在最后一行有内容的行之下，而那一行是第 {row} 行（{cells}），已是工作表末尾。最后一条记录在第 {record_row} 行：请清除其下各行中填写的内容后再同步。未做任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="125" />
+            <location filename="../../sync/engine.py" line="126" />
             <source>The sheet {sheet} has no room for {count} new rows: its last row, {row}, holds a record, put there below something typed far down the sheet. Move the records at the sheet's end up under the others, clear what is typed between, and sync again. Nothing was changed.</source>
             <translation>工作表“{sheet}”放不下 {count} 行新记录：最后一行（第 {row} 行）已有一条记录，它被写在表格远处误填的内容之下。请把表末的记录移到其他记录下方，清除中间误填的内容后再同步。未做任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="131" />
+            <location filename="../../sync/engine.py" line="132" />
             <source>The workbook's folder {folder} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用工作簿所在文件夹 {folder}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="134" />
+            <location filename="../../sync/engine.py" line="135" />
             <source>{file} cannot be used ({detail}). Nothing was written.</source>
             <translation>无法使用 {file}（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="135" />
+            <location filename="../../sync/engine.py" line="136" />
             <source>The workbook {path} could not be replaced by its synced version ({detail}). It is unchanged, and nothing was written here.</source>
             <translation>无法用同步后的版本替换工作簿 {path}（{detail}）。工作簿未改动，本机也未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="140" />
+            <location filename="../../sync/engine.py" line="141" />
             <source>The workbook {path} is a version this laptop synced with at {seen}, older than the one it synced with last, at {latest}: was an older copy put back? Syncing it would undo the changes synced to the workbook since then, by head office, other laptops and this one. Nothing was written.</source>
             <translation>总表 {path} 是本机在 {seen} 同步过的版本，比本机最近一次（{latest}）同步的版本旧：是否有人放回了旧副本？同步它会撤销此后同步到总表的修改（无论来自总部、其他电脑还是本机）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="146" />
+            <location filename="../../sync/engine.py" line="147" />
             <source>it refers to a record that is deleted: restore that record, or choose another one (here or in the workbook)</source>
             <translation>它引用的记录已被删除：请恢复该记录，或改选另一条（在本机或总表中均可）</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="152" />
+            <location filename="../../sync/engine.py" line="153" />
             <source>This laptop's database {path} could not be read or written ({detail}). Nothing was written.</source>
             <translation>本机数据库 {path} 无法读取或写入（{detail}）。未写入任何内容。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="155" />
+            <location filename="../../sync/engine.py" line="156" />
             <source>The workbook was synced, but this laptop's database {path} could not record it ({detail}). Sync again once it can: nothing is lost.</source>
             <translation>总表已同步，但本机数据库 {path} 未能记录此次同步（{detail}）。待数据库可写后请再同步一次：数据不会丢失。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="160" />
+            <location filename="../../sync/engine.py" line="161" />
             <source>the ID beside this name is “{name}”'s, so the record refers to “{name}”: to refer to the record named here, clear the ID cell (the name is then looked up); else put the name back</source>
             <translation>旁边的ID属于“{name}”，所以该记录指向“{name}”：如要指向这里填写的名称，请清空ID单元格（将按名称查找）；否则请把名称改回</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="165" />
+            <location filename="../../sync/engine.py" line="166" />
             <source>the cell shows an error, not a value (a formula gone wrong?): this laptop's value is kept</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：保留本机的值</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="168" />
+            <location filename="../../sync/engine.py" line="169" />
             <source>the cell shows an error, not a value (a formula gone wrong?): left empty here until it is put right</source>
             <translation>单元格显示的是错误而不是数值（公式出错？）：本机暂留空，待更正后再取</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="172" />
+            <location filename="../../sync/engine.py" line="173" />
             <source>The written copy did not read back as intended ({detail}). Nothing was changed.</source>
             <translation>写入后回读校验不一致（{detail}），未作任何更改。</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="175" />
+            <location filename="../../sync/engine.py" line="176" />
             <source>the cell shows an error, not a value (a formula gone wrong?), and the row cannot be taken without it: it is taken once the cell is put right</source>
             <translation>单元格显示的是错误而不是数值（公式出错？），缺了它这一行无法取入：待更正后再取</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="180" />
+            <location filename="../../sync/engine.py" line="181" />
             <source>{reason}; the row was not taken over</source>
             <translation>{reason}；该行未被采用</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="181" />
+            <location filename="../../sync/engine.py" line="182" />
             <source>Another enterprise (id {other}) has the same name, and one of the two arrived in this sync: if they are one firm entered twice, move its visits, leads and projects to one of them and mark the other deleted</source>
             <translation>另一家企业（编号 {other}）与此同名，且其中一家是本次同步新增的：如果是同一家企业录入了两次，请把它的走访、线索和项目归到其中一家，并将另一家标记为已删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="187" />
+            <location filename="../../sync/engine.py" line="188" />
             <source>the sheet's table ends in a total row, and rows added below it would be outside the table: {count} new records wait here until the total row is turned off (Table Design ▸ Total Row)</source>
             <translation>该工作表的表格以汇总行结尾，在其下方添加的行将不属于表格：{count} 条新记录暂留本机，待关闭汇总行（表设计 ▸ 汇总行）后再写入</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="192" />
+            <location filename="../../sync/engine.py" line="193" />
             <source>{count} records whose rows are missing from the sheet are not taken as removed while some of its rows have no id of their own (see the sheet's other issues): they may be those rows</source>
             <translation>表中有些行没有自己的记录ID（见该表的其他问题），因此表中找不到行的 {count} 条记录暂不视为已删除：它们可能就是那些行</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="197" />
+            <location filename="../../sync/engine.py" line="198" />
             <source>the sheet ends in a total row (“{word}”), and rows added below it would be left out of its sums: {count} new records wait here until the total row is moved above the header row, or removed</source>
             <translation>该表最后是合计行（“{word}”），在其下方添加的行不会计入合计：{count} 条新记录先保留在本机，直到合计行移到表头上方或被删除</translation>
         </message>
         <message>
-            <location filename="../../sync/engine.py" line="202" />
+            <location filename="../../sync/engine.py" line="203" />
             <source>the cell holds a formula, which sync never overwrites: this laptop's value {value} waits here until the formula is removed</source>
             <translation>该单元格含公式，同步从不覆盖公式：本机的值 {value} 暂留本机，待公式删除后再写入</translation>
         </message>
@@ -1767,7 +1772,7 @@
         </message>
         <message>
             <location filename="../../ui/sync_controller.py" line="244" />
-            <location filename="../../sync/engine.py" line="207" />
+            <location filename="../../sync/engine.py" line="208" />
             <source>Sync cancelled. Nothing was written.</source>
             <translation>同步已取消，未写入任何内容。</translation>
         </message>

@@ -136,6 +136,34 @@ def test_delete_moves_on_to_the_next_record_and_both_redo_keys_redo(
         assert page.model.rowCount() == 2
 
 
+def test_deleting_a_block_selects_the_record_right_after_it(qtbot, database, settings, store, bureau) -> None:
+    """Rows 2-5 selected with Shift+Down and deleted: the selection jumped to what had been row 9."""
+    for number in range(1, 10):
+        store.create("teams", {"name": f"高要区招商{number}组", "unit": "高要区"})
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("teams")
+    page.select_row(1)
+    page.table.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    block = page.selected_ids()
+    following = page.model.record_ids(5, 5)[0]
+    assert len(block) == 4 and following not in block
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.rowCount() == 6
+    assert page.selected_ids() == [following] and page.current_id() == following
+
+    # Selected upwards: the current row is the block's top, and the record after the block follows
+    page.select_row(4)
+    for _ in range(2):
+        qtbot.keyClick(page.table, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+    following = page.model.record_ids(5, 5)[0]
+    assert len(page.selected_ids()) == 3
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.rowCount() == 3
+    assert page.current_id() == following
+
+
 def test_a_record_saved_while_a_search_hides_it_is_shown_and_selected(
     qtbot, database, settings, bureau
 ) -> None:

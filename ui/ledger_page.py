@@ -264,6 +264,22 @@ class LedgerPage(QWidget):
                 done = bottom
         return ids
 
+    def row_after_removing_selection(self) -> int:
+        """Where the first record below the current one that is not selected will stand once the
+        selected rows are gone: Del, then Del again, works down the list."""
+        ranges = sorted((part.top(), part.bottom()) for part in self.table.selectionModel().selection())
+        after = self.table.currentIndex().row() + 1
+        for top, bottom in ranges:
+            if top <= after <= bottom:
+                after = bottom + 1
+        removed_above, done = 0, -1
+        for top, bottom in ranges:
+            top, bottom = max(top, done + 1), min(bottom, after - 1)
+            if bottom >= top:
+                removed_above += bottom - top + 1
+            done = max(done, bottom)
+        return after - removed_above
+
     def current_id(self) -> str | None:
         index = self.table.currentIndex()
         if index.isValid() and self.table.selectionModel().isRowSelected(index.row()):

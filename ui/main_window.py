@@ -382,7 +382,7 @@ class MainWindow(QMainWindow):
         if ids and not page.show_deleted.isChecked():
             if not self._delete_wanted(page.ledger.name, ids):
                 return
-            row = page.table.currentIndex().row()
+            row = page.row_after_removing_selection()
             if self._set_deleted(page.ledger.name, ids, True):
                 page.select_row(row)  # the next record, so Del can go on
 

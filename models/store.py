@@ -70,8 +70,18 @@ class LastVisit:
 
 
 def _refuse_second_conversion(session: Session, lead: Lead) -> None:
+    _refuse_a_lead_taken(session, lead.id)
+
+
+def _refuse_a_lead_taken(session: Session, lead_id: str | None, *, besides: Iterable[str] = ()) -> None:
+    """A lead becomes one project only: refused when a live project other than ``besides`` has it,
+    however the next one comes (a conversion, a new project naming the lead, an edit, a restore)."""
+    if not lead_id:
+        return
     project = session.scalars(
-        select(Project).where(Project.lead_id == lead.id, Project.deleted.is_(False)).limit(1)
+        select(Project)
+        .where(Project.lead_id == lead_id, Project.deleted.is_(False), Project.id.not_in(list(besides)))
+        .limit(1)
     ).first()
     if project is not None:
         raise ValidationError([Problem("lead_id", ALREADY_CONVERTED, {"project": project.name})])
@@ -176,6 +186,8 @@ class LedgerStore:
         if problems:
             raise ValidationError(problems)
         with self.database.session(self.user, writes=True) as session:
+            if ledger_name == "projects" and not clean.get("deleted"):
+                _refuse_a_lead_taken(session, clean.get("lead_id"))
             record = LEDGER_MODELS[ledger_name](**clean)
             session.add(record)
             session.flush()
@@ -217,21 +229,40 @@ class LedgerStore:
             problems = validate(ledger_name, merged)
             if problems:
                 raise ValidationError(problems)
+            if isinstance(record, Project) and not record.deleted and merged.get("lead_id") != record.lead_id:
+                _refuse_a_lead_taken(session, merged.get("lead_id"), besides=[record_id])
             for name in _fields(ledger_name):
                 if name in values:
                     setattr(record, name, values[name])
 
     def set_deleted(self, ledger_name: str, record_ids: Iterable[str], deleted: bool) -> list[str]:
-        """Soft-delete (or restore) records; returns the ids whose state actually changed."""
+        """Soft-delete (or restore) records; returns the ids whose state actually changed. Restoring
+        a project whose lead has become another project meanwhile is refused (:class:`ValidationError`),
+        and nothing is restored."""
         model = LEDGER_MODELS[ledger_name]
         ids = list(dict.fromkeys(record_ids))
         changed = []
+        leads: dict[str, str] = {}  # lead id -> the project restored with it
         with self.database.session(self.user, writes=True) as session, session.no_autoflush:
             for chunk in id_chunks(ids):  # thousands at once: one flush, not one each
                 for record in session.scalars(select(model).where(model.id.in_(chunk))):
                     if record.deleted != deleted:
+                        if not deleted and isinstance(record, Project) and record.lead_id:
+                            if record.lead_id in leads:  # two projects of one lead restored at once
+                                raise ValidationError(
+                                    [
+                                        Problem(
+                                            "lead_id", ALREADY_CONVERTED, {"project": leads[record.lead_id]}
+                                        )
+                                    ]
+                                )
+                            leads[record.lead_id] = record.name
                         record.deleted = deleted
                         changed.append(record.id)
+            if leads:
+                session.flush()
+                for lead_id in leads:
+                    _refuse_a_lead_taken(session, lead_id, besides=changed)
         order = {record_id: index for index, record_id in enumerate(ids)}
         return sorted(changed, key=order.__getitem__)
 

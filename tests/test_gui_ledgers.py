@@ -164,6 +164,27 @@ def test_deleting_a_block_selects_the_record_right_after_it(qtbot, database, set
     assert page.current_id() == following
 
 
+def test_undoing_the_delete_of_a_project_whose_lead_was_converted_again_says_why_not(
+    qtbot, database, settings, store, bureau
+) -> None:
+    first = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    dialogs = ScriptedDialogs()
+    window = _window(qtbot, database, settings, dialogs)
+    page = window.show_ledger("projects")
+    page.select_ids([first])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    second = store.convert_lead(bureau["lead"], date(2024, 4, 1))  # converted again meanwhile
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (_title, text), *_ = dialogs.errors
+    assert (
+        text
+        == f"Nothing was restored. This lead has already become the project “{store.get('projects', second)['name']}”."
+    )
+    assert store.get("projects", first)["deleted"] is True
+    assert not window.undo_stack.canUndo()  # the step that could not be taken is gone
+
+
 def test_a_record_saved_while_a_search_hides_it_is_shown_and_selected(
     qtbot, database, settings, bureau
 ) -> None:

@@ -150,6 +150,43 @@ def test_a_lead_becomes_one_project_only(store, bureau) -> None:
     assert store.convert_lead(bureau["lead"], date(2024, 4, 1)) != project_id
 
 
+def test_a_lead_becomes_one_project_however_the_second_would_come(store, bureau) -> None:
+    """Converting the lead was refused a second time, but a new project naming the lead, an edit
+    giving a project the lead, or restoring (Ctrl+Z) the project deleted before a second conversion
+    made two projects of one lead."""
+    first = store.convert_lead(bureau["lead"], date(2024, 3, 22))
+    other = store.create("projects", {"name": "另一个项目", "stage": "signed", "signed_on": date(2024, 5, 1)})
+    attempts = [
+        lambda: store.create(
+            "projects",
+            {
+                "name": "第二个项目",
+                "stage": "signed",
+                "signed_on": date(2024, 5, 1),
+                "lead_id": bureau["lead"],
+            },
+        ),
+        lambda: store.update("projects", other, {"lead_id": bureau["lead"]}),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert [p.field for p in refused.value.problems] == ["lead_id"]
+    store.update("projects", first, {"notes": "已签约"})  # its own lead is no obstacle to an edit
+
+    store.set_deleted("projects", [first], True)
+    second = store.convert_lead(bureau["lead"], date(2024, 4, 1))
+    with pytest.raises(ValidationError):
+        store.set_deleted("projects", [first], False)
+    assert store.get("projects", first)["deleted"] is True  # nothing restored
+    store.set_deleted("projects", [second], True)
+    with pytest.raises(ValidationError):  # both at once
+        store.set_deleted("projects", [first, second], False)
+    assert store.set_deleted("projects", [first], False) == [first]
+    live = [pid for pid in (first, second, other) if not store.get("projects", pid)["deleted"]]
+    assert [store.get("projects", pid)["lead_id"] for pid in live].count(bureau["lead"]) == 1
+
+
 @pytest.mark.parametrize("industry, manufacturing", [("nev_auto", True), ("ai", False), ("other", False)])
 def test_a_converted_project_is_a_manufacturing_one_as_its_industry_usually_is(
     store, bureau, industry: str, manufacturing: bool

@@ -10,8 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.i18n import database_reason
 from models.store import LedgerStore
+from models.validation import ValidationError
 from ui.actions import button_text
-from ui.text import reason_text, tr
+from ui.text import problem_text, reason_text, tr
 
 
 class SetDeletedCommand(QUndoCommand):
@@ -79,6 +80,11 @@ class SetDeletedCommand(QUndoCommand):
                     else tr("Main", "Nothing was restored: the database could not be written ({detail}).")
                 )
                 self.failed(message.format(detail=reason_text(database_reason(error))))
+            return False
+        except ValidationError as error:  # a project whose lead became another project meanwhile
+            if self.failed is not None:
+                problems = " ".join(problem_text(problem) for problem in error.problems)
+                self.failed(tr("Main", "Nothing was restored. {problems}").format(problems=problems))
             return False
         return True
 

@@ -1082,62 +1082,67 @@
             <translation>未添加演示数据：{reason}</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="77" />
+            <location filename="../../ui/undo.py" line="78" />
             <source>Nothing was deleted: the database could not be written ({detail}).</source>
             <translation>未删除任何记录：无法写入数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="79" />
+            <location filename="../../ui/undo.py" line="80" />
             <source>Nothing was restored: the database could not be written ({detail}).</source>
             <translation>未恢复任何记录：无法写入数据库（{detail}）。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="91" />
+            <location filename="../../ui/undo.py" line="87" />
+            <source>Nothing was restored. {problems}</source>
+            <translation>未恢复任何记录。{problems}</translation>
+        </message>
+        <message>
+            <location filename="../../ui/undo.py" line="97" />
             <source>Deleted: {count}. Press Ctrl+Z to undo.</source>
             <translation>已删除 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="93" />
+            <location filename="../../ui/undo.py" line="99" />
             <source>Restore undone: {count} deleted again.</source>
             <translation>已撤销恢复，{count} 条重新删除。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="95" />
+            <location filename="../../ui/undo.py" line="101" />
             <source>Restored: {count}. Press Ctrl+Z to undo.</source>
             <translation>已恢复 {count} 条。按 Ctrl+Z 可撤销。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="97" />
+            <location filename="../../ui/undo.py" line="103" />
             <source>Delete undone: {count} restored.</source>
             <translation>已撤销删除，恢复 {count} 条。</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="105" />
+            <location filename="../../ui/undo.py" line="111" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="105" />
+            <location filename="../../ui/undo.py" line="111" />
             <source>&amp;Undo {step}</source>
             <translation>撤销 {step}(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="105" />
+            <location filename="../../ui/undo.py" line="111" />
             <source>Undo {step}</source>
             <translation>撤销 {step}</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="106" />
+            <location filename="../../ui/undo.py" line="112" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="106" />
+            <location filename="../../ui/undo.py" line="112" />
             <source>&amp;Redo {step}</source>
             <translation>重做 {step}(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="106" />
+            <location filename="../../ui/undo.py" line="112" />
             <source>Redo {step}</source>
             <translation>重做 {step}</translation>
         </message>
@@ -1248,27 +1253,27 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="134" />
-            <location filename="../../models/store.py" line="146" />
-            <location filename="../../models/store.py" line="151" />
+            <location filename="../../models/store.py" line="144" />
+            <location filename="../../models/store.py" line="156" />
+            <location filename="../../models/store.py" line="161" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="135" />
-            <location filename="../../models/store.py" line="147" />
+            <location filename="../../models/store.py" line="145" />
+            <location filename="../../models/store.py" line="157" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="137" />
-            <location filename="../../models/store.py" line="148" />
-            <location filename="../../models/store.py" line="154" />
+            <location filename="../../models/store.py" line="147" />
+            <location filename="../../models/store.py" line="158" />
+            <location filename="../../models/store.py" line="164" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="145" />
+            <location filename="../../models/store.py" line="155" />
             <source>Trips</source>
             <translation>外出招商</translation>
         </message>
@@ -2033,12 +2038,12 @@
     <context>
         <name>Undo</name>
         <message>
-            <location filename="../../ui/undo.py" line="36" />
+            <location filename="../../ui/undo.py" line="37" />
             <source>Delete records ({count})</source>
             <translation>删除记录（{count} 条）</translation>
         </message>
         <message>
-            <location filename="../../ui/undo.py" line="38" />
+            <location filename="../../ui/undo.py" line="39" />
             <source>Restore records ({count})</source>
             <translation>恢复记录（{count} 条）</translation>
         </message>

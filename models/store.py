@@ -53,7 +53,8 @@ class HistoryEntry:
 class RelatedGroup:
     title: str  # English source string, context "Related"
     ledger: str
-    rows: tuple[tuple[str, str], ...]  # (record id, one-line description)
+    rows: tuple[tuple[str, str], ...]  # (record id, one-line description), the newest few hundred
+    total: int  # all of them
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,14 @@ class LedgerStore:
                     (row[0], "  ·  ".join(_plain(v) for v in row[1:] if v not in (None, "")))
                     for row in session.execute(statement)
                 )
-            groups.append(RelatedGroup(title, model.__tablename__, rows))
+                total = len(rows)
+                if total == _RELATED_LIMIT:
+                    total = session.execute(
+                        select(func.count())
+                        .select_from(model)
+                        .where(getattr(model, column) == record_id, model.deleted.is_(False))
+                    ).scalar_one()
+            groups.append(RelatedGroup(title, model.__tablename__, rows, total))
         return groups
 
     # --- enterprises -------------------------------------------------------------------------------

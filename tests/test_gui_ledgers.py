@@ -949,3 +949,30 @@ def test_a_record_is_brought_into_sight_with_the_first_column_hidden(
     staff = next(i for i, f in enumerate(page.model.fields) if f.name == "staff")
     page.table.sortByColumn(staff, Qt.SortOrder.DescendingOrder)
     assert page.selected_ids() == [ids[150]] and _in_sight(page, ids[150])
+
+
+def test_the_detail_pane_counts_all_related_records_not_just_those_listed(
+    qtbot, database, settings, store, bureau
+) -> None:
+    """A team with 279 visits read "Visits (200)": the list stops at the newest 200."""
+    for day in range(203):
+        store.create(
+            "visits",
+            {
+                "visit_date": date(2023, 1, 1) + timedelta(days=day),
+                "kind": "enterprise_visit",
+                "team_id": bureau["team"],
+                "summary": f"回访{day}",
+            },
+        )
+    window = _window(qtbot, database, settings)
+    page = window.show_ledger("teams")
+    page.select_ids([bureau["team"]])
+    text = page.detail.toPlainText()
+    live = sum(
+        1
+        for v in LedgerQuery(database, "visits").ids()
+        if store.get("visits", v)["team_id"] == bureau["team"]
+    )
+    assert live > 200 and f"Visits (the newest 200 of {live})" in text
+    assert "Leads (1)" in text

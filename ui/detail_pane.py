@@ -103,7 +103,14 @@ class DetailPane(QTextBrowser):
             )
         parts.append("<table>" + "".join(rows) + "</table>")
         for group in self.store.related(ledger_name, record["id"]):
-            parts.append(f"<h4>{escape(tr('Related', group.title))} ({len(group.rows)})</h4>")
+            count = (
+                str(group.total)
+                if group.total == len(group.rows)
+                else tr("Related", "the newest {shown} of {total}").format(
+                    shown=len(group.rows), total=group.total
+                )
+            )
+            parts.append(f"<h4>{escape(tr('Related', group.title))} ({escape(count)})</h4>")
             if group.rows:
                 items = "".join(
                     f"<li><a href='record:{group.ledger}/{rid}'>{escape(self._describe(text))}</a></li>"

@@ -312,37 +312,37 @@
             <translation>（已删除）</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="113" />
+            <location filename="../../ui/detail_pane.py" line="120" />
             <source>History</source>
             <translation>修改记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="135" />
+            <location filename="../../ui/detail_pane.py" line="142" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="137" />
+            <location filename="../../ui/detail_pane.py" line="144" />
             <source>created the record</source>
             <translation>新建了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="140" />
+            <location filename="../../ui/detail_pane.py" line="147" />
             <source>deleted the record</source>
             <translation>删除了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="142" />
+            <location filename="../../ui/detail_pane.py" line="149" />
             <source>restored the record</source>
             <translation>恢复了该记录</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="148" />
+            <location filename="../../ui/detail_pane.py" line="155" />
             <source>changed {field}: {old} → {new}</source>
             <translation>修改了{field}：{old} → {new}</translation>
         </message>
         <message>
-            <location filename="../../ui/detail_pane.py" line="156" />
+            <location filename="../../ui/detail_pane.py" line="163" />
             <source>No recorded changes.</source>
             <translation>暂无修改记录。</translation>
         </message>
@@ -1253,29 +1253,34 @@
     <context>
         <name>Related</name>
         <message>
-            <location filename="../../models/store.py" line="144" />
-            <location filename="../../models/store.py" line="156" />
-            <location filename="../../models/store.py" line="161" />
+            <location filename="../../models/store.py" line="145" />
+            <location filename="../../models/store.py" line="157" />
+            <location filename="../../models/store.py" line="162" />
             <source>Visits</source>
             <translation>走访记录</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="145" />
-            <location filename="../../models/store.py" line="157" />
+            <location filename="../../models/store.py" line="146" />
+            <location filename="../../models/store.py" line="158" />
             <source>Leads</source>
             <translation>招商线索</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="147" />
-            <location filename="../../models/store.py" line="158" />
-            <location filename="../../models/store.py" line="164" />
+            <location filename="../../models/store.py" line="148" />
+            <location filename="../../models/store.py" line="159" />
+            <location filename="../../models/store.py" line="165" />
             <source>Projects</source>
             <translation>签约项目</translation>
         </message>
         <message>
-            <location filename="../../models/store.py" line="155" />
+            <location filename="../../models/store.py" line="156" />
             <source>Trips</source>
             <translation>外出招商</translation>
+        </message>
+        <message>
+            <location filename="../../ui/detail_pane.py" line="109" />
+            <source>the newest {shown} of {total}</source>
+            <translation>最新 {shown} 条，共 {total} 条</translation>
         </message>
     </context>
     <context>

@@ -104,3 +104,14 @@ def credit_code_problem(code: str) -> str | None:
     if credit_code_check_char(code[:17]) != code[17]:
         return "check digit does not match"
     return None
+
+
+FULL_WIDTH_OFFSET = 0xFEE0
+"""Between an ASCII character from ! to ~ and its full-width form (Ａ, ２, （): U+FF01 to U+FF5E."""
+_NARROWED = {code: code - FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
+
+
+def width_folded(text: str) -> str:
+    """Full-width letters, digits and signs as ASCII (a Chinese input method types （ ）, Ａ, ２０２４):
+    search compares text so, and either form typed finds either form stored."""
+    return text if text.isascii() else text.translate(_NARROWED)

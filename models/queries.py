@@ -29,6 +29,7 @@ from sqlalchemy.sql import literal
 from models import controlled
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
+from models.normalize import FULL_WIDTH_OFFSET, width_folded
 from models.schema import LEDGER_MODELS
 
 _PAGE_CHUNK = 500
@@ -47,6 +48,17 @@ def display_expression(ledger_name: str, table: Any) -> ColumnElement[Any]:
         return city.concat(literal(" ")).concat(cast(table.start_date, String))
     column: ColumnElement[Any] = getattr(table, LEDGERS[ledger_name].display_field)
     return column
+
+
+def _width_folded(expression: ColumnElement[Any], term: str) -> ColumnElement[Any]:
+    """``expression`` as :func:`models.normalize.width_folded` would make it, as far as ``term`` (folded
+    already) can tell: only the full-width forms of its ASCII characters are replaced, so a term of
+    Chinese characters costs nothing, and the same records match as in the whole folded text."""
+    for character in sorted(set(term)):
+        if "!" <= character <= "~":
+            for form in {character.lower(), character.upper()}:  # LIKE ignores ASCII case only
+                expression = func.replace(expression, chr(ord(form) + FULL_WIDTH_OFFSET), form)
+    return expression
 
 
 def _like_pattern(term: str) -> str:
@@ -116,13 +128,13 @@ class LedgerQuery:
     def _filtered(self, statement: Select[Any], search: str, joined: bool = True) -> Select[Any]:
         source = self.source if joined or search.strip() else self.model.__table__
         statement = statement.select_from(source).where(self.model.deleted.is_(self.deleted))
-        for term in search.split():
+        for term in map(width_folded, search.split()):
             pattern = _like_pattern(term)
             alternatives: list[ColumnElement[bool]] = []
             for column in self.columns:
                 kind = column.field.kind
                 if kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.REF):
-                    alternatives.append(column.expression.like(pattern, escape="\\"))
+                    alternatives.append(_width_folded(column.expression, term).like(pattern, escape="\\"))
                 elif kind is Kind.DATE:
                     alternatives.append(cast(column.expression, String).like(pattern, escape="\\"))
                 elif kind is Kind.CHOICE and column.field.choices:
@@ -237,12 +249,14 @@ def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> 
     model = LEDGER_MODELS[ledger_name]
     name = display_expression(ledger_name, model)
     statement = select(model.id, name).where(model.deleted.is_(False))
-    if text.strip():
-        matches: ColumnElement[bool] = name.like(_like_pattern(text.strip()), escape="\\")
-        if hasattr(model, "name_initials") and text.strip().isascii() and text.strip().isalnum():
-            matches = or_(matches, model.name_initials.like(_like_pattern(text.strip().lower()), escape="\\"))
+    text = width_folded(text.strip())
+    if text:
+        folded_name = _width_folded(name, text)
+        matches: ColumnElement[bool] = folded_name.like(_like_pattern(text), escape="\\")
+        if hasattr(model, "name_initials") and text.isascii() and text.isalnum():
+            matches = or_(matches, model.name_initials.like(_like_pattern(text.lower()), escape="\\"))
         statement = statement.where(matches)
-        starts = name.like(text.strip().replace("%", "").replace("_", "") + "%")
+        starts = folded_name.like(text.replace("%", "").replace("_", "") + "%")
         statement = statement.order_by(starts.desc(), name)
     else:
         statement = statement.order_by(name)

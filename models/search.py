@@ -21,6 +21,7 @@ changed since.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import compress, repeat
@@ -32,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import controlled
 from models.fields import Kind
+from models.normalize import FULL_WIDTH_OFFSET, width_folded
 from models.queries import LedgerQuery, display_expression
 from models.schema import LEDGER_MODELS
 
@@ -288,7 +290,7 @@ class SearchIndex:
             for record_id, value in zip(ids, own_odd, strict=True):
                 if value is not None:
                     odd.setdefault(record_id, []).append(value)
-        self._text.update(zip(ids, texts, strict=True))
+        self._text.update(zip(ids, map(_searched_form, texts), strict=True))
         self._odd_initials.update(
             (record_id, FIELD_SEPARATOR.join(values)) for record_id, values in odd.items()
         )
@@ -338,6 +340,7 @@ class SearchView:
         return list(ids)
 
     def _matching(self, texts: list[str], ids: Sequence[str], term: str) -> Iterable[bool]:
+        term = width_folded(term)  # as the SQL search takes it (ＡＢ１ is AB1, found among initials too)
         needle, folded = ascii_lower(term), fold_label(term)
         by_initials = term.isascii() and term.isalnum()
         odd = self.index._odd_initials
@@ -349,6 +352,19 @@ class SearchView:
             _matches(text, needle, folded, by_initials, odd.get(record_id, ""))
             for text, record_id in zip(texts, ids, strict=True)
         ]
+
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
+def _searched_form(text: str) -> str:
+    """A record's text, read lowered by SQL, as the SQL search compares it: width-folded, a full-width
+    Ａ as a. (Replacing the few distinct full-width characters a text holds, its ，（）：, is seven
+    times faster than translating every character.)"""
+    for character in set(_FULL_WIDTH.findall(text)):
+        narrowed = ascii_lower(chr(ord(character) - FULL_WIDTH_OFFSET))
+        text = text.replace(character, narrowed)
+    return text
 
 
 def _matches(whole: str, needle: str, folded: str, by_initials: bool, odd_initials: str) -> bool:

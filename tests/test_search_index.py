@@ -102,6 +102,9 @@ def _terms(database: Database) -> list[str]:
         "ﬁ",
         "fi",
         "\u212a",  # the Kelvin sign folds to k in the labels, not in LIKE
+        "（ＡＢＣ）",
+        "２０２４－０３－０１",
+        "ａｌｐｈａ",
         "100%_",
         "%",
         "_",
@@ -109,6 +112,33 @@ def _terms(database: Database) -> list[str]:
         "深圳 不存在的词",
         "  ",
     ]
+
+
+def test_full_width_and_ascii_forms_find_each_other(tmp_path: Path) -> None:
+    """A Chinese input method types （ ） and full-width digits: 广东（肇庆） found nothing of
+    广东(肇庆)…, and a team typed that way in a dialog was "no record of that name"."""
+    from models.queries import lookup
+
+    database = Database.open(tmp_path / "width.db")
+    try:
+        store = LedgerStore(database, "Tester")
+        ascii_team = store.create("teams", {"name": "广东(肇庆)大型产业集聚区招商一分队"})
+        wide_team = store.create("teams", {"name": "粤桂（肇庆）合作区招商组", "leader": "Ｌｉ Ｍｉｎｇ"})
+        query = LedgerQuery(database, "teams")
+        index = SearchIndex.build(query)
+        everything = query.ids()
+        for typed, found in (
+            ("广东（肇庆）", [ascii_team]),
+            ("粤桂(肇庆)", [wide_team]),
+            ("（肇庆）", sorted([ascii_team, wide_team])),
+            ("li", [wide_team]),
+            ("ＬＩ", [wide_team]),
+        ):
+            assert sorted(query.ids(typed)) == found, typed
+            assert sorted(index.filter(everything, typed)) == found, typed
+        assert [record_id for record_id, _ in lookup(database, "teams", "广东（肇庆）大型")] == [ascii_team]
+    finally:
+        database.close()
 
 
 @pytest.mark.parametrize("deleted", [False, True], ids=["live", "deleted"])

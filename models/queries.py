@@ -30,7 +30,7 @@ from models import controlled
 from models.database import Database
 from models.fields import LEDGERS, Field, Kind
 from models.normalize import FULL_WIDTH_OFFSET, width_folded
-from models.schema import LEDGER_MODELS
+from models.schema import LEDGER_MODELS, Enterprise, Team
 
 _PAGE_CHUNK = 500
 
@@ -261,7 +261,45 @@ def lookup(database: Database, ledger_name: str, text: str, limit: int = 20) -> 
     else:
         statement = statement.order_by(name)
     with database.engine.connect() as connection:
-        return [(row[0], row[1] or "") for row in connection.execute(statement.limit(limit))]
+        found = [(row[0], row[1] or "") for row in connection.execute(statement.limit(limit))]
+        return _told_apart(connection, ledger_name, found)
+
+
+def _told_apart(
+    connection: Connection, ledger_name: str, found: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Names shared by several records, each with what tells it apart: its team (four teams went to
+    深圳 on the same day), a team's unit, an enterprise's credit code; failing that, its ID's start.
+    Picked from a list, each name must be one record, not always the first of its name."""
+    counts: dict[str, int] = {}
+    for _record_id, name in found:
+        counts[name] = counts.get(name, 0) + 1
+    shared = [record_id for record_id, name in found if counts[name] > 1]
+    if not shared:
+        return found
+    model = LEDGER_MODELS[ledger_name]
+    statement: Select[str, str | None]
+    if hasattr(model, "team_id"):
+        statement = select(model.id, Team.name).outerjoin(Team, Team.id == model.team_id)
+    elif ledger_name == "teams":
+        statement = select(Team.id, Team.unit)
+    elif ledger_name == "enterprises":
+        statement = select(Enterprise.id, Enterprise.credit_code)
+    else:
+        statement = select(model.id, literal(None))
+    hints: dict[str, str | None] = {
+        row[0]: row[1] for row in connection.execute(statement.where(model.id.in_(shared)))
+    }
+    labels = {
+        record_id: f"{name} · {hints.get(record_id) or record_id[:8]}" if counts[name] > 1 else name
+        for record_id, name in found
+    }
+    if len(set(labels.values())) < len(labels):  # the same team went twice: the ID tells them apart
+        repeated = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+        labels = {
+            rid: f"{label} · {rid[:8]}" if label in repeated else label for rid, label in labels.items()
+        }
+    return [(record_id, labels[record_id]) for record_id, _name in found]
 
 
 __all__ = ["LedgerQuery", "MarkedRow", "TableColumn", "display_expression", "id_chunks", "lookup"]

@@ -302,3 +302,31 @@ def test_a_project_made_from_a_lead_stores_no_text_a_workbook_cannot_hold(store,
     values = store.project_from_lead(bureau["lead"], date(2024, 4, 1))
     project = store.convert_lead(bureau["lead"], date(2024, 4, 1), {**values, "name": "曼富\ufffe电池项目"})
     assert store.get("projects", project)["name"] == "曼富电池项目"
+
+
+def test_records_of_one_name_are_told_apart_where_one_is_picked(qapp, database, store, bureau) -> None:
+    """Four teams went to 深圳 on 2026-03-03: the list offered 深圳 2026-03-03 four times, and whichever
+    was picked, the first trip was linked."""
+    from ui.editors import RefEditor
+
+    teams = [bureau["team"], bureau["other_team"]]
+    teams.append(store.create("teams", {"name": "高要区招商组"}))
+    trips = [
+        store.create("trips", {"destination_city": "深圳", "start_date": date(2026, 3, 3), "team_id": team})
+        for team in (*teams, teams[0])  # the first team went twice that day
+    ]
+    found = lookup(database, "trips", "深圳 2026-03-03")
+    assert sorted(record_id for record_id, _ in found) == sorted(trips)
+    labels = [label for _, label in found]
+    assert len(set(labels)) == 4 and all(label.startswith("深圳 2026-03-03 · ") for label in labels)
+    team_name = store.get("teams", teams[2])["name"]
+    assert labels.count(f"深圳 2026-03-03 · {team_name}") == 1
+
+    editor = RefEditor(lambda text: lookup(database, "trips", text))
+    editor.setText("深圳")
+    editor._typed("深圳")
+    for record_id, label in found:
+        editor.completer().activated.emit(label)
+        assert editor.value() == record_id, label
+    only = store.get("teams", teams[2])["name"]
+    assert lookup(database, "teams", only) == [(teams[2], only)]  # a name no other record has: as it is

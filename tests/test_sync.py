@@ -589,46 +589,40 @@ def test_a_new_row_waiting_for_a_required_cell_showing_an_error_is_one_issue(
     assert store.get("leads", new_id)["discovered_on"] == date(2024, 5, 6)
 
 
-def test_a_new_row_waiting_for_a_required_cell_that_is_not_a_date_is_one_issue(
-    database, store, bureau, workbook
+@pytest.mark.parametrize(
+    ("typed", "column", "reason"),
+    [
+        ({"discovered_on": "下周一", "team_id:name": "端州区招商一组"}, "discovered_on", "not a date"),
+        (
+            {"discovered_on": date(2024, 5, 6), "team_id:name": "没有这个组"},
+            "team_id:name",
+            "no record of that name",
+        ),
+    ],
+    ids=["a date as text", "a team no team is named"],
+)
+def test_a_new_row_waiting_for_a_required_cell_it_could_not_read_is_one_issue(
+    database, store, bureau, workbook, typed: dict[str, object], column: str, reason: str
 ) -> None:
+    """The cell's own issue, and a second one in the id column with an empty value calling the field
+    missing: now one, saying the row was not taken over."""
     _sync(database, workbook)
     lead = {
         "title": "新能源电池项目",
         "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
-        "discovered_on": "下周一",
-        "team_id:name": "端州区招商一组",
         "status": "洽谈中",
     }
-    hand_append(workbook, "leads", [lead])
+    hand_append(workbook, "leads", [{**lead, **typed}])
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
     with database.session() as session:
         (issue,) = session.scalars(select(SyncIssue))
-        assert (issue.raw, issue.message, json.loads(issue.args)) == (
-            "下周一",
+        assert (issue.raw, issue.message, json.loads(issue.args), issue.column) == (
+            typed[column],
             "{reason}; the row was not taken over",
-            {"reason": "not a date"},
+            {"reason": reason},
+            _letter(read_workbook(workbook), "leads", column),
         )
-
-
-def test_a_new_row_naming_a_team_that_is_not_there_is_one_issue(database, store, bureau, workbook) -> None:
-    """A required team typed by a name no team has: the name's issue and a second one, in the id column
-    with an empty value, calling the team missing."""
-    _sync(database, workbook)
-    lead = {
-        "title": "新能源电池项目",
-        "discovered_on": date(2024, 5, 6),
-        "team_id:name": "没有这个组",
-        "status": "洽谈中",
-    }
-    hand_append(workbook, "leads", [lead])
-    report = _sync(database, workbook)
-    assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
-    with database.session() as session:
-        (issue,) = session.scalars(select(SyncIssue))
-        assert (issue.raw, issue.message) == ("没有这个组", "{reason}; the row was not taken over")
-        assert issue.column == _letter(read_workbook(workbook), "leads", "team_id:name")
 
 
 def _letter(data, ledger: str, key: str) -> str:

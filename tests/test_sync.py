@@ -522,21 +522,23 @@ def test_a_cell_showing_an_error_is_an_issue_and_clears_nothing(database, store,
     assert (_letter(data, "projects", "record_status"), "#REF!") in raws
 
 
+TYPED_LEAD = {
+    "title": "新能源电池项目",
+    "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
+    "discovered_on": date(2024, 5, 6),
+    "team_id:name": "端州区招商一组",
+    "status": "洽谈中",
+}
+"""A lead head office types into the workbook (no id)."""
+
+
 def test_a_new_row_with_a_cell_showing_an_error_is_an_issue_not_an_empty_value(
     database, store, bureau, workbook
 ) -> None:
     """A row head office types with #N/A in 计划投资 came in with no amount and not a word; now it is an
     issue, the amount left empty here until the cell is put right, and then taken."""
     _sync(database, workbook)
-    lead = {
-        "title": "新能源电池项目",
-        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
-        "planned_investment": 5.0,
-        "discovered_on": date(2024, 5, 6),
-        "team_id:name": "端州区招商一组",
-        "status": "洽谈中",
-    }
-    hand_append(workbook, "leads", [lead])
+    hand_append(workbook, "leads", [{**TYPED_LEAD, "planned_investment": 5.0}])
     _replace_cell(workbook, "leads", 0, "planned_investment", _error_cell("#N/A"))
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.total("issues") == 1
@@ -563,14 +565,7 @@ def test_a_new_row_waiting_for_a_required_cell_showing_an_error_is_one_issue(
     """发现日期 showing #N/A in a typed lead: two issues for the one cell, the second calling the date
     missing with an empty value, and neither saying the row waits for the cell."""
     _sync(database, workbook)
-    lead = {
-        "title": "新能源电池项目",
-        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
-        "discovered_on": date(2024, 5, 6),
-        "team_id:name": "端州区招商一组",
-        "status": "洽谈中",
-    }
-    hand_append(workbook, "leads", [lead])
+    hand_append(workbook, "leads", [TYPED_LEAD])
     _replace_cell(workbook, "leads", 0, "discovered_on", _error_cell("#N/A"))
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
@@ -607,12 +602,7 @@ def test_a_new_row_waiting_for_a_required_cell_it_could_not_read_is_one_issue(
     """The cell's own issue, and a second one in the id column with an empty value calling the field
     missing: now one, saying the row was not taken over."""
     _sync(database, workbook)
-    lead = {
-        "title": "新能源电池项目",
-        "enterprise_id:name": "深圳氢蓝时代动力科技有限公司",
-        "status": "洽谈中",
-    }
-    hand_append(workbook, "leads", [{**lead, **typed}])
+    hand_append(workbook, "leads", [{**TYPED_LEAD, **typed}])
     report = _sync(database, workbook)
     assert report.outcome is Outcome.OPEN and report.counts["leads"].added_here == 0
     with database.session() as session:

@@ -422,6 +422,13 @@ def test_the_keyboard_starts_in_the_records_and_down_goes_from_the_search_into_t
     qtbot.keyClick(enterprises.table, Qt.Key.Key_Down)
     assert enterprises.selected_ids() == [enterprises.model.record_id(1)]
 
+    # Esc in the search box clears it and shows every record again
+    everything = len(LedgerQuery(database, "enterprises").ids())
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(enterprises.search, Qt.Key.Key_Escape)
+    assert enterprises.search.text() == "" and enterprises.model.rowCount() == everything > 2
+    assert window.isVisible() and QApplication.focusWidget() is enterprises.search
+
 
 def test_a_duplicate_enterprise_warns_and_opens_the_existing_one(
     qtbot, database, settings, store, bureau

@@ -194,11 +194,15 @@ class LedgerPage(QWidget):
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
             and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):
-            self.enter_results()
-            return True
+            if event.key() == Qt.Key.Key_Down:
+                self.enter_results()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():  # as in a browser's find bar
+                self.search.clear()
+                self.apply_search_now()
+                return True
         return super().eventFilter(watched, event)
 
     def enter_results(self) -> None:

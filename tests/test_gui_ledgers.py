@@ -983,3 +983,17 @@ def test_the_detail_pane_counts_all_related_records_not_just_those_listed(
     )
     assert live > 200 and f"Visits (the newest 200 of {live})" in text
     assert "Leads (1)" in text
+
+
+def test_undo_on_another_tab_shows_the_ledger_it_changes(qtbot, database, settings, store, bureau) -> None:
+    """Ctrl+Z on the enterprises tab restored a team out of sight, with only a status-bar note."""
+    unused = store.create("teams", {"name": "德庆县招商组", "unit": "德庆县"})  # deleted without a question
+    window = _window(qtbot, database, settings)
+    teams = window.go_to_ledger("teams")
+    teams.select_ids([unused])
+    qtbot.keyClick(teams.table, Qt.Key.Key_Delete)
+    assert unused not in LedgerQuery(database, "teams").ids()
+    enterprises = window.go_to_ledger("enterprises")
+    qtbot.keyClick(enterprises.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is teams and teams.selected_ids() == [unused]
+    assert QApplication.focusWidget() is teams.table

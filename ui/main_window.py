@@ -426,12 +426,19 @@ class MainWindow(QMainWindow):
 
     def _set_deleted(self, ledger_name: str, ids: list[str], deleted: bool) -> bool:
         command = SetDeletedCommand(
-            self.store, ledger_name, ids, deleted, self.refresh_ledger, self._announce, self._not_written
+            self.store, ledger_name, ids, deleted, self._show_change, self._announce, self._not_written
         )
         if not command.apply_first():
             return False
         self.undo_stack.push(command)
         return True
+
+    def _show_change(self, ledger_name: str, keep: list[str]) -> None:
+        """A delete or restore, done, undone or redone: shown in its ledger, brought to the front (Ctrl+Z
+        on another tab undid a delete out of sight)."""
+        if self.current_page().ledger.name != ledger_name:
+            self.go_to_ledger(ledger_name)
+        self.refresh_ledger(ledger_name, keep)
 
     def _not_written(self, text: str) -> None:
         self.services.error(self, tr("Main", "Not saved"), text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import ScriptedDialogs, open_main_window, type_text, when_modal_opens
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from models.database import Database
 from models.queries import LedgerQuery, lookup
@@ -340,3 +340,23 @@ def test_part_of_existing_names_is_added_only_when_the_user_says_it_is_new(
         visit = LedgerStore(database, "x").get("visits", window.pages["visits"].current_id())
         assert visit["enterprise_id"] in _enterprise_ids(database)
         assert LedgerStore(database, "x").display_name("enterprises", visit["enterprise_id"]) == existing[0]
+
+
+def test_typed_work_is_not_dropped_by_esc_without_asking(qtbot, settings, store, bureau, database) -> None:
+    """Esc or Cancel closed the dialog and the summary typed was gone, without a word."""
+    dialogs = ScriptedDialogs([Choice.CANCEL, Choice.PRIMARY])
+    dialog = VisitDialog(store, settings, services=dialogs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed yet: closes at once
+    assert not dialog.isVisible() and dialogs.questions == []
+
+    dialog.show()
+    dialog.editors["summary"].setFocus()
+    type_text(dialog.editors["summary"], "回访氢蓝，商谈二期扩产")
+    qtbot.keyClick(dialog.editors["summary"], Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialogs.questions == ["What you typed in this Visit is not saved."]
+    assert dialog.editors["summary"].toPlainText() == "回访氢蓝，商谈二期扩产"  # kept: the answer was Cancel
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert not dialog.isVisible() and len(dialogs.questions) == 2  # Discard
+    assert len(LedgerQuery(database, "visits").ids()) == 1

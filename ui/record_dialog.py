@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +59,7 @@ class RecordDialog(QDialog):
         self.services = services or DialogService()
         self.saved_id: str | None = None
         self.open_existing_id: str | None = None
+        self._as_opened: tuple[object, ...] | None = None
         title = tr("Ledger", self.ledger.singular)
         self.setWindowTitle(
             tr("Dialog", "Edit {what}").format(what=title)
@@ -87,7 +92,7 @@ class RecordDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self._cancel)
         save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save_button.setDefault(True)
         save_button.setToolTip(tr("Dialog", "Save (Ctrl+S or Enter)"))
@@ -187,6 +192,59 @@ class RecordDialog(QDialog):
 
     def after_save(self, values: dict[str, Any]) -> None:
         pass
+
+    # --- leaving without saving -------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._as_opened is None:  # what it showed when opened, subclasses' own fields included
+            self._as_opened = self._shown()
+        super().showEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self._cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self._leave_typed_work():  # the window's close button
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _cancel(self) -> None:
+        """Esc or Cancel: typed work is not dropped without asking."""
+        if self._leave_typed_work():
+            self.reject()
+
+    def _leave_typed_work(self) -> bool:
+        typed = self._as_opened is not None and self._shown() != self._as_opened
+        if not typed or self.saved_id is not None or self.open_existing_id is not None:
+            return True
+        return self.services.confirm(
+            self,
+            tr("Dialog", "Discard changes?"),
+            tr("Dialog", "What you typed in this {what} is not saved.").format(
+                what=tr("Ledger", self.ledger.singular)
+            ),
+            tr("Dialog", "&Discard"),
+        )
+
+    def _shown(self) -> tuple[object, ...]:
+        return tuple(_shown_value(editor) for editor in self.editors.values())
+
+
+def _shown_value(editor: QWidget) -> object:
+    """What an editor shows, as typed (a value that does not read yet counts too)."""
+    if isinstance(editor, QLineEdit):
+        return editor.text()
+    if isinstance(editor, QPlainTextEdit):
+        return editor.toPlainText()
+    if isinstance(editor, QComboBox):
+        return editor.currentIndex()
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    return None
 
 
 NO_SUCH_RECORD = QT_TRANSLATE_NOOP("Validation", "No record is named “{value}”. Pick one from the list.")

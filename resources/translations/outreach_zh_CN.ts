@@ -279,17 +279,17 @@
             <translation>无法打开数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="491" />
+            <location filename="../../ui/main_window.py" line="498" />
             <source>The database could not be read</source>
             <translation>无法读取数据库</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="513" />
+            <location filename="../../ui/main_window.py" line="520" />
             <source>The database is damaged</source>
             <translation>数据库已损坏</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="516" />
+            <location filename="../../ui/main_window.py" line="523" />
             <source>Copy the file somewhere safe before you change anything, and restore the latest backup or sync from the master workbook.</source>
             <translation>请先将该文件复制到安全位置，不要做任何修改，然后恢复最近的备份，或从总表重新同步。</translation>
         </message>
@@ -355,48 +355,63 @@
     <context>
         <name>Dialog</name>
         <message>
-            <location filename="../../ui/record_dialog.py" line="60" />
+            <location filename="../../ui/record_dialog.py" line="65" />
             <source>Edit {what}</source>
             <translation>编辑{what}</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="62" />
+            <location filename="../../ui/record_dialog.py" line="67" />
             <source>New {what}</source>
             <translation>新建{what}</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="93" />
+            <location filename="../../ui/record_dialog.py" line="98" />
             <source>Save (Ctrl+S or Enter)</source>
             <translation>保存（Ctrl+S 或回车）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="179" />
+            <location filename="../../ui/record_dialog.py" line="184" />
             <source>The record could not be saved; nothing was changed. ({detail})</source>
             <translation>记录未能保存，数据未作任何更改。（{detail}）</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="210" />
+            <location filename="../../ui/record_dialog.py" line="226" />
+            <source>Discard changes?</source>
+            <translation>放弃更改？</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="227" />
+            <source>What you typed in this {what} is not saved.</source>
+            <translation>在此{what}中输入的内容尚未保存。</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="230" />
+            <source>&amp;Discard</source>
+            <translation>放弃(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/record_dialog.py" line="268" />
             <location filename="../../ui/visit_dialog.py" line="85" />
             <source>Possible duplicate</source>
             <translation>可能重复</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="211" />
+            <location filename="../../ui/record_dialog.py" line="269" />
             <source>“{name}” looks like an enterprise that already exists: “{existing}”{code}.</source>
             <translation>“{name}”似乎与已有企业重复：“{existing}”{code}。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="216" />
+            <location filename="../../ui/record_dialog.py" line="274" />
             <source>Open the existing one</source>
             <translation>打开已有记录</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="217" />
+            <location filename="../../ui/record_dialog.py" line="275" />
             <source>Save anyway</source>
             <translation>仍然保存</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="233" />
+            <location filename="../../ui/record_dialog.py" line="291" />
             <source>New project from a lead</source>
             <translation>由线索转为签约项目</translation>
         </message>
@@ -833,7 +848,7 @@
             <translation>已删除的记录</translation>
         </message>
         <message>
-            <location filename="../../ui/ledger_page.py" line="241" />
+            <location filename="../../ui/ledger_page.py" line="245" />
             <source>Records: {count}</source>
             <translation>记录数：{count}</translation>
         </message>
@@ -1022,62 +1037,62 @@
             <translation>删除仍被引用的记录？</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="437" />
+            <location filename="../../ui/main_window.py" line="444" />
             <source>Not saved</source>
             <translation>未保存</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="453" />
+            <location filename="../../ui/main_window.py" line="460" />
             <source>Cannot convert the lead</source>
             <translation>无法将线索转为项目</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="466" />
+            <location filename="../../ui/main_window.py" line="473" />
             <source>Project created from the lead.</source>
             <translation>已根据该线索新建签约项目。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="478" />
+            <location filename="../../ui/main_window.py" line="485" />
             <source>Cannot advance the project</source>
             <translation>无法推进项目阶段</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="532" />
+            <location filename="../../ui/main_window.py" line="539" />
             <source>Fill with demo data</source>
             <translation>填充演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="533" />
+            <location filename="../../ui/main_window.py" line="540" />
             <source>Add a demo bureau (about 50 teams and four years of trips, visits, leads and projects) to this database? Your own records are kept.</source>
             <translation>是否向此数据库添加一个演示招商局（约 50 个工作组，以及四年的外出招商、走访、线索和项目数据）？您自己的记录将予以保留。</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="538" />
+            <location filename="../../ui/main_window.py" line="545" />
             <source>Add demo data</source>
             <translation>添加演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="539" />
+            <location filename="../../ui/main_window.py" line="546" />
             <source>Don't add</source>
             <translation>不添加</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="545" />
+            <location filename="../../ui/main_window.py" line="552" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="545" />
+            <location filename="../../ui/main_window.py" line="552" />
             <source>Creating demo data…</source>
             <translation>正在生成演示数据…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="571" />
+            <location filename="../../ui/main_window.py" line="578" />
             <source>Demo data</source>
             <translation>演示数据</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="572" />
+            <location filename="../../ui/main_window.py" line="579" />
             <source>No demo data was added: {reason}</source>
             <translation>未添加演示数据：{reason}</translation>
         </message>
@@ -2132,7 +2147,7 @@
             <translation>此项为必填项。</translation>
         </message>
         <message>
-            <location filename="../../ui/record_dialog.py" line="192" />
+            <location filename="../../ui/record_dialog.py" line="250" />
             <source>No record is named “{value}”. Pick one from the list.</source>
             <translation>没有名为“{value}”的记录，请从列表中选择。</translation>
         </message>

@@ -6,6 +6,7 @@ for the display values of the few hundred rows on screen, by id. Nothing here kn
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -271,9 +272,7 @@ def _told_apart(
     """Names shared by several records, each with what tells it apart: its team (four teams went to
     深圳 on the same day), a team's unit, an enterprise's credit code; failing that, its ID's start.
     Picked from a list, each name must be one record, not always the first of its name."""
-    counts: dict[str, int] = {}
-    for _record_id, name in found:
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(name for _record_id, name in found)
     shared = [record_id for record_id, name in found if counts[name] > 1]
     if not shared:
         return found
@@ -294,11 +293,8 @@ def _told_apart(
         record_id: f"{name} · {hints.get(record_id) or record_id[:8]}" if counts[name] > 1 else name
         for record_id, name in found
     }
-    if len(set(labels.values())) < len(labels):  # the same team went twice: the ID tells them apart
-        repeated = {label for label in labels.values() if list(labels.values()).count(label) > 1}
-        labels = {
-            rid: f"{label} · {rid[:8]}" if label in repeated else label for rid, label in labels.items()
-        }
+    repeated = Counter(labels.values())  # the same team went twice: the ID tells them apart
+    labels = {rid: f"{label} · {rid[:8]}" if repeated[label] > 1 else label for rid, label in labels.items()}
     return [(record_id, labels[record_id]) for record_id, _name in found]
 
 

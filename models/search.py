@@ -21,7 +21,6 @@ changed since.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import compress, repeat
@@ -33,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import controlled
 from models.fields import Kind
-from models.normalize import FULL_WIDTH_OFFSET, width_folded
+from models.normalize import width_folded
 from models.queries import LedgerQuery, display_expression
 from models.schema import LEDGER_MODELS
 
@@ -354,17 +353,9 @@ class SearchView:
         ]
 
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
-
-
 def _searched_form(text: str) -> str:
-    """A record's text, read lowered by SQL, as the SQL search compares it: width-folded, a full-width
-    Ａ as a. (Replacing the few distinct full-width characters a text holds, its ，（）：, is seven
-    times faster than translating every character.)"""
-    for character in set(_FULL_WIDTH.findall(text)):
-        narrowed = ascii_lower(chr(ord(character) - FULL_WIDTH_OFFSET))
-        text = text.replace(character, narrowed)
-    return text
+    """A record's text, read lowered by SQL, as the SQL search compares it: width-folded."""
+    return width_folded(text, lowered=True)
 
 
 def _matches(whole: str, needle: str, folded: str, by_initials: bool, odd_initials: str) -> bool:

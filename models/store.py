@@ -243,27 +243,27 @@ class LedgerStore:
         model = LEDGER_MODELS[ledger_name]
         ids = list(dict.fromkeys(record_ids))
         changed = []
-        leads: dict[str, str] = {}  # lead id -> the project restored with it
+        leads: dict[str, str] = {}  # lead id -> a project of it restored
         with self.database.session(self.user, writes=True) as session, session.no_autoflush:
             for chunk in id_chunks(ids):  # thousands at once: one flush, not one each
                 for record in session.scalars(select(model).where(model.id.in_(chunk))):
                     if record.deleted != deleted:
                         if not deleted and isinstance(record, Project) and record.lead_id:
-                            if record.lead_id in leads:  # two projects of one lead restored at once
-                                raise ValidationError(
-                                    [
-                                        Problem(
-                                            "lead_id", ALREADY_CONVERTED, {"project": leads[record.lead_id]}
-                                        )
-                                    ]
-                                )
-                            leads[record.lead_id] = record.name
+                            leads[record.lead_id] = record.id
                         record.deleted = deleted
                         changed.append(record.id)
-            if leads:
+            if leads:  # restored: a lead with two live projects now is refused (one query a chunk)
                 session.flush()
-                for lead_id in leads:
-                    _refuse_a_lead_taken(session, lead_id, besides=changed)
+                for chunk in id_chunks(list(leads)):
+                    taken = session.scalars(
+                        select(Project.lead_id)
+                        .where(Project.deleted.is_(False), Project.lead_id.in_(chunk))
+                        .group_by(Project.lead_id)
+                        .having(func.count() > 1)
+                        .limit(1)
+                    ).first()
+                    if taken is not None:
+                        _refuse_a_lead_taken(session, taken, besides=[leads[taken]])
         order = {record_id: index for index, record_id in enumerate(ids)}
         return sorted(changed, key=order.__getitem__)
 

@@ -1006,18 +1006,24 @@ def _hold_error_cells(plan: _Plan) -> None:
                 data.issues.append(_field_issue(sheet, record_id, where, shown, message))
 
 
-def _say_the_row_waits_for_its_cell(plan: _Plan, sheet: SheetData, record_id: str, name: str) -> bool:
+def _say_the_row_waits_for_its_cell(
+    plan: _Plan,
+    issue_at: Mapping[tuple[str, str | None, str], int],
+    sheet: SheetData,
+    record_id: str,
+    name: str,
+) -> bool:
     """A new row cannot be taken without a field whose cell could not be read (a required one, or a
     name typed for a reference that names nothing): the cell's issue also says that the row waits
-    for it, rather than a second issue calling an empty value missing. False when the cell has no
-    issue."""
-    cells = {
-        (sheet.ledger, record_id, _field_issue(sheet, record_id, name, "", "", by_name=by_name).column)
-        for by_name in (False, True)
-    }
-    for index, issue in enumerate(plan.issues):
-        if (issue.ledger, issue.record_id, issue.column) not in cells or not issue.column:
+    for it, rather than a second issue calling an empty value missing. ``issue_at`` is where each
+    issue of the read stands in ``plan.issues``, by (ledger, record id, column). False when the cell
+    has no issue."""
+    for by_name in (False, True):
+        column = _field_issue(sheet, record_id, name, "", "", by_name=by_name).column
+        index = issue_at.get((sheet.ledger, record_id, column)) if column else None
+        if index is None:
             continue
+        issue = plan.issues[index]
         if issue.message == SHOWS_AN_ERROR_NEW:
             plan.issues[index] = replace(issue, message=SHOWS_AN_ERROR_ROW_WAITS)
         elif issue.message not in (INVALID_RECORD, SHOWS_AN_ERROR_ROW_WAITS):
@@ -1114,6 +1120,10 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
         ledger: set(plan.snapshot.records[ledger]) | plan.quiet[ledger] | plan.merges[ledger].new_local
         for ledger in SYNC_ORDER
     }
+    issue_at: dict[tuple[str, str | None, str], int] = {}  # the first issue in each cell
+    for index, issue in enumerate(plan.issues):
+        if issue.column:
+            issue_at.setdefault((issue.ledger, issue.record_id, issue.column), index)
     for ledger in SYNC_ORDER:
         result = plan.merges[ledger]
         sheet = plan.workbook.sheets[ledger]
@@ -1154,11 +1164,14 @@ def _check_local_changes(plan: _Plan) -> dict[str, list[int]]:
                 continue
             row = sheet.rows.get(record_id, 0)
             for name, reason, reason_args in problems:
-                if _say_the_row_waits_for_its_cell(plan, sheet, record_id, name):
+                if _say_the_row_waits_for_its_cell(plan, issue_at, sheet, record_id, name):
                     continue
                 raw = str(merged.get(name) or "")
                 args = (("reason", reason), *reason_args)
-                plan.issues.append(_field_issue(sheet, record_id, name, raw, INVALID_RECORD, args))
+                issue = _field_issue(sheet, record_id, name, raw, INVALID_RECORD, args)
+                if issue.column:
+                    issue_at.setdefault((issue.ledger, issue.record_id, issue.column), len(plan.issues))
+                plan.issues.append(issue)
             del result.to_local[record_id]
             result.new_local.discard(record_id)
             result.base.pop(record_id, None)
